@@ -1,0 +1,111 @@
+// Package config reads the municipality file (YAML) and the environment.
+package config
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"bmjbt/monitoring"
+)
+
+//go:embed sadyrbaev.yaml
+var defaultFile []byte
+
+// DefaultName names the shipped example in messages.
+const DefaultName = "built-in sadyrbaev.yaml"
+
+// File is one municipality's configuration.
+type File struct {
+	Code           string             `yaml:"code"`
+	Name           monitoring.Text    `yaml:"name"`
+	Seat           monitoring.Text    `yaml:"seat"`
+	Council        monitoring.Text    `yaml:"council"`
+	ResponseDays   int                `yaml:"response_days"`
+	EntriesPerHour int                `yaml:"entries_per_hour"`
+	Villages       []monitoring.Place `yaml:"villages"`
+	Services       []monitoring.Place `yaml:"services"`
+	Telegram       struct {
+		GroupChatID int64 `yaml:"group_chat_id"`
+	} `yaml:"telegram"`
+}
+
+// Load reads the municipality file at path, or the shipped example when path is "".
+func Load(path string) (*File, error) {
+	data, name := defaultFile, DefaultName
+	if path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("read config: %w", err)
+		}
+		name = path
+	}
+	var f File
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	if f.ResponseDays == 0 {
+		f.ResponseDays = 14
+	}
+	if f.EntriesPerHour == 0 {
+		f.EntriesPerHour = 10
+	}
+	if err := f.validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	return &f, nil
+}
+
+var codeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,23}$`)
+
+func (f *File) validate() error {
+	var errs []error
+	if !codeRE.MatchString(f.Code) {
+		errs = append(errs, fmt.Errorf("code %q: use 1-24 lowercase latin letters, digits and hyphens", f.Code))
+	}
+	if f.Name.KY == "" || f.Name.RU == "" {
+		errs = append(errs, errors.New("name: give both ky and ru"))
+	}
+	if len(f.Villages) == 0 {
+		errs = append(errs, errors.New("villages: list at least one"))
+	}
+	if f.ResponseDays < 1 || f.EntriesPerHour < 1 {
+		errs = append(errs, errors.New("response_days and entries_per_hour must be positive"))
+	}
+	for _, list := range []struct {
+		name   string
+		places []monitoring.Place
+	}{{"villages", f.Villages}, {"services", f.Services}} {
+		seen := map[string]bool{}
+		for i, p := range list.places {
+			switch {
+			case !codeRE.MatchString(p.Code):
+				errs = append(errs, fmt.Errorf("%s[%d]: code %q: use lowercase latin letters, digits and hyphens (at most 24)", list.name, i, p.Code))
+			case p.Code == monitoring.OtherService:
+				errs = append(errs, fmt.Errorf("%s[%d]: code %q is reserved for \"Other\"", list.name, i, p.Code))
+			case seen[p.Code]:
+				errs = append(errs, fmt.Errorf("%s[%d]: code %q appears twice", list.name, i, p.Code))
+			}
+			seen[p.Code] = true
+			if p.Name.KY == "" || p.Name.RU == "" {
+				errs = append(errs, fmt.Errorf("%s[%d] %s: give the name in both ky and ru", list.name, i, p.Code))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Municipality returns the domain view of the file.
+func (f *File) Municipality() *monitoring.Municipality {
+	return &monitoring.Municipality{
+		Code: f.Code, Name: f.Name, Seat: f.Seat, Council: f.Council, Villages: f.Villages, Services: f.Services,
+		ResponseDays: f.ResponseDays, EntriesPerHour: f.EntriesPerHour,
+	}
+}

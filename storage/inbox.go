@@ -1,0 +1,99 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// InboxItem is an update as an adapter received it, before the engine sees it.
+// ExternalID is unique per municipality and channel (e.g. chat and message id),
+// so a redelivered update is recognised and dropped.
+type InboxItem struct {
+	Municipality string `db:"municipality"`
+	Channel      string `db:"channel"`
+	ExternalID   string `db:"external_id"`
+	ChatID       string `db:"chat_id"`
+	Payload      []byte `db:"payload"`
+}
+
+// InboxRow is a stored update waiting for the engine.
+type InboxRow struct {
+	ID int64 `db:"id"`
+	InboxItem
+	ReceivedAt time.Time `db:"received_at"`
+	Attempts   int       `db:"attempts"`
+}
+
+const inboxInsert = `INSERT INTO inbox (municipality, channel, external_id, chat_id, payload, received_at)
+	VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (municipality, channel, external_id) DO NOTHING`
+
+// PutInbox stores a batch of updates in one transaction and returns how many
+// were new. Only after it returns may the adapter acknowledge the batch.
+func (db *DB) PutInbox(ctx context.Context, items []InboxItem) (int, error) {
+	if len(items) == 0 {
+		return 0, nil
+	}
+	added := 0
+	err := db.InTx(ctx, func(tx *Tx) error {
+		added = 0
+		stmt, err := tx.tx.PreparexContext(ctx, db.rebind(inboxInsert))
+		if err != nil {
+			return fmt.Errorf("prepare inbox insert: %w", err)
+		}
+		defer stmt.Close()
+		for _, it := range items {
+			res, err := stmt.ExecContext(ctx, it.Municipality, it.Channel, it.ExternalID, it.ChatID, string(it.Payload), tx.now)
+			if err != nil {
+				return fmt.Errorf("store update %s/%s: %w", it.Channel, it.ExternalID, err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				added++
+			}
+		}
+		return nil
+	})
+	return added, err
+}
+
+// PendingInbox returns the oldest updates not yet handled, in arrival order.
+func (db *DB) PendingInbox(ctx context.Context, municipality string, limit int) ([]InboxRow, error) {
+	var rows []InboxRow
+	err := db.sel(ctx, &rows, `SELECT id, municipality, channel, external_id, chat_id, payload, received_at, attempts
+		FROM inbox WHERE municipality = ? AND handled_at IS NULL ORDER BY id LIMIT ?`, municipality, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read pending inbox: %w", err)
+	}
+	return rows, nil
+}
+
+// MarkHandled closes an inbox row; errText records why handling gave up.
+func (tx *Tx) MarkHandled(ctx context.Context, id int64, errText string) error {
+	_, err := tx.exec(ctx, `UPDATE inbox SET handled_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?`, tx.now, errText, id)
+	if err != nil {
+		return fmt.Errorf("mark inbox %d handled: %w", id, err)
+	}
+	return nil
+}
+
+// FailedAttempt counts a failed handling of an inbox row that will be retried.
+func (db *DB) FailedAttempt(ctx context.Context, id int64, errText string) error {
+	_, err := db.exec(ctx, `UPDATE inbox SET attempts = attempts + 1, error = ? WHERE id = ?`, errText, id)
+	if err != nil {
+		return fmt.Errorf("count failed attempt on inbox %d: %w", id, err)
+	}
+	return nil
+}
+
+// InboxCounts reports how many updates were stored and how many are still
+// waiting for the engine.
+func (db *DB) InboxCounts(ctx context.Context, municipality string) (total, pending int, err error) {
+	err = db.get(ctx, &total, `SELECT COUNT(*) FROM inbox WHERE municipality = ?`, municipality)
+	if err == nil {
+		err = db.get(ctx, &pending, `SELECT COUNT(*) FROM inbox WHERE municipality = ? AND handled_at IS NULL`, municipality)
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("count inbox: %w", err)
+	}
+	return total, pending, nil
+}

@@ -1,0 +1,244 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"bmjbt/monitoring"
+)
+
+const entryColumns = `e.id, e.municipality, e.year, e.seq, e.status, e.village, e.service, e.description,
+	e.lat, e.lon, e.channel, e.anonymous, e.resident_id, e.created_at, e.updated_at`
+
+type entryRow struct {
+	ID           int64           `db:"id"`
+	Municipality string          `db:"municipality"`
+	Year         int             `db:"year"`
+	Seq          int             `db:"seq"`
+	Status       string          `db:"status"`
+	Village      string          `db:"village"`
+	Service      string          `db:"service"`
+	Description  string          `db:"description"`
+	Lat          sql.NullFloat64 `db:"lat"`
+	Lon          sql.NullFloat64 `db:"lon"`
+	Channel      string          `db:"channel"`
+	Anonymous    bool            `db:"anonymous"`
+	ResidentID   sql.NullInt64   `db:"resident_id"`
+	CreatedAt    time.Time       `db:"created_at"`
+	UpdatedAt    time.Time       `db:"updated_at"`
+}
+
+func (r entryRow) entry() monitoring.Entry {
+	e := monitoring.Entry{
+		ID: r.ID, Municipality: r.Municipality, Number: monitoring.Number{Year: r.Year, Seq: r.Seq},
+		Status: monitoring.Status(r.Status), Village: r.Village, Service: r.Service, Description: r.Description,
+		Channel: monitoring.Channel(r.Channel), Anonymous: r.Anonymous, ResidentID: r.ResidentID.Int64,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+	if r.Lat.Valid && r.Lon.Valid {
+		e.Location = &monitoring.Location{Lat: r.Lat.Float64, Lon: r.Lon.Float64}
+	}
+	return e
+}
+
+func entries(rows []entryRow) []monitoring.Entry {
+	out := make([]monitoring.Entry, len(rows))
+	for i, r := range rows {
+		out[i] = r.entry()
+	}
+	return out
+}
+
+// CreateEntry registers e in the journal with the next number of its year,
+// status received, and writes the first audit row. contact, when given, is
+// kept apart from the entry. e's ID, Number, Status and times are set.
+func (tx *Tx) CreateEntry(ctx context.Context, e *monitoring.Entry, contact *monitoring.Contact, actor string) error {
+	year := tx.now.In(monitoring.Bishkek).Year()
+	seq, err := tx.nextNumber(ctx, e.Municipality, year)
+	if err != nil {
+		return err
+	}
+	e.Number = monitoring.Number{Year: year, Seq: seq}
+	e.Status = monitoring.Received
+	e.CreatedAt, e.UpdatedAt = tx.now, tx.now
+	var lat, lon sql.NullFloat64
+	if e.Location != nil {
+		lat = sql.NullFloat64{Float64: e.Location.Lat, Valid: true}
+		lon = sql.NullFloat64{Float64: e.Location.Lon, Valid: true}
+	}
+	var resident sql.NullInt64
+	if e.ResidentID != 0 {
+		resident = sql.NullInt64{Int64: e.ResidentID, Valid: true}
+	}
+	e.ID, err = tx.insertID(ctx, `INSERT INTO entries (municipality, year, seq, status, village, service, description, lat, lon,
+		channel, anonymous, resident_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Municipality, year, seq, string(e.Status), e.Village, e.Service, e.Description, lat, lon,
+		string(e.Channel), e.Anonymous, resident, tx.now, tx.now)
+	if err != nil {
+		return fmt.Errorf("insert entry %s: %w", e.Number, err)
+	}
+	if contact != nil && (contact.Phone != "" || contact.Name != "") {
+		if _, err := tx.exec(ctx, `INSERT INTO entry_contacts (entry_id, municipality, name, phone) VALUES (?, ?, ?, ?)`,
+			e.ID, e.Municipality, contact.Name, contact.Phone); err != nil {
+			return fmt.Errorf("keep contact of entry %s: %w", e.Number, err)
+		}
+	}
+	return tx.AddEvent(ctx, e.Municipality, monitoring.Event{EntryID: e.ID, Actor: actor, To: monitoring.Received})
+}
+
+// nextNumber takes the next journal sequence for the year. The counter row
+// is locked until the transaction ends, so numbers stay gap-free: a rolled
+// back entry gives its number back.
+func (tx *Tx) nextNumber(ctx context.Context, municipality string, year int) (int, error) {
+	var seq int
+	err := tx.get(ctx, &seq, `INSERT INTO journal_counters (municipality, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (municipality, year) DO UPDATE SET last = journal_counters.last + 1 RETURNING last`, municipality, year)
+	if err != nil {
+		return 0, fmt.Errorf("take journal number for %d: %w", year, err)
+	}
+	return seq, nil
+}
+
+// AddEvent writes one audit row.
+func (tx *Tx) AddEvent(ctx context.Context, municipality string, ev monitoring.Event) error {
+	_, err := tx.exec(ctx, `INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		municipality, ev.EntryID, ev.Actor, tx.now, string(ev.From), string(ev.To), ev.Reason)
+	if err != nil {
+		return fmt.Errorf("write audit row: %w", err)
+	}
+	return nil
+}
+
+// ResidentEntry returns one of the resident's own entries. Someone else's
+// number gets the same not-found as a number that does not exist.
+func (tx *Tx) ResidentEntry(ctx context.Context, municipality string, residentID int64, n monitoring.Number) (monitoring.Entry, error) {
+	var r entryRow
+	err := tx.get(ctx, &r, `SELECT `+entryColumns+` FROM entries e WHERE e.municipality = ? AND e.year = ? AND e.seq = ? AND e.resident_id = ?`,
+		municipality, n.Year, n.Seq, residentID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Entry{}, monitoring.Errorf(monitoring.ENOTFOUND, "entry %s not found", n)
+	}
+	if err != nil {
+		return monitoring.Entry{}, fmt.Errorf("read entry %s: %w", n, err)
+	}
+	return r.entry(), nil
+}
+
+// ResidentEntries returns the resident's latest entries, newest first.
+func (tx *Tx) ResidentEntries(ctx context.Context, municipality string, residentID int64, limit int) ([]monitoring.Entry, error) {
+	var rows []entryRow
+	err := tx.sel(ctx, &rows, `SELECT `+entryColumns+` FROM entries e WHERE e.municipality = ? AND e.resident_id = ? ORDER BY e.id DESC LIMIT ?`,
+		municipality, residentID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read resident's entries: %w", err)
+	}
+	return entries(rows), nil
+}
+
+// CountEntriesSince counts a resident's entries registered at or after since.
+func (tx *Tx) CountEntriesSince(ctx context.Context, residentID int64, since time.Time) (int, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM entries WHERE resident_id = ? AND created_at >= ?`, residentID, since.UTC()); err != nil {
+		return 0, fmt.Errorf("count resident's recent entries: %w", err)
+	}
+	return n, nil
+}
+
+// Entries lists journal entries matching f, oldest first.
+func (db *DB) Entries(ctx context.Context, municipality string, f monitoring.Filter) ([]monitoring.Entry, error) {
+	var where strings.Builder
+	args := []any{municipality}
+	where.WriteString("e.municipality = ?")
+	if f.Status != "" {
+		where.WriteString(" AND e.status = ?")
+		args = append(args, string(f.Status))
+	}
+	if f.Village != "" {
+		where.WriteString(" AND e.village = ?")
+		args = append(args, f.Village)
+	}
+	if f.Service != "" {
+		where.WriteString(" AND e.service = ?")
+		args = append(args, f.Service)
+	}
+	if !f.From.IsZero() {
+		where.WriteString(" AND e.created_at >= ?")
+		args = append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where.WriteString(" AND e.created_at < ?")
+		args = append(args, f.To.UTC())
+	}
+	q := `SELECT ` + entryColumns + ` FROM entries e WHERE ` + where.String() + ` ORDER BY e.year, e.seq`
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	var rows []entryRow
+	if err := db.sel(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("list journal: %w", err)
+	}
+	return entries(rows), nil
+}
+
+// EntryByNumber returns an entry with its media, for operators and members.
+func (db *DB) EntryByNumber(ctx context.Context, municipality string, n monitoring.Number) (monitoring.Entry, error) {
+	var r entryRow
+	err := db.get(ctx, &r, `SELECT `+entryColumns+` FROM entries e WHERE e.municipality = ? AND e.year = ? AND e.seq = ?`,
+		municipality, n.Year, n.Seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Entry{}, monitoring.Errorf(monitoring.ENOTFOUND, "entry %s not found", n)
+	}
+	if err != nil {
+		return monitoring.Entry{}, fmt.Errorf("read entry %s: %w", n, err)
+	}
+	e := r.entry()
+	if e.Media, err = db.EntryMedia(ctx, e.ID); err != nil {
+		return monitoring.Entry{}, err
+	}
+	return e, nil
+}
+
+type eventRow struct {
+	EntryID int64     `db:"entry_id"`
+	Actor   string    `db:"actor"`
+	At      time.Time `db:"at"`
+	From    string    `db:"from_status"`
+	To      string    `db:"to_status"`
+	Reason  string    `db:"reason"`
+}
+
+// EntryEvents returns an entry's audit, oldest first.
+func (db *DB) EntryEvents(ctx context.Context, entryID int64) ([]monitoring.Event, error) {
+	var rows []eventRow
+	if err := db.sel(ctx, &rows, `SELECT entry_id, actor, at, from_status, to_status, reason FROM entry_events WHERE entry_id = ? ORDER BY id`, entryID); err != nil {
+		return nil, fmt.Errorf("read audit of entry %d: %w", entryID, err)
+	}
+	out := make([]monitoring.Event, len(rows))
+	for i, r := range rows {
+		out[i] = monitoring.Event{EntryID: r.EntryID, Actor: r.Actor, At: r.At, From: monitoring.Status(r.From), To: monitoring.Status(r.To), Reason: r.Reason}
+	}
+	return out, nil
+}
+
+// EntryContacts returns the contacts left with the given entries, by entry
+// id. Only exports asked for "with contacts" call it.
+func (db *DB) EntryContacts(ctx context.Context, municipality string) (map[int64]monitoring.Contact, error) {
+	var rows []struct {
+		EntryID int64  `db:"entry_id"`
+		Name    string `db:"name"`
+		Phone   string `db:"phone"`
+	}
+	if err := db.sel(ctx, &rows, `SELECT entry_id, name, phone FROM entry_contacts WHERE municipality = ?`, municipality); err != nil {
+		return nil, fmt.Errorf("read contacts: %w", err)
+	}
+	out := make(map[int64]monitoring.Contact, len(rows))
+	for _, r := range rows {
+		out[r.EntryID] = monitoring.Contact{Name: r.Name, Phone: r.Phone}
+	}
+	return out, nil
+}

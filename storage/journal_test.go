@@ -1,0 +1,232 @@
+package storage_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+)
+
+const muni = "sadyrbaev"
+
+// clock is a settable clock for the store.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time     { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time)    { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func newEntry(t *testing.T, db *storage.DB, residentID int64, text string) monitoring.Entry {
+	t.Helper()
+	e := monitoring.Entry{Municipality: muni, Village: "masy", Service: "water", Description: text,
+		Channel: monitoring.Telegram, ResidentID: residentID}
+	err := db.InTx(context.Background(), func(tx *storage.Tx) error { return tx.CreateEntry(context.Background(), &e, nil, "resident") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func resident(t *testing.T, db *storage.DB, user string) monitoring.Resident {
+	t.Helper()
+	var r monitoring.Resident
+	err := db.InTx(context.Background(), func(tx *storage.Tx) (err error) {
+		r, err = tx.Resident(context.Background(), muni, monitoring.Telegram, user, user)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestJournalNumbersPerYearInBishkekTime(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := &clock{t: time.Date(2025, 12, 31, 17, 0, 0, 0, time.UTC)} // 23:00 in Bishkek
+		db.Now = c.Now
+		a := newEntry(t, db, 0, "a")
+		b := newEntry(t, db, 0, "b")
+		c.Set(time.Date(2025, 12, 31, 18, 30, 0, 0, time.UTC)) // 00:30 on 1 January in Bishkek
+		n := newEntry(t, db, 0, "c")
+		if got := []string{a.Number.String(), b.Number.String(), n.Number.String()}; fmt.Sprint(got) != "[2025-0001 2025-0002 2026-0001]" {
+			t.Fatalf("numbers = %v, want [2025-0001 2025-0002 2026-0001]", got)
+		}
+		got, err := db.EntryByNumber(context.Background(), muni, n.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.CreatedAt.Equal(c.Now()) || got.Status != monitoring.Received || got.Description != "c" {
+			t.Fatalf("entry read back = %+v, created %v", got, c.Now())
+		}
+		events, err := db.EntryEvents(context.Background(), got.ID)
+		if err != nil || len(events) != 1 || events[0].To != monitoring.Received {
+			t.Fatalf("audit = %+v, %v; want one row to received", events, err)
+		}
+	})
+}
+
+func TestJournalNumbersStayGapFreeUnderConcurrency(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		const n = 200
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Go(func() {
+				err := db.InTx(ctx, func(tx *storage.Tx) error {
+					e := monitoring.Entry{Municipality: muni, Village: "aral", Service: "roads", Description: fmt.Sprint(i), Channel: monitoring.Telegram}
+					if err := tx.CreateEntry(ctx, &e, nil, "resident"); err != nil {
+						return err
+					}
+					if i%10 == 0 { // a failed transaction gives its number back
+						return errors.New("rolled back on purpose")
+					}
+					return nil
+				})
+				if err != nil && i%10 != 0 {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		list, err := db.Entries(ctx, muni, monitoring.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != n-n/10 {
+			t.Fatalf("%d entries, want %d", len(list), n-n/10)
+		}
+		for i, e := range list {
+			if e.Number.Seq != i+1 {
+				t.Fatalf("entry %d has number %s: numbers have a gap or a repeat", i, e.Number)
+			}
+		}
+	})
+}
+
+func TestResidentSeesOnlyOwnEntries(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		alice, bob := resident(t, db, "1001"), resident(t, db, "1002")
+		if again := resident(t, db, "1001"); again.ID != alice.ID {
+			t.Fatalf("same user got a second resident id")
+		}
+		mine := newEntry(t, db, alice.ID, "mine")
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			if _, err := tx.ResidentEntry(ctx, muni, alice.ID, mine.Number); err != nil {
+				return fmt.Errorf("own entry: %w", err)
+			}
+			_, err := tx.ResidentEntry(ctx, muni, bob.ID, mine.Number)
+			if monitoring.ErrorCode(err) != monitoring.ENOTFOUND {
+				return fmt.Errorf("someone else's entry: err = %v, want not found", err)
+			}
+			_, err = tx.ResidentEntry(ctx, muni, bob.ID, monitoring.Number{Year: 2020, Seq: 1})
+			if monitoring.ErrorCode(err) != monitoring.ENOTFOUND {
+				return fmt.Errorf("missing entry: err = %v, want not found", err)
+			}
+			list, err := tx.ResidentEntries(ctx, muni, bob.ID, 10)
+			if err != nil || len(list) != 0 {
+				return fmt.Errorf("bob's list = %v, %v; want empty", list, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestFloodCountUsesTheClock(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		c := &clock{t: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+		db.Now = c.Now
+		r := resident(t, db, "42")
+		newEntry(t, db, r.ID, "1")
+		c.Add(40 * time.Minute)
+		newEntry(t, db, r.ID, "2")
+		c.Add(30 * time.Minute)
+		var n int
+		err := db.InTx(ctx, func(tx *storage.Tx) (err error) {
+			n, err = tx.CountEntriesSince(ctx, r.ID, tx.Now().Add(-time.Hour))
+			return err
+		})
+		if err != nil || n != 1 {
+			t.Fatalf("entries in the last hour = %d, %v; want 1", n, err)
+		}
+	})
+}
+
+func TestSavepointUndoesOnlyItsOwnChanges(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			for i := range 3 {
+				err := tx.Savepoint(ctx, func() error {
+					e := monitoring.Entry{Municipality: muni, Village: "masy", Service: "water", Description: fmt.Sprint(i), Channel: monitoring.Console}
+					if err := tx.CreateEntry(ctx, &e, nil, "resident"); err != nil {
+						return err
+					}
+					if i == 1 {
+						return errors.New("this update fails")
+					}
+					return nil
+				})
+				if err != nil && i != 1 {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, _ := db.Entries(ctx, muni, monitoring.Filter{})
+		if len(list) != 2 || list[0].Description != "0" || list[1].Description != "2" || list[1].Number.Seq != 2 {
+			t.Fatalf("entries = %+v; want 0 and 2 numbered 1 and 2", list)
+		}
+	})
+}
+
+func TestEntriesFilter(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		c := &clock{t: time.Date(2026, 2, 1, 8, 0, 0, 0, time.UTC)}
+		db.Now = c.Now
+		newEntry(t, db, 0, "feb")
+		c.Set(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC))
+		e := monitoring.Entry{Municipality: muni, Village: "aral", Service: "roads", Description: "march", Channel: monitoring.Telegram}
+		if err := db.InTx(ctx, func(tx *storage.Tx) error { return tx.CreateEntry(ctx, &e, nil, "resident") }); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			f    monitoring.Filter
+			want int
+		}{
+			{monitoring.Filter{}, 2},
+			{monitoring.Filter{Village: "aral"}, 1},
+			{monitoring.Filter{Service: "water"}, 1},
+			{monitoring.Filter{Status: monitoring.Resolved}, 0},
+			{monitoring.Filter{From: time.Date(2026, 3, 1, 0, 0, 0, 0, monitoring.Bishkek)}, 1},
+			{monitoring.Filter{To: time.Date(2026, 3, 1, 0, 0, 0, 0, monitoring.Bishkek)}, 1},
+		} {
+			list, err := db.Entries(ctx, muni, tc.f)
+			if err != nil || len(list) != tc.want {
+				t.Errorf("filter %+v: %d entries, %v; want %d", tc.f, len(list), err, tc.want)
+			}
+		}
+	})
+}

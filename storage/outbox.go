@@ -1,0 +1,115 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Outbox statuses.
+const (
+	OutboxPending    = "pending"
+	OutboxSent       = "sent"
+	OutboxFailed     = "failed"     // the channel refused it for good (400, 403)
+	OutboxSuperseded = "superseded" // a newer reply with the same collapse key replaced it
+)
+
+// OutboxItem is a reply to deliver. CollapseKey, when set, replaces a still
+// unsent reply with the same key in the same chat, so a resident who sends
+// ten photos gets one "received" instead of ten.
+type OutboxItem struct {
+	Municipality string `db:"municipality"`
+	Channel      string `db:"channel"`
+	ChatID       string `db:"chat_id"`
+	Payload      []byte `db:"payload"`
+	CollapseKey  string `db:"collapse_key"`
+}
+
+// OutboxRow is a reply waiting in the outbox.
+type OutboxRow struct {
+	ID int64 `db:"id"`
+	OutboxItem
+	Attempts  int       `db:"attempts"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Enqueue adds a reply to the outbox, inside the transaction that caused it:
+// nothing is sent until that transaction commits.
+func (tx *Tx) Enqueue(ctx context.Context, it OutboxItem) error {
+	if it.CollapseKey != "" {
+		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'superseded' WHERE municipality = ? AND channel = ? AND chat_id = ?
+			AND collapse_key = ? AND status = 'pending' AND attempts = 0`,
+			it.Municipality, it.Channel, it.ChatID, it.CollapseKey); err != nil {
+			return fmt.Errorf("supersede reply: %w", err)
+		}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now)
+	if err != nil {
+		return fmt.Errorf("enqueue reply: %w", err)
+	}
+	return nil
+}
+
+// DueOutbox returns replies ready to send now: for each chat only its oldest
+// pending reply, so a chat's messages arrive in order even across retries.
+func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit int) ([]OutboxRow, error) {
+	var rows []OutboxRow
+	err := db.sel(ctx, &rows, `SELECT o.id, o.municipality, o.channel, o.chat_id, o.payload, o.collapse_key, o.attempts, o.created_at
+		FROM outbox o
+		WHERE o.municipality = ? AND o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.municipality = o.municipality AND p.channel = o.channel
+		                  AND p.chat_id = o.chat_id AND p.status = 'pending' AND p.id < o.id)
+		ORDER BY o.id LIMIT ?`, municipality, channel, db.now(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("read due outbox: %w", err)
+	}
+	return rows, nil
+}
+
+// Delivery is what happened to one outbox row.
+type Delivery struct {
+	ID         int64
+	Status     string    // OutboxSent, OutboxFailed, or OutboxPending to retry
+	RetryAt    time.Time // for OutboxPending
+	Error      string
+	MessageRef string // the channel's id of the sent message
+}
+
+// RecordDeliveries writes a batch of outcomes in one transaction, so a busy
+// sender does not pay a commit per message.
+func (db *DB) RecordDeliveries(ctx context.Context, ds []Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		for _, d := range ds {
+			var err error
+			switch d.Status {
+			case OutboxSent:
+				_, err = tx.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, message_ref = ?, error = '' WHERE id = ?`,
+					tx.now, d.MessageRef, d.ID)
+			case OutboxFailed:
+				_, err = tx.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?`, d.Error, d.ID)
+			case OutboxPending:
+				_, err = tx.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE id = ?`,
+					d.Error, d.RetryAt.UTC(), d.ID)
+			default:
+				err = fmt.Errorf("unknown delivery status %q", d.Status)
+			}
+			if err != nil {
+				return fmt.Errorf("record delivery of outbox %d: %w", d.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+// OutboxDepth counts replies not yet delivered.
+func (db *DB) OutboxDepth(ctx context.Context, municipality string) (int, error) {
+	var n int
+	if err := db.get(ctx, &n, `SELECT COUNT(*) FROM outbox WHERE municipality = ? AND status = 'pending'`, municipality); err != nil {
+		return 0, fmt.Errorf("count outbox: %w", err)
+	}
+	return n, nil
+}

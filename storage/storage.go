@@ -1,0 +1,288 @@
+// Package storage keeps bmjbt's data in SQLite (the default, modernc.org/sqlite,
+// no cgo) or PostgreSQL (lib/pq), through one set of sqlx methods. Every
+// method that changes data runs in a transaction; helpers take the *Tx so
+// several of them compose into one atomic change with one fixed "now".
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite"
+
+	"bmjbt/migrations"
+)
+
+// Dialects the store speaks.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DefaultSQLitePath is where the journal lives when DATABASE_URL is unset.
+const DefaultSQLitePath = "./data/bmjbt.db"
+
+// DB is the store. Now is the clock every transaction reads once.
+type DB struct {
+	db      *sqlx.DB
+	Dialect string
+	Now     func() time.Time
+
+	rebound sync.Map // query with ? → query for this dialect
+}
+
+// Open connects to the database named by url: "" means SQLite at
+// DefaultSQLitePath, "sqlite:PATH" or a file path means SQLite there, and
+// "postgres://…" means PostgreSQL. It does not migrate; call Migrate.
+func Open(ctx context.Context, dbURL string) (*DB, error) {
+	dialect, dsn, err := parseURL(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		if err := os.MkdirAll(filepath.Dir(sqlitePath(dsn)), 0o750); err != nil {
+			return nil, fmt.Errorf("create the folder for the SQLite file: %w", err)
+		}
+	}
+	sqldb, err := sqlx.Open(dialect, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's nature; BEGIN IMMEDIATE with a busy
+		// timeout queues writers instead of failing them.
+		sqldb.SetMaxOpenConns(4)
+	} else {
+		sqldb.SetMaxOpenConns(16)
+	}
+	sqldb.SetMaxIdleConns(4)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{db: sqldb, Dialect: dialect, Now: time.Now}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqldb.PingContext(pingCtx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("connect to the %s database (check DATABASE_URL): %w", dialect, err)
+	}
+	return db, nil
+}
+
+func parseURL(dbURL string) (dialect, dsn string, err error) {
+	switch {
+	case dbURL == "":
+		return SQLite, sqliteDSN(DefaultSQLitePath), nil
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		return Postgres, dbURL, nil
+	case strings.HasPrefix(dbURL, "sqlite://"):
+		return SQLite, sqliteDSN(strings.TrimPrefix(dbURL, "sqlite://")), nil
+	case strings.HasPrefix(dbURL, "sqlite:"):
+		return SQLite, sqliteDSN(strings.TrimPrefix(dbURL, "sqlite:")), nil
+	case strings.HasPrefix(dbURL, "file:"), !strings.Contains(dbURL, "://"):
+		return SQLite, sqliteDSN(dbURL), nil
+	}
+	u, _ := url.Parse(dbURL)
+	scheme := dbURL
+	if u != nil {
+		scheme = u.Scheme
+	}
+	return "", "", fmt.Errorf("DATABASE_URL scheme %q is not supported: leave it unset for SQLite, or use postgres://user@host/db", scheme)
+}
+
+// sqliteDSN adds the settings every connection needs: WAL so readers do not
+// wait for the writer, a busy timeout and immediate transactions so writers
+// queue instead of failing, foreign keys on, and NORMAL sync (safe with WAL).
+func sqliteDSN(path string) string {
+	path = strings.TrimPrefix(path, "file:")
+	q := url.Values{}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		q, _ = url.ParseQuery(path[i+1:])
+		path = path[:i]
+	}
+	q.Set("_txlock", "immediate")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_time_format", "sqlite")
+	return "file:" + path + "?" + q.Encode()
+}
+
+func sqlitePath(dsn string) string {
+	p := strings.TrimPrefix(dsn, "file:")
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+
+// SQL gives the underlying pool, for benchmarks that compare against bare
+// database work and for tests that read what users cannot.
+func (db *DB) SQL() *sqlx.DB { return db.db }
+
+// Migrate applies every embedded migration not yet applied.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := db.migrator()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s schema: %w", db.Dialect, err)
+	}
+	return nil
+}
+
+// SchemaVersion reports the applied and the newest known schema versions.
+func (db *DB) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
+	p, err := db.migrator()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read schema version: %w", err)
+	}
+	sources := p.ListSources()
+	if len(sources) > 0 {
+		latest = sources[len(sources)-1].Version
+	}
+	return current, latest, nil
+}
+
+func (db *DB) migrator() (*goose.Provider, error) {
+	dialect := goose.DialectSQLite3
+	if db.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations.FS, db.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("migrations for %s: %w", db.Dialect, err)
+	}
+	p, err := goose.NewProvider(dialect, db.db.DB, sub)
+	if err != nil {
+		return nil, fmt.Errorf("load migrations: %w", err)
+	}
+	return p, nil
+}
+
+// rebind turns a query written with ? into the dialect's placeholders.
+func (db *DB) rebind(q string) string {
+	if db.Dialect != Postgres {
+		return q
+	}
+	if v, ok := db.rebound.Load(q); ok {
+		return v.(string)
+	}
+	r := sqlx.Rebind(sqlx.DOLLAR, q)
+	db.rebound.Store(q, r)
+	return r
+}
+
+// Tx is one transaction with the time it started. Methods on Tx are the
+// helpers that store methods and the bot engine compose.
+type Tx struct {
+	tx  *sqlx.Tx
+	db  *DB
+	now time.Time
+	sp  int
+}
+
+// Now is the time fixed for the whole transaction, in UTC.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// InTx runs fn in a transaction, committing if fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	sqltx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	tx := &Tx{tx: sqltx, db: db, now: db.Now().UTC().Truncate(time.Microsecond)}
+	if err := fn(tx); err != nil {
+		if rbErr := sqltx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("roll back: %w", rbErr))
+		}
+		return err
+	}
+	if err := sqltx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Savepoint runs fn inside a savepoint: if fn fails, only its changes are
+// undone and the transaction goes on. The engine uses it to handle a batch
+// of updates in one commit while each update stays all-or-nothing.
+func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	tx.sp++
+	name := fmt.Sprintf("sp%d", tx.sp)
+	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	if err := fn(); err != nil {
+		if _, rbErr := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rbErr))
+		}
+		// A rolled-back savepoint stays open until released.
+		if _, relErr := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); relErr != nil {
+			return errors.Join(err, fmt.Errorf("release savepoint: %w", relErr))
+		}
+		return err
+	}
+	if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("release savepoint: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) get(ctx context.Context, dest any, q string, args ...any) error {
+	return tx.tx.GetContext(ctx, dest, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) sel(ctx context.Context, dest any, q string, args ...any) error {
+	return tx.tx.SelectContext(ctx, dest, tx.db.rebind(q), args...)
+}
+
+// insertID inserts a row and returns its id; both dialects support RETURNING.
+func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
+	var id int64
+	if err := tx.tx.QueryRowxContext(ctx, tx.db.rebind(q+" RETURNING id"), args...).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+func (db *DB) get(ctx context.Context, dest any, q string, args ...any) error {
+	return db.db.GetContext(ctx, dest, db.rebind(q), args...)
+}
+
+func (db *DB) sel(ctx context.Context, dest any, q string, args ...any) error {
+	return db.db.SelectContext(ctx, dest, db.rebind(q), args...)
+}
+
+func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return db.db.ExecContext(ctx, db.rebind(q), args...)
+}
+
+// now is the store's clock in UTC, for methods outside a transaction.
+func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }
