@@ -1,0 +1,124 @@
+package telegram
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"bmjbt/bot"
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+)
+
+// inboxItem turns a Telegram update into an inbox row. The external id is
+// built from chat and message id (or the callback id): update_id alone can
+// jump, and an edit must not collide with the message it edits.
+func (a *Adapter) inboxItem(u tgbotapi.Update) storage.InboxItem {
+	b, ext := convert(u)
+	b.Channel = monitoring.Telegram
+	return storage.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.Telegram), ExternalID: ext, ChatID: b.ChatID, Payload: b.Encode()}
+}
+
+func convert(u tgbotapi.Update) (bot.Update, string) {
+	switch {
+	case u.Message != nil:
+		b := fromMessage(u.Message)
+		return b, fmt.Sprintf("m:%d:%d", u.Message.Chat.ID, u.Message.MessageID)
+	case u.EditedMessage != nil:
+		b := fromMessage(u.EditedMessage)
+		b.Edited = true
+		return b, fmt.Sprintf("e:%d:%d:%d", u.EditedMessage.Chat.ID, u.EditedMessage.MessageID, u.EditedMessage.EditDate)
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		b := bot.Update{Kind: bot.KindCallback, Callback: &bot.Callback{ID: q.ID, Data: q.Data}}
+		sender(&b, q.From, nil)
+		if q.Message != nil && q.Message.Chat != nil {
+			b.ChatID, b.ChatKind = strconv.FormatInt(q.Message.Chat.ID, 10), chatKind(q.Message.Chat)
+			b.Callback.MessageID = strconv.Itoa(q.Message.MessageID)
+		} else if q.From != nil { // a button on an inline message: answer in private
+			b.ChatID, b.ChatKind = strconv.FormatInt(q.From.ID, 10), bot.Private
+		}
+		return b, "c:" + q.ID
+	}
+	// Membership changes, channel posts and the like: kept, never answered.
+	b := bot.Update{Kind: bot.KindSystem}
+	if u.MyChatMember != nil {
+		b.ChatID, b.ChatKind = strconv.FormatInt(u.MyChatMember.Chat.ID, 10), chatKind(&u.MyChatMember.Chat)
+	}
+	return b, "u:" + strconv.Itoa(u.UpdateID)
+}
+
+func chatKind(c *tgbotapi.Chat) string {
+	if c != nil && c.Type == "private" {
+		return bot.Private
+	}
+	return bot.Group
+}
+
+func sender(b *bot.Update, from *tgbotapi.User, senderChat *tgbotapi.Chat) {
+	if from == nil || from.IsBot || senderChat != nil {
+		// An anonymous group admin, a channel or a bot: nobody we can know.
+		b.Anonymous = true
+		return
+	}
+	b.UserID = strconv.FormatInt(from.ID, 10)
+	b.UserLang = from.LanguageCode
+}
+
+func fromMessage(m *tgbotapi.Message) bot.Update {
+	b := bot.Update{ChatID: strconv.FormatInt(m.Chat.ID, 10), ChatKind: chatKind(m.Chat), MessageID: strconv.Itoa(m.MessageID)}
+	sender(&b, m.From, m.SenderChat)
+	switch {
+	case m.Text != "":
+		b.Kind, b.Text = bot.KindText, m.Text
+	case len(m.Photo) > 0:
+		p := m.Photo[len(m.Photo)-1] // the largest size is last
+		b.Kind, b.Text = bot.KindMedia, m.Caption
+		b.File = &bot.File{ID: p.FileID, Kind: monitoring.Photo, Mime: "image/jpeg", Size: int64(p.FileSize)}
+	case m.Voice != nil:
+		b.Kind, b.Text = bot.KindMedia, m.Caption
+		b.File = &bot.File{ID: m.Voice.FileID, Kind: monitoring.Voice, Mime: m.Voice.MimeType, Size: int64(m.Voice.FileSize)}
+	case m.Audio != nil:
+		b.Kind, b.Text = bot.KindMedia, m.Caption
+		b.File = &bot.File{ID: m.Audio.FileID, Kind: monitoring.Audio, Mime: m.Audio.MimeType, Size: int64(m.Audio.FileSize)}
+	case m.Video != nil:
+		b.Kind, b.Text = bot.KindMedia, m.Caption
+		b.File = &bot.File{ID: m.Video.FileID, Kind: monitoring.Video, Mime: m.Video.MimeType, Size: int64(m.Video.FileSize)}
+	case m.VideoNote != nil:
+		b.Kind = bot.KindMedia
+		b.File = &bot.File{ID: m.VideoNote.FileID, Kind: monitoring.Video, Mime: "video/mp4", Size: int64(m.VideoNote.FileSize)}
+	case m.Document != nil:
+		b.Text = m.Caption
+		mime := m.Document.MimeType
+		switch {
+		case strings.HasPrefix(mime, "image/"): // a photo sent uncompressed
+			b.Kind = bot.KindMedia
+			b.File = &bot.File{ID: m.Document.FileID, Kind: monitoring.Photo, Mime: mime, Size: int64(m.Document.FileSize)}
+		case strings.HasPrefix(mime, "video/"):
+			b.Kind = bot.KindMedia
+			b.File = &bot.File{ID: m.Document.FileID, Kind: monitoring.Video, Mime: mime, Size: int64(m.Document.FileSize)}
+		default:
+			b.Kind = bot.KindDocument
+		}
+	case m.Location != nil:
+		b.Kind, b.Location = bot.KindLocation, &monitoring.Location{Lat: m.Location.Latitude, Lon: m.Location.Longitude}
+	case m.Venue != nil:
+		b.Kind, b.Location = bot.KindLocation, &monitoring.Location{Lat: m.Venue.Location.Latitude, Lon: m.Venue.Location.Longitude}
+	case m.Contact != nil:
+		b.Kind = bot.KindContact
+		b.Contact = &bot.SharedContact{Phone: m.Contact.PhoneNumber, Name: strings.TrimSpace(m.Contact.FirstName + " " + m.Contact.LastName)}
+		if m.Contact.UserID != 0 {
+			b.Contact.UserID = strconv.FormatInt(m.Contact.UserID, 10)
+		}
+	case m.Sticker != nil, m.Poll != nil, m.Dice != nil, m.Game != nil, m.Animation != nil:
+		b.Kind = bot.KindUnsupported
+	case len(m.NewChatMembers) > 0, m.LeftChatMember != nil, m.NewChatTitle != "", m.PinnedMessage != nil,
+		m.GroupChatCreated, m.SuperGroupChatCreated, m.MigrateToChatID != 0, m.MigrateFromChatID != 0, len(m.NewChatPhoto) > 0, m.DeleteChatPhoto:
+		b.Kind = bot.KindSystem
+	default:
+		b.Kind = bot.KindEmpty
+	}
+	return b
+}

@@ -1,0 +1,108 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"bmjbt/bot"
+)
+
+// Deliver sends one reply: a message with its menu, an edit of an earlier
+// menu message, or the answer to a pressed button.
+func (a *Adapter) Deliver(ctx context.Context, chatID string, r bot.Reply) (string, error) {
+	chat, err := strconv.ParseInt(chatID, 10, 64)
+	if err != nil {
+		return "", &bot.SendError{Kind: bot.Rejected, Err: err}
+	}
+	api := a.client(ctx)
+	switch {
+	case r.CallbackID != "":
+		_, err = api.Request(tgbotapi.NewCallback(r.CallbackID, bot.TruncateText(r.Text, 200)))
+		if err != nil && strings.Contains(err.Error(), "query is too old") {
+			return "", nil // the spinner has long stopped; nothing to do
+		}
+		return "", wrap(err)
+	case r.EditMessageID != "":
+		id, _ := strconv.Atoi(r.EditMessageID)
+		edit := tgbotapi.NewEditMessageText(chat, id, bot.TruncateText(r.Text, bot.MaxText))
+		_, err = api.Request(edit)
+		if err != nil && strings.Contains(err.Error(), "message is not modified") {
+			return r.EditMessageID, nil
+		}
+		return r.EditMessageID, wrap(err)
+	}
+	msg := tgbotapi.NewMessage(chat, bot.TruncateText(r.Text, bot.MaxText))
+	msg.DisableWebPagePreview = true
+	if markup := replyMarkup(r); markup != nil {
+		msg.ReplyMarkup = markup
+	}
+	sent, err := api.Send(msg)
+	if err != nil {
+		return "", wrap(err)
+	}
+	return strconv.Itoa(sent.MessageID), nil
+}
+
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	return classify(err)
+}
+
+// replyMarkup renders a menu: inline buttons, or a one-time reply keyboard
+// when an option asks for the user's contact (Telegram allows that only there).
+func replyMarkup(r bot.Reply) any {
+	if r.Menu == nil || len(r.Menu.Options) == 0 {
+		if r.RemoveKeyboard {
+			return tgbotapi.NewRemoveKeyboard(true)
+		}
+		return nil
+	}
+	cols := r.Menu.Columns
+	if cols <= 0 {
+		cols = 1
+	}
+	contact := false
+	for _, o := range r.Menu.Options {
+		contact = contact || o.RequestContact
+	}
+	if contact {
+		var rows [][]tgbotapi.KeyboardButton
+		for _, o := range r.Menu.Options {
+			b := tgbotapi.NewKeyboardButton(o.Label)
+			b.RequestContact = o.RequestContact
+			rows = append(rows, tgbotapi.NewKeyboardButtonRow(b))
+		}
+		kb := tgbotapi.NewReplyKeyboard(rows...)
+		kb.OneTimeKeyboard = true
+		return kb
+	}
+	var rows [][]tgbotapi.InlineKeyboardButton
+	var row []tgbotapi.InlineKeyboardButton
+	for _, o := range r.Menu.Options {
+		row = append(row, tgbotapi.NewInlineKeyboardButtonData(o.Label, o.Data))
+		if len(row) == cols {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(rows...)
+}
+
+// webhookParams are the setWebhook parameters. The library predates the
+// secret_token parameter, so the request is made with MakeRequest.
+func webhookParams(url, secret string) tgbotapi.Params {
+	allowed, _ := json.Marshal(allowedUpdates)
+	return tgbotapi.Params{"url": url, "secret_token": secret, "allowed_updates": string(allowed), "max_connections": "10"}
+}
+
+// allowedUpdates are the update types bmjbt asks for.
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}

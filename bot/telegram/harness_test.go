@@ -1,0 +1,104 @@
+package telegram_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"bmjbt/bot"
+	"bmjbt/bot/telegram"
+	"bmjbt/bot/telegram/telegramtest"
+	"bmjbt/monitoring"
+	"bmjbt/server"
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+)
+
+// fast lifts Telegram's pace so tests do not wait a second per message;
+// tests of the pace itself use telegram.DefaultLimits.
+var fast = bot.Limits{Global: rate.Inf, Workers: 16, PerChat: func(string) (rate.Limit, int) { return rate.Inf, 1 }}
+
+// stack is the whole service of one municipality against the fake Bot API.
+type stack struct {
+	t    *testing.T
+	fake *telegramtest.Server
+	db   *storage.DB
+	muni *monitoring.Municipality
+	srv  *server.Server
+	stop func()
+}
+
+func testLog(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// newStack prepares a service on db (not started).
+func newStack(t *testing.T, db *storage.DB, fake *telegramtest.Server, opts server.Options, limits bot.Limits) *stack {
+	t.Helper()
+	m := storagetest.Municipality(t)
+	srv := server.New(db, m, testLog(t), opts)
+	srv.Telegram = telegram.New(telegram.Config{Token: telegramtest.Token, APIURL: fake.URL, Limits: limits}, db, m, testLog(t), srv.Metrics)
+	return &stack{t: t, fake: fake, db: db, muni: m, srv: srv}
+}
+
+// start runs the service until the test ends (or stop is called).
+func (s *stack) start() *stack {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.srv.Run(ctx) }()
+	s.srv.Addr()
+	stopped := false
+	s.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			s.t.Errorf("server stopped with %v", err)
+		}
+	}
+	s.t.Cleanup(s.stop)
+	return s
+}
+
+// run starts a fresh fake and service on a fresh database of the dialect.
+func run(t *testing.T, db *storage.DB) *stack {
+	t.Helper()
+	return newStack(t, db, telegramtest.New(t), server.Options{HTTPAddr: "127.0.0.1:0"}, fast).start()
+}
+
+// thisYear is the journal year now, in Bishkek.
+func thisYear() int { return time.Now().In(monitoring.Bishkek).Year() }
+
+func number(seq int) string { return fmt.Sprintf("%04d-%04d", thisYear(), seq) }
+
+// entries reads the journal.
+func (s *stack) entries() []monitoring.Entry {
+	s.t.Helper()
+	list, err := s.db.Entries(context.Background(), s.muni.Code, monitoring.Filter{})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return list
+}
+
+// scripted is a whole complaint typed without waiting for answers: the
+// numbers and labels work the menus as WhatsApp and console users do.
+func scripted(u *telegramtest.User, text string) {
+	u.Say("/start")
+	u.Say("1")    // Кыргызча
+	u.Say("1")    // Масы
+	u.Say("1")    // Ичүүчү суу
+	u.Say(text)   // what happened
+	u.Say("Даяр") // Done
+	u.Say("Аноним калуу")
+	u.Say("Жөнөтүү") // Send
+}
+
+func chat(id int64) string { return strconv.FormatInt(id, 10) }

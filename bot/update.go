@@ -1,0 +1,124 @@
+// Package bot holds the channel-agnostic conversations: what an update means
+// in the state a dialogue is in, what to store, and what to answer. Adapters
+// (bot/telegram, bot/console) turn channel events into Updates in the inbox
+// and deliver Replies from the outbox; the Engine in between does all the
+// work inside one database transaction per update.
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"bmjbt/monitoring"
+)
+
+// Kind says what an update carries.
+type Kind string
+
+const (
+	KindText        Kind = "text"
+	KindCallback    Kind = "callback"    // a menu button was pressed
+	KindMedia       Kind = "media"       // photo, voice, audio, video, image document
+	KindLocation    Kind = "location"    // a shared point
+	KindContact     Kind = "contact"     // a shared phone contact
+	KindDocument    Kind = "document"    // a file we do not keep (not an image)
+	KindUnsupported Kind = "unsupported" // sticker, poll, dice, game…
+	KindEmpty       Kind = "empty"       // nothing in it a user meant to send
+	KindSystem      Kind = "system"      // chat membership changes and the like: never answered
+)
+
+// Chat kinds.
+const (
+	Private = "private"
+	Group   = "group"
+)
+
+// Update is one event from a channel, in the form the engine reads. It is
+// what the inbox stores, so it must hold everything needed to handle it.
+type Update struct {
+	Channel  monitoring.Channel `json:"channel"`
+	ChatID   string             `json:"chat"`
+	ChatKind string             `json:"chat_kind"`
+	UserID   string             `json:"user,omitempty"`
+	// UserLang is the language the channel says the user's app is in.
+	UserLang string `json:"user_lang,omitempty"`
+	// Anonymous is true for senders without a person behind them (anonymous
+	// group admins, channels, other bots): they are never treated as anyone.
+	Anonymous bool   `json:"anonymous,omitempty"`
+	MessageID string `json:"msg,omitempty"`
+	Edited    bool   `json:"edited,omitempty"`
+
+	Kind     Kind                 `json:"kind"`
+	Text     string               `json:"text,omitempty"` // text or caption
+	Callback *Callback            `json:"callback,omitempty"`
+	File     *File                `json:"file,omitempty"`
+	Location *monitoring.Location `json:"location,omitempty"`
+	Contact  *SharedContact       `json:"contact,omitempty"`
+}
+
+// Callback is a pressed menu button.
+type Callback struct {
+	ID        string `json:"id"`
+	Data      string `json:"data"`
+	MessageID string `json:"msg,omitempty"` // the message the menu was on
+}
+
+// File is media to fetch from the channel.
+type File struct {
+	ID   string               `json:"id"`
+	Kind monitoring.MediaKind `json:"kind"`
+	Mime string               `json:"mime,omitempty"`
+	Size int64                `json:"size,omitempty"`
+}
+
+// SharedContact is a phone contact a user shared.
+type SharedContact struct {
+	Phone  string `json:"phone"`
+	Name   string `json:"name,omitempty"`
+	UserID string `json:"user,omitempty"` // whose contact it is, when the channel knows
+}
+
+// Encode is the inbox payload of u.
+func (u *Update) Encode() []byte {
+	b, err := json.Marshal(u)
+	if err != nil {
+		panic(fmt.Sprintf("encode update: %v", err)) // plain structs always encode
+	}
+	return b
+}
+
+// Reply is one thing to deliver to a chat: a message, possibly with a menu,
+// or an edit of an earlier menu message, or the answer to a pressed button.
+type Reply struct {
+	Lang monitoring.Lang `json:"lang"`
+	Text string          `json:"text,omitempty"`
+	Menu *Menu           `json:"menu,omitempty"`
+	// RemoveKeyboard hides a reply keyboard left from an earlier question.
+	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
+	// EditMessageID, when set, replaces that earlier message's text and drops its buttons.
+	EditMessageID string `json:"edit,omitempty"`
+	// CallbackID, when set, acknowledges a pressed button (Text is then a short notice).
+	CallbackID string `json:"callback,omitempty"`
+}
+
+// Menu is a question's choices. Telegram shows them as buttons; WhatsApp and
+// the console as numbered lines ("reply 1–5").
+type Menu struct {
+	Options []Option `json:"options"`
+	Columns int      `json:"columns,omitempty"`
+}
+
+// Option is one choice. Data is what comes back when it is chosen; on
+// Telegram it is the callback data, at most 64 bytes.
+type Option struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+	// RequestContact asks the channel to share the user's own phone contact.
+	RequestContact bool `json:"contact,omitempty"`
+}
+
+// MaxText is the longest reply text: Telegram's limit, in UTF-16 code units.
+const MaxText = 4096
+
+// MaxCallbackData is Telegram's limit for callback data, in bytes.
+const MaxCallbackData = 64

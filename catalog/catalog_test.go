@@ -1,0 +1,59 @@
+package catalog_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+)
+
+// Every message a resident can see must exist in both Kyrgyz and Russian.
+func TestKyrgyzAndRussianHaveTheSameMessages(t *testing.T) {
+	c := catalog.Default()
+	ky, ru := c.IDs(monitoring.Kyrgyz), c.IDs(monitoring.Russian)
+	if len(ky) < 50 {
+		t.Fatalf("only %d Kyrgyz messages loaded", len(ky))
+	}
+	for id := range ky {
+		if !ru[id] {
+			t.Errorf("%q is in ky.yaml but not in ru.yaml", id)
+		}
+	}
+	for id := range ru {
+		if !ky[id] {
+			t.Errorf("%q is in ru.yaml but not in ky.yaml", id)
+		}
+	}
+}
+
+func TestDatesReadAsInTheDecisions(t *testing.T) {
+	c := catalog.Default()
+	d := time.Date(2025, 10, 13, 20, 0, 0, 0, time.UTC) // 14 October, 02:00 in Bishkek
+	for lang, want := range map[monitoring.Lang]string{
+		monitoring.Kyrgyz:  "2025-жылдын 14-октябры",
+		monitoring.Russian: "14 октября 2025 г.",
+		monitoring.English: "14 October 2025",
+	} {
+		if got := c.Date(lang, d); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+}
+
+func TestPluralsAndTemplates(t *testing.T) {
+	c := catalog.Default()
+	ru1 := c.N(monitoring.Russian, "submitted", 1, catalog.Args{"Number": "2025-0001"})
+	ru14 := c.N(monitoring.Russian, "submitted", 14, catalog.Args{"Number": "2025-0001"})
+	if !strings.Contains(ru1, "1 дня") || !strings.Contains(ru14, "14 дней") || !strings.Contains(ru14, "№ 2025-0001") {
+		t.Fatalf("ru plurals: %q / %q", ru1, ru14)
+	}
+	ky := c.N(monitoring.Kyrgyz, "submitted", 14, catalog.Args{"Number": "2025-0001"})
+	if !strings.Contains(ky, "14 күндүн") {
+		t.Fatalf("ky: %q", ky)
+	}
+	if got := c.T("xx", "button.send", nil); got != "Жөнөтүү" {
+		t.Fatalf("unknown language falls back to %q, want Kyrgyz", got)
+	}
+}
