@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 
@@ -27,9 +28,13 @@ func convert(u tgbotapi.Update) (bot.Update, string) {
 		b := fromMessage(u.Message)
 		return b, fmt.Sprintf("m:%d:%d", u.Message.Chat.ID, u.Message.MessageID)
 	case u.EditedMessage != nil:
-		b := fromMessage(u.EditedMessage)
+		m := u.EditedMessage
+		b := fromMessage(m)
 		b.Edited = true
-		return b, fmt.Sprintf("e:%d:%d:%d", u.EditedMessage.Chat.ID, u.EditedMessage.MessageID, u.EditedMessage.EditDate)
+		// edit_date has one-second steps; the new text tells two quick edits apart.
+		h := fnv.New32a()
+		h.Write([]byte(m.Text + "\x00" + m.Caption))
+		return b, fmt.Sprintf("e:%d:%d:%d:%x", m.Chat.ID, m.MessageID, m.EditDate, h.Sum32())
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		b := bot.Update{Kind: bot.KindCallback, Callback: &bot.Callback{ID: q.ID, Data: q.Data}}

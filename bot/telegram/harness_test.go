@@ -102,3 +102,7 @@ func scripted(u *telegramtest.User, text string) {
 }
 
 func chat(id int64) string { return strconv.FormatInt(id, 10) }
+
+func newFake(t *testing.T) *telegramtest.Server { return telegramtest.New(t) }
+
+func defaultOpts() server.Options { return server.Options{HTTPAddr: "127.0.0.1:0"} }

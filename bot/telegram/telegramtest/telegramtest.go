@@ -272,7 +272,10 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request) {
 					keep = append(keep, u)
 				}
 			}
-			s.queue = keep
+			if len(keep) != len(s.queue) {
+				s.queue = keep
+				s.notify()
+			}
 		}
 		var out []map[string]any
 		for _, u := range s.queue {
