@@ -101,7 +101,7 @@ func (t *turn) keepAndResend() error {
 	if err != nil || !kept {
 		return err
 	}
-	if err := t.send(Reply{Text: t.T("input.kept", nil)}, "kept"); err != nil {
+	if err := t.say(t.T("input.kept", nil)); err != nil {
 		return err
 	}
 	return t.resend()

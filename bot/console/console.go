@@ -34,6 +34,8 @@ type Console struct {
 	mu     sync.Mutex
 	Out    io.Writer
 	Sender *bot.Sender
+	// EOF, when set, is called at the end of input.
+	EOF func()
 }
 
 // New returns the console channel.
@@ -67,6 +69,9 @@ func (c *Console) Read(ctx context.Context, stored func()) error {
 		case <-ctx.Done():
 			return nil
 		case err := <-errc:
+			if c.EOF != nil {
+				c.EOF()
+			}
 			return err
 		case line := <-lines:
 			u := bot.Update{Channel: monitoring.Console, ChatID: ChatID, ChatKind: bot.Private, UserID: ChatID,

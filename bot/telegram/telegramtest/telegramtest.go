@@ -173,6 +173,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.calls[method]++
+	s.notify()
 	chatID, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
 	for i := range s.fails {
 		f := &s.fails[i]

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"bmjbt/bot/console"
+	"bmjbt/bot/telegram"
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+	"bmjbt/server"
+)
+
+func (a *app) serveCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else the console",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.serve(cmd.Context(), a.env.TelegramToken == "", true)
+		},
+	}
+}
+
+func (a *app) chatCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "chat",
+		Short: "Talk to the bot on the console, as a resident would (no token needed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.serve(cmd.Context(), true, false)
+		},
+	}
+}
+
+// serve runs until SIGINT or SIGTERM (or, on the console, the end of input),
+// then stops taking updates, finishes what it holds and exits within 10 s.
+func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	db, m, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat := catalog.Default()
+	en := monitoring.English
+	log := a.log
+	if onConsole && !log.Enabled(ctx, slog.LevelInfo-1) {
+		// Keep the conversation readable: only problems go to the terminal.
+		log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	opts := server.Options{HTTPAddr: a.env.HTTPAddr, WebhookURL: a.env.WebhookURL, WebhookSecret: a.env.WebhookSecret}
+	if onConsole {
+		opts.WebhookURL = ""
+	}
+	if !withHTTP {
+		opts.HTTPAddr = ""
+	}
+	if opts.WebhookURL != "" && opts.WebhookSecret == "" {
+		opts.WebhookSecret = telegram.DeriveSecret(a.env.TelegramToken)
+	}
+	srv := server.New(db, m, log, opts)
+	if onConsole {
+		c := console.New(db, m, a.stdin, a.stdout, log)
+		srv.Console = c
+		fmt.Fprintln(a.stdout, cat.T(en, "console.hint", nil))
+		fmt.Fprintln(a.stdout, cat.T(en, "console.prompt", nil))
+		fmt.Fprint(a.stdout, "> ")
+		// The end of input ends the chat, after the last answers are out.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		c.EOF = cancel
+	} else {
+		srv.Telegram = telegram.New(telegram.Config{Token: a.env.TelegramToken, APIURL: a.env.TelegramAPIURL}, db, m, log, srv.Metrics)
+		mode := "long polling"
+		if opts.WebhookURL != "" {
+			mode = "webhook " + opts.WebhookURL
+		}
+		if me, err := srv.Telegram.Me(ctx); err != nil {
+			log.Warn("telegram: cannot check the token yet; will keep trying", "err", err)
+		} else {
+			fmt.Fprintln(a.stdout, cat.T(en, "serve.telegram", map[string]any{"Bot": me.UserName, "Mode": mode}))
+		}
+	}
+	if opts.HTTPAddr != "" {
+		fmt.Fprintln(a.stdout, cat.T(en, "serve.http", map[string]any{"Addr": opts.HTTPAddr}))
+	}
+	if err := srv.Run(ctx); err != nil {
+		return err
+	}
+	if !onConsole {
+		fmt.Fprintln(a.stdout, cat.T(en, "serve.stopped", nil))
+	}
+	return nil
+}
