@@ -82,6 +82,7 @@ type turn struct {
 	ctx context.Context
 	e   *Engine
 	tx  *storage.Tx
+	b   *batch
 	u   *Update
 	key storage.ConversationKey
 	st  State
@@ -100,7 +101,8 @@ func (t *turn) send(r Reply, collapse string) error {
 	if r.Lang == "" {
 		r.Lang = t.lang
 	}
-	return t.e.enqueue(t.ctx, t.tx, t.u, r, collapse)
+	t.e.enqueue(t.b, t.u, r, collapse)
+	return nil
 }
 
 // askMenu sends a question with choices and remembers them, under a new
@@ -162,27 +164,42 @@ func (t *turn) chosen() (opt Option, ok, stale bool) {
 	return Option{}, false, false
 }
 
+// load reads the dialogue's state; on the fast path a batch reads each
+// dialogue once and saves it once, at its end.
 func (t *turn) load() error {
+	if st, ok := t.b.convs[t.key]; ok && !t.b.careful {
+		t.st = *st
+		return nil
+	}
 	raw, err := t.tx.Conversation(t.ctx, t.key)
 	if err != nil {
 		return err
 	}
-	if raw == nil {
-		return nil
-	}
-	if err := json.Unmarshal(raw, &t.st); err != nil {
-		// A state we cannot read (e.g. from a future version) starts over
-		// rather than locking the resident out.
-		t.e.Log.Warn("conversation state unreadable; starting over", "channel", t.key.Channel, "err", err)
-		t.st = State{}
+	t.st = State{}
+	if raw != nil {
+		if err := json.Unmarshal(raw, &t.st); err != nil {
+			// A state we cannot read (e.g. from a future version) starts over
+			// rather than locking the resident out.
+			t.e.Log.Warn("conversation state unreadable; starting over", "channel", t.key.Channel, "err", err)
+			t.st = State{}
+		}
 	}
 	return nil
 }
 
 func (t *turn) save() error {
-	raw, err := json.Marshal(t.st)
+	if !t.b.careful {
+		st := t.st
+		t.b.convs[t.key] = &st
+		return nil
+	}
+	return saveState(t.ctx, t.tx, t.key, &t.st)
+}
+
+func saveState(ctx context.Context, tx *storage.Tx, k storage.ConversationKey, st *State) error {
+	raw, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	return t.tx.SaveConversation(t.ctx, t.key, raw)
+	return tx.SaveConversation(ctx, k, raw)
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -92,17 +93,12 @@ func (e *Engine) Drain(ctx context.Context) (int, error) {
 		if len(rows) == 0 {
 			return total, nil
 		}
-		results := make([]string, len(rows))
-		err = e.DB.InTx(work, func(tx *storage.Tx) error {
-			for i, row := range rows {
-				res, err := e.handleRow(work, tx, row)
-				if err != nil {
-					return err
-				}
-				results[i] = res
-			}
-			return nil
-		})
+		results, err := e.handleBatch(work, rows, false)
+		if errors.Is(err, errUpdateFailed) {
+			// Some update failed: do the batch again, each update in its
+			// own savepoint, so only the failing one is set aside.
+			results, err = e.handleBatch(work, rows, true)
+		}
 		if err != nil {
 			return total, err
 		}
@@ -128,57 +124,109 @@ func (e *Engine) batch() int {
 	return e.Batch
 }
 
-// handleRow handles one inbox row in a savepoint. If handling fails, its
-// changes are undone, the resident gets an apology, and the row is closed
-// with the error kept for the operator: a bad update never blocks the rest.
-// Only a database failure of the batch itself is returned.
-func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, row storage.InboxRow) (string, error) {
-	var u Update
-	herr := tx.Savepoint(ctx, func() (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+// errUpdateFailed says one update of a batch failed on its own.
+var errUpdateFailed = errors.New("an update failed")
+
+// batch is what a batch of updates shares until its commit: the replies to
+// write in one go, and (on the fast path) residents and conversations read
+// once and written once however many updates touch them.
+type batch struct {
+	careful   bool // each update in a savepoint, nothing cached across updates
+	out       []storage.OutboxItem
+	residents map[string]monitoring.Resident
+	convs     map[storage.ConversationKey]*State
+}
+
+// handleBatch handles rows in one transaction. On the fast path an update
+// that fails aborts the batch with errUpdateFailed; careful handles each
+// update in a savepoint, closes a failing one with an apology and the error
+// kept for the operator, and goes on: a bad update never blocks the rest.
+func (e *Engine) handleBatch(ctx context.Context, rows []storage.InboxRow, careful bool) ([]string, error) {
+	results := make([]string, len(rows))
+	err := e.DB.InTx(ctx, func(tx *storage.Tx) error {
+		b := &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[storage.ConversationKey]*State{}}
+		handled := make([]int64, 0, len(rows))
+		for i, row := range rows {
+			if !careful {
+				if err := e.handleRow(ctx, tx, b, row); err != nil {
+					e.Log.Warn("engine: an update failed; redoing its batch carefully", "inbox_id", row.ID, "err", err)
+					return errUpdateFailed
+				}
+				handled = append(handled, row.ID)
+				results[i] = "ok"
+				continue
 			}
-		}()
-		if err := json.Unmarshal(row.Payload, &u); err != nil {
-			return fmt.Errorf("decode update: %w", err)
+			mark := len(b.out)
+			herr := tx.Savepoint(ctx, func() error { return e.handleRow(ctx, tx, b, row) })
+			if herr == nil {
+				handled = append(handled, row.ID)
+				results[i] = "ok"
+				continue
+			}
+			b.out = b.out[:mark] // the failed update's replies go too
+			results[i] = "failed"
+			if err := e.setAside(ctx, tx, b, row, herr); err != nil {
+				return err // the transaction itself is broken: retry the batch later
+			}
 		}
-		if err := e.handle(ctx, tx, &u); err != nil {
+		if err := e.flush(ctx, tx, b); err != nil {
 			return err
 		}
-		return tx.MarkHandled(ctx, row.ID, "")
+		return tx.MarkAllHandled(ctx, handled)
 	})
-	if herr == nil {
-		return "ok", nil
+	return results, err
+}
+
+// handleRow handles one update, turning a panic into an error.
+func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, b *batch, row storage.InboxRow) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	var u Update
+	if err := json.Unmarshal(row.Payload, &u); err != nil {
+		return fmt.Errorf("decode update: %w", err)
 	}
+	return e.handle(ctx, tx, b, &u)
+}
+
+// setAside closes a failed update with the error kept, and apologises.
+func (e *Engine) setAside(ctx context.Context, tx *storage.Tx, b *batch, row storage.InboxRow, herr error) error {
 	e.Log.Error("engine: update failed; closing it with an apology", "inbox_id", row.ID, "channel", row.Channel, "err", herr)
-	err := tx.Savepoint(ctx, func() error {
-		if u.ChatKind == Private && u.ChatID != "" {
+	return tx.Savepoint(ctx, func() error {
+		var u Update
+		if json.Unmarshal(row.Payload, &u) == nil && u.ChatKind == Private && u.ChatID != "" && u.UserID != "" {
 			lang := monitoring.DefaultLang
 			if r, err := tx.Resident(ctx, e.Muni.Code, u.Channel, u.UserID, u.ChatID); err == nil && r.Lang != "" {
 				lang = r.Lang
 			}
-			reply := Reply{Lang: lang, Text: e.Catalog.T(lang, "error.internal", nil)}
-			if err := e.enqueue(ctx, tx, &u, reply, ""); err != nil {
-				return err
-			}
+			e.enqueue(b, &u, Reply{Lang: lang, Text: e.Catalog.T(lang, "error.internal", nil)}, "")
 		}
 		return tx.MarkHandled(ctx, row.ID, truncateBytes(herr.Error(), 2000))
 	})
-	// If even closing the row fails, the transaction itself is broken:
-	// the batch is retried later and nothing is lost.
-	return "failed", err
 }
 
-// enqueue puts a reply to u's chat in the outbox. collapse, when set, lets a
-// newer reply with the same key replace this one while it is still unsent.
-func (e *Engine) enqueue(ctx context.Context, tx *storage.Tx, u *Update, r Reply, collapse string) error {
+// flush writes what the batch kept in memory: conversations, then replies.
+func (e *Engine) flush(ctx context.Context, tx *storage.Tx, b *batch) error {
+	for k, st := range b.convs {
+		if err := saveState(ctx, tx, k, st); err != nil {
+			return err
+		}
+	}
+	return tx.EnqueueAll(ctx, b.out)
+}
+
+// enqueue adds a reply to u's chat to the batch's outbox rows. collapse,
+// when set, lets a newer reply with the same key replace this one while it
+// is still unsent.
+func (e *Engine) enqueue(b *batch, u *Update, r Reply, collapse string) {
 	r.Text = TruncateText(r.Text, MaxText)
 	payload, err := json.Marshal(r)
 	if err != nil {
-		return fmt.Errorf("encode reply: %w", err)
+		panic(fmt.Sprintf("encode reply: %v", err)) // plain structs always encode
 	}
-	return tx.Enqueue(ctx, storage.OutboxItem{Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, Payload: payload, CollapseKey: collapse})
+	b.out = append(b.out, storage.OutboxItem{Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, Payload: payload, CollapseKey: collapse})
 }
 
 func truncateBytes(s string, n int) string {

@@ -142,6 +142,7 @@ func chooseLang(t *turn, data string) error {
 func (t *turn) setLang(lang monitoring.Lang) error {
 	t.lang = lang
 	t.resident.Lang = lang
+	t.b.residents[t.residentKey()] = t.resident
 	return t.tx.SetResidentLang(t.ctx, t.resident.ID, lang)
 }
 

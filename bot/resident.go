@@ -12,15 +12,14 @@ import (
 // handle routes one update. Only private chats with a person are residents;
 // group messages from strangers and anonymous senders are ignored (kept in
 // the inbox, never answered).
-func (e *Engine) handle(ctx context.Context, tx *storage.Tx, u *Update) error {
+func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update) error {
 	if u.ChatKind != Private || u.Anonymous || u.Kind == KindSystem || u.UserID == "" || u.ChatID == "" {
 		return nil
 	}
-	t := &turn{ctx: ctx, e: e, tx: tx, u: u, key: storage.ConversationKey{
+	t := &turn{ctx: ctx, e: e, tx: tx, b: b, u: u, key: storage.ConversationKey{
 		Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, UserRef: u.UserID,
 	}}
-	var err error
-	if t.resident, err = tx.Resident(ctx, e.Muni.Code, u.Channel, u.UserID, u.ChatID); err != nil {
+	if err := t.loadResident(); err != nil {
 		return err
 	}
 	t.lang = t.resident.Lang
@@ -36,6 +35,26 @@ func (e *Engine) handle(ctx context.Context, tx *storage.Tx, u *Update) error {
 		return err
 	}
 	return t.save()
+}
+
+// loadResident finds the sender, once per batch on the fast path.
+func (t *turn) loadResident() error {
+	k := t.residentKey()
+	if r, ok := t.b.residents[k]; ok && !t.b.careful {
+		t.resident = r
+		return nil
+	}
+	r, err := t.tx.Resident(t.ctx, t.e.Muni.Code, t.u.Channel, t.u.UserID, t.u.ChatID)
+	if err != nil {
+		return err
+	}
+	t.resident = r
+	t.b.residents[k] = r
+	return nil
+}
+
+func (t *turn) residentKey() string {
+	return string(t.u.Channel) + "|" + t.u.UserID + "|" + t.u.ChatID
 }
 
 // converse is the resident's side of the conversation.

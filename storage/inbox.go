@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -96,4 +97,22 @@ func (db *DB) InboxCounts(ctx context.Context, municipality string) (total, pend
 		return 0, 0, fmt.Errorf("count inbox: %w", err)
 	}
 	return total, pending, nil
+}
+
+// MarkAllHandled closes many inbox rows in one statement.
+func (tx *Tx) MarkAllHandled(ctx context.Context, ids []int64) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(500, len(ids))]
+		ids = ids[len(chunk):]
+		q := `UPDATE inbox SET handled_at = ?, attempts = attempts + 1 WHERE id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, tx.now)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		if _, err := tx.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("mark inbox rows handled: %w", err)
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -112,4 +113,50 @@ func (db *DB) OutboxDepth(ctx context.Context, municipality string) (int, error)
 		return 0, fmt.Errorf("count outbox: %w", err)
 	}
 	return n, nil
+}
+
+// EnqueueAll adds many replies in one statement per few hundred rows. Within
+// the batch, a reply with a collapse key replaces earlier ones with the same
+// chat and key; pending rows from earlier batches are superseded as Enqueue does.
+func (tx *Tx) EnqueueAll(ctx context.Context, items []OutboxItem) error {
+	type ck struct{ muni, channel, chat, key string }
+	last := map[ck]int{}
+	for i, it := range items {
+		if it.CollapseKey != "" {
+			last[ck{it.Municipality, it.Channel, it.ChatID, it.CollapseKey}] = i
+		}
+	}
+	kept := items[:0:0]
+	for i, it := range items {
+		k := ck{it.Municipality, it.Channel, it.ChatID, it.CollapseKey}
+		if it.CollapseKey != "" && last[k] != i {
+			continue
+		}
+		kept = append(kept, it)
+	}
+	for k := range last {
+		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'superseded' WHERE municipality = ? AND channel = ? AND chat_id = ?
+			AND collapse_key = ? AND status = 'pending' AND attempts = 0`, k.muni, k.channel, k.chat, k.key); err != nil {
+			return fmt.Errorf("supersede reply: %w", err)
+		}
+	}
+	const perStatement = 300
+	for len(kept) > 0 {
+		chunk := kept[:min(perStatement, len(kept))]
+		kept = kept[len(chunk):]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at) VALUES `)
+		args := make([]any, 0, len(chunk)*7)
+		for i, it := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now)
+		}
+		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("enqueue replies: %w", err)
+		}
+	}
+	return nil
 }

@@ -84,7 +84,7 @@ func parseURL(dbURL string) (dialect, dsn string, err error) {
 	case dbURL == "":
 		return SQLite, sqliteDSN(DefaultSQLitePath), nil
 	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
-		return Postgres, dbURL, nil
+		return Postgres, postgresDSN(dbURL), nil
 	case strings.HasPrefix(dbURL, "sqlite://"):
 		return SQLite, sqliteDSN(strings.TrimPrefix(dbURL, "sqlite://")), nil
 	case strings.HasPrefix(dbURL, "sqlite:"):
@@ -100,9 +100,27 @@ func parseURL(dbURL string) (dialect, dsn string, err error) {
 	return "", "", fmt.Errorf("DATABASE_URL scheme %q is not supported: leave it unset for SQLite, or use postgres://user@host/db", scheme)
 }
 
+// postgresDSN turns on binary parameters unless the URL says otherwise:
+// lib/pq then sends a query with its arguments in one round trip instead of
+// two, which halves the time of the engine's many small statements.
+func postgresDSN(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return dbURL // lib/pq reports the error on connect
+	}
+	q := u.Query()
+	if q.Get("binary_parameters") == "" {
+		q.Set("binary_parameters", "yes")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // sqliteDSN adds the settings every connection needs: WAL so readers do not
 // wait for the writer, a busy timeout and immediate transactions so writers
-// queue instead of failing, foreign keys on, and NORMAL sync (safe with WAL).
+// queue instead of failing, foreign keys on, and FULL sync: a commit is on
+// disk before Telegram is told an update arrived, even if the ayil okmotu's
+// PC loses power the next moment. Batching keeps that affordable.
 func sqliteDSN(path string) string {
 	path = strings.TrimPrefix(path, "file:")
 	q := url.Values{}
@@ -114,7 +132,7 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	q.Set("_time_format", "sqlite")
 	return "file:" + path + "?" + q.Encode()
 }

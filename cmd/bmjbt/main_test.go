@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"bmjbt/bot/telegram/telegramtest"
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while the program writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// The whole program: serve on a free port against the Bot API fake, a
+// resident reports, SIGTERM-like stop, then the journal commands read it.
+func TestServeThenJournal(t *testing.T) {
+	for _, dialect := range storagetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			fake := telegramtest.New(t)
+			addr := freeAddr(t)
+			env := map[string]string{
+				"DATABASE_URL": storagetest.URL(t, dialect), "TELEGRAM_BOT_TOKEN": telegramtest.Token,
+				"TELEGRAM_API_URL": fake.URL, "HTTP_ADDR": addr, "LOG_LEVEL": "warn",
+			}
+			ctx, stop := context.WithCancel(context.Background())
+			var out, errs syncBuffer
+			done := make(chan int)
+			go func() { done <- run(ctx, []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errs) }()
+
+			// serve paces replies as Telegram asks (1 a second per chat), so
+			// this conversation takes a few seconds.
+			u := fake.User(42, "ru")
+			for _, s := range []string{"/start", "2", "1", "3", "Яма у школы", "Готово", "Остаться анонимным", "Отправить"} {
+				u.Say(s)
+			}
+			u.Expect(t, "зарегистрировано в журнале под №")
+			fake.WaitUntil(t, "healthz", func() bool {
+				resp, err := http.Get("http://" + addr + "/healthz")
+				if err != nil {
+					return false
+				}
+				resp.Body.Close()
+				return resp.StatusCode == 200
+			})
+			stop()
+			select {
+			case code := <-done:
+				if code != 0 {
+					t.Fatalf("serve exited %d: %s", code, errs.String())
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("serve did not stop within 10 s")
+			}
+			if !strings.Contains(out.String(), "Serving Telegram as @"+telegramtest.BotUsername) {
+				t.Errorf("serve said: %s", out.String())
+			}
+
+			var list syncBuffer
+			if code := run(context.Background(), []string{"journal", "list", "--village", "masy", "--lang", "ru"}, envOf(env), nil, &list, &errs); code != 0 {
+				t.Fatalf("journal list: %s", errs.String())
+			}
+			if !strings.Contains(list.String(), "Яма у школы") || !strings.Contains(list.String(), "Дороги") {
+				t.Fatalf("journal list:\n%s", list.String())
+			}
+			csvPath := filepath.Join(t.TempDir(), "journal.csv")
+			if code := run(context.Background(), []string{"journal", "export", "--format", "csv", "--out", csvPath}, envOf(env), nil, &list, &errs); code != 0 {
+				t.Fatalf("journal export: %s", errs.String())
+			}
+		})
+	}
+}
+
+func TestChatOnTheConsole(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": storagetest.URL(t, storage.SQLite)}
+	in := strings.NewReader("/start\n1\n1\n1\nСуу жок\nДаяр\n2\nЖөнөтүү\n")
+	var out, errs syncBuffer
+	if code := run(context.Background(), []string{"chat"}, envOf(env), in, &out, &errs); code != 0 {
+		t.Fatalf("chat exited %d: %s", code, errs.String())
+	}
+	for _, want := range []string{"TELEGRAM_BOT_TOKEN", "1. Кыргызча", "Номерин жазып жооп бериңиз (1–15)", "журналга №"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("console output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestOperatorMistakesGetClearErrors(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": storagetest.URL(t, storage.SQLite)}
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"journal", "export", "--format", "pdf"}, env, "use csv or xlsx"},
+		{[]string{"journal", "list", "--from", "14.10.2025"}, env, "YYYY-MM-DD"},
+		{[]string{"journal", "list", "--village", "paris"}, env, "not in the config"},
+		{[]string{"journal", "show", "2025-0042"}, env, "entry 2025-0042 not found"},
+		{[]string{"migrate"}, map[string]string{"DATABASE_URL": "mysql://x"}, "leave it unset for SQLite"},
+		{[]string{"migrate", "--config", "/nonexistent.yaml"}, env, "read config"},
+		{[]string{"serve"}, map[string]string{"WEBHOOK_URL": "https://x.kg/hook"}, "TELEGRAM_BOT_TOKEN is not"},
+	} {
+		var out, errs syncBuffer
+		if code := run(context.Background(), tc.args, envOf(tc.env), nil, &out, &errs); code == 0 || !strings.Contains(errs.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want an error saying %q", tc.args, code, errs.String(), tc.want)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package loadtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"text/tabwriter"
+	"time"
+
+	"bmjbt/bot/telegram/telegramtest"
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+)
+
+// residents is how many whole complaints one run pushes (8 updates each).
+func residents() int {
+	if n, err := strconv.Atoi(os.Getenv("BENCH_RESIDENTS")); err == nil && n > 0 {
+		return n
+	}
+	return 500
+}
+
+type result struct {
+	dialect          string
+	updates          int
+	handledPerSec    float64
+	barePerSec       float64
+	peakRSSMB        float64
+	entries          int
+	replies, pending int
+}
+
+var (
+	resultsMu sync.Mutex
+	results   []result
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if len(results) > 0 {
+		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "\ndatabase\tupdates\thandled updates/s\tbare INSERT+COMMIT/s\tratio\tserve peak RSS MB\t")
+		for _, r := range results {
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2f\t%.1f\t\n", r.dialect, r.updates, r.handledPerSec, r.barePerSec, r.handledPerSec/r.barePerSec, r.peakRSSMB)
+		}
+		tw.Flush()
+	}
+	os.Exit(code)
+}
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// build compiles the real binary once per run.
+func build(b *testing.B) string {
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "bmjbt-bench")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "bmjbt")
+		out, err := exec.Command("go", "build", "-o", binary, "bmjbt/cmd/bmjbt").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		b.Fatal(buildErr)
+	}
+	return binary
+}
+
+// BenchmarkComplaints pushes whole complaints (/start, language, village,
+// service, text, Done, anonymous, Send) for many residents into the fake,
+// starts `bmjbt serve` on a fresh database, and times until every update
+// is handled. In the same run it times one INSERT + COMMIT per row on the
+// same database: the handled rate should be at least that bare rate.
+func BenchmarkComplaints(b *testing.B) {
+	for _, dialect := range storagetest.Dialects {
+		b.Run(dialect, func(b *testing.B) {
+			bin := build(b)
+			for range b.N {
+				r := runOnce(b, bin, dialect)
+				b.ReportMetric(r.handledPerSec, "updates/s")
+				b.ReportMetric(r.barePerSec, "bare-commits/s")
+				b.ReportMetric(r.handledPerSec/r.barePerSec, "ratio")
+				b.ReportMetric(r.peakRSSMB, "peak-RSS-MB")
+				resultsMu.Lock()
+				results = append(results, r)
+				resultsMu.Unlock()
+			}
+		})
+	}
+}
+
+func runOnce(b *testing.B, bin, dialect string) result {
+	dbURL := storagetest.URL(b, dialect)
+	fake := telegramtest.New(b)
+	n := residents()
+	for i := range n {
+		u := fake.User(int64(100000+i), "ky")
+		u.Say("/start")
+		u.Say("1")
+		u.Say("1")
+		u.Say("1")
+		u.Say(fmt.Sprintf("Көйгөй %d: суу жок, үч күн болду", i))
+		u.Say("Даяр")
+		u.Say("Аноним калуу")
+		u.Say("Жөнөтүү")
+	}
+	updates := n * 8
+
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TELEGRAM_BOT_TOKEN="+telegramtest.Token,
+		"TELEGRAM_API_URL="+fake.URL, "HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=error")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	// Migrate first, so the timed part is serving only.
+	migrate := exec.Command(bin, "migrate")
+	migrate.Env = cmd.Env
+	if out, err := migrate.CombinedOutput(); err != nil {
+		b.Fatalf("migrate: %v\n%s", err, out)
+	}
+	db, err := storage.Open(context.Background(), dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
+	// Waiting here polls the database from outside; it measures, it does
+	// not assert a timing.
+	for {
+		var handled int
+		if err := db.SQL().Get(&handled, `SELECT COUNT(*) FROM inbox WHERE handled_at IS NOT NULL`); err != nil {
+			b.Fatal(err)
+		}
+		if handled >= updates {
+			break
+		}
+		if time.Since(start) > 5*time.Minute {
+			b.Fatalf("only %d of %d updates handled after 5 minutes", handled, updates)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	rss := peakRSS(b, cmd.Process.Pid)
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		b.Fatalf("serve: %v", err)
+	}
+
+	var entries int
+	db.SQL().Get(&entries, `SELECT COUNT(*) FROM entries`)
+	if entries != n {
+		b.Fatalf("%d entries for %d residents", entries, n)
+	}
+	return result{dialect: dialect, updates: updates, handledPerSec: float64(updates) / elapsed.Seconds(),
+		barePerSec: bareRate(b, db, updates), peakRSSMB: rss, entries: entries}
+}
+
+// bareRate is one INSERT and one COMMIT per row into the same database.
+func bareRate(b *testing.B, db *storage.DB, rows int) float64 {
+	sqldb := db.SQL()
+	if _, err := sqldb.Exec(`CREATE TABLE bench_bare (id BIGINT PRIMARY KEY, payload TEXT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	q := sqldb.Rebind(`INSERT INTO bench_bare (id, payload) VALUES (?, ?)`)
+	payload := strings.Repeat("x", 300) // about an inbox row
+	start := time.Now()
+	for i := range rows {
+		tx, err := sqldb.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.Exec(q, i, payload); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return float64(rows) / time.Since(start).Seconds()
+}
+
+// peakRSS reads the process's high-water resident set size, in MB.
+func peakRSS(b *testing.B, pid int) float64 {
+	if runtime.GOOS != "linux" {
+		return 0
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
