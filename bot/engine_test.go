@@ -42,7 +42,7 @@ func replies(t *testing.T, db *storage.DB, chat string) []bot.Reply {
 func TestAFailingUpdateDoesNotBlockItsBatch(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		put(t, db, "m:1", "1", help("1"))
-		put(t, db, "m:2", "2", []byte(`{"kind":`)) // unreadable
+		put(t, db, "m:2", "2", []byte(`{"kind":`))                                                                         // unreadable
 		broken := bot.Update{Channel: "telegram", ChatID: "3", ChatKind: bot.Private, UserID: "3", Kind: bot.KindCallback} // no callback inside
 		put(t, db, "m:3", "3", broken.Encode())
 		put(t, db, "m:4", "4", help("4"))
