@@ -64,13 +64,13 @@ func (t *turn) keep() (kept bool, err error) {
 	switch u.Kind {
 	case KindText:
 		if strings.TrimSpace(u.Text) == "" {
-			return false, t.say(t.T("unsupported", nil))
+			return false, t.notice("unsupported")
 		}
 		d.Parts = append(d.Parts, Part{MessageID: u.MessageID, Text: u.Text})
 		return true, nil
 	case KindMedia:
 		if u.File.Size > monitoring.MaxMediaBytes {
-			return false, t.say(t.T("media.too_large", nil))
+			return false, t.notice("media.too_large")
 		}
 		id, err := t.tx.AddMedia(t.ctx, t.e.Muni.Code, monitoring.Media{
 			Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size,
@@ -87,11 +87,17 @@ func (t *turn) keep() (kept bool, err error) {
 		d.Location = u.Location
 		return true, nil
 	case KindContact:
-		return false, t.say(t.T("contact.wrong_step", nil))
+		return false, t.notice("contact.wrong_step")
 	case KindDocument:
-		return false, t.say(t.T("document.unsupported", nil))
+		return false, t.notice("document.unsupported")
 	}
-	return false, t.say(t.T("unsupported", nil))
+	return false, t.notice("unsupported")
+}
+
+// notice explains why something was not kept. Notices collapse: a resident
+// who sends twenty stickers in a row gets one answer, not twenty.
+func (t *turn) notice(id string) error {
+	return t.send(Reply{Text: t.T(id, nil)}, "notice")
 }
 
 // keepAndResend is the default for input at a menu question: keep it as

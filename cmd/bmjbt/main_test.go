@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"bmjbt/bot/telegram/telegramtest"
+	"bmjbt/monitoring"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
 )
@@ -59,7 +61,11 @@ func TestServeThenJournal(t *testing.T) {
 			// serve paces replies as Telegram asks (1 a second per chat), so
 			// this conversation takes a few seconds.
 			u := fake.User(42, "ru")
-			for _, s := range []string{"/start", "2", "1", "3", "Яма у школы", "Готово", "Остаться анонимным", "Отправить"} {
+			for _, s := range []string{"/start", "2", "1", "3", "Яма у школы"} {
+				u.Say(s)
+			}
+			u.Photo(bytes.Repeat([]byte{0xFF, 0xD8}, 100), "")
+			for _, s := range []string{"Готово", "Остаться анонимным", "Отправить"} {
 				u.Say(s)
 			}
 			u.Expect(t, "зарегистрировано в журнале под №")
@@ -91,12 +97,25 @@ func TestServeThenJournal(t *testing.T) {
 			if !strings.Contains(list.String(), "Яма у школы") || !strings.Contains(list.String(), "Дороги") {
 				t.Fatalf("journal list:\n%s", list.String())
 			}
+			var show syncBuffer
+			if code := run(context.Background(), []string{"journal", "show", thisYearNumber(1), "--lang", "ru"}, envOf(env), nil, &show, &errs); code != 0 {
+				t.Fatalf("journal show: %s", errs.String())
+			}
+			for _, want := range []string{"Яма у школы", "file 1: photo", "Получено  (resident)"} {
+				if !strings.Contains(show.String(), want) {
+					t.Errorf("journal show lacks %q:\n%s", want, show.String())
+				}
+			}
 			csvPath := filepath.Join(t.TempDir(), "journal.csv")
 			if code := run(context.Background(), []string{"journal", "export", "--format", "csv", "--out", csvPath}, envOf(env), nil, &list, &errs); code != 0 {
 				t.Fatalf("journal export: %s", errs.String())
 			}
 		})
 	}
+}
+
+func thisYearNumber(seq int) string {
+	return fmt.Sprintf("%d-%04d", time.Now().In(monitoring.Bishkek).Year(), seq)
 }
 
 func TestChatOnTheConsole(t *testing.T) {

@@ -136,6 +136,13 @@ func (s *Server) Fail(method string, chatID int64, code, retryAfter, times int) 
 	s.fails = append(s.fails, failure{method: method, chatID: chatID, code: code, retryAfter: retryAfter, times: times})
 }
 
+// ClearFailures drops every failure still planned.
+func (s *Server) ClearFailures() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails = nil
+}
+
 // Calls reports how many times method was called.
 func (s *Server) Calls(method string) int {
 	s.mu.Lock()
