@@ -3,6 +3,7 @@ package loadtest
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,7 +125,7 @@ func runOnce(b *testing.B, bin, dialect string) result {
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TELEGRAM_BOT_TOKEN="+telegramtest.Token,
 		"TELEGRAM_API_URL="+fake.URL, "HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=error")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	// Migrate first, so the timed part is serving only.
 	migrate := exec.Command(bin, "migrate")
 	migrate.Env = cmd.Env

@@ -90,7 +90,11 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 		}
 	}
 	if opts.HTTPAddr != "" {
-		fmt.Fprintln(a.stdout, cat.T(en, "serve.http", map[string]any{"Addr": opts.HTTPAddr}))
+		go func() { // once listening, with the port actually taken
+			if addr := srv.Addr(); addr != "" {
+				fmt.Fprintln(a.stdout, cat.T(en, "serve.http", map[string]any{"Addr": addr}))
+			}
+		}()
 	}
 	if err := srv.Run(ctx); err != nil {
 		return err
