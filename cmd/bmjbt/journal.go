@@ -71,6 +71,19 @@ func (f *journalFlags) filter(m *monitoring.Municipality) (monitoring.Filter, mo
 	return flt, lang, nil
 }
 
+// journal reads the entries the flags select.
+func (f *journalFlags) journal(ctx context.Context, db *storage.DB, m *monitoring.Municipality) (documents.Journal, error) {
+	flt, lang, err := f.filter(m)
+	if err != nil {
+		return documents.Journal{}, err
+	}
+	list, err := db.Entries(ctx, m.Code, flt)
+	if err != nil {
+		return documents.Journal{}, err
+	}
+	return documents.Journal{Lang: lang, Muni: m, Entries: list}, nil
+}
+
 func day(s, flag string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -100,19 +113,14 @@ func (a *app) journalListCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			flt, lang, err := f.filter(m)
+			j, err := f.journal(cmd.Context(), db, m)
 			if err != nil {
 				return err
 			}
-			list, err := db.Entries(cmd.Context(), m.Code, flt)
-			if err != nil {
-				return err
-			}
-			j := documents.Journal{Lang: lang, Muni: m, Entries: list}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			h := j.Header()
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", h[0], h[1], h[2], h[3], h[4], h[5])
-			for _, e := range list {
+			for _, e := range j.Entries {
 				r := j.Row(e)
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r[0], r[1], r[2], r[3], r[4], oneLine(r[5], 50))
 			}
@@ -216,12 +224,8 @@ func (a *app) journalExportCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			flt, lang, err := f.filter(m)
+			j, err := f.journal(cmd.Context(), db, m)
 			if err != nil {
-				return err
-			}
-			j := documents.Journal{Lang: lang, Muni: m}
-			if j.Entries, err = db.Entries(cmd.Context(), m.Code, flt); err != nil {
 				return err
 			}
 			if j.Files, err = db.MediaCounts(cmd.Context(), m.Code); err != nil {

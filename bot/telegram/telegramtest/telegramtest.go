@@ -350,15 +350,25 @@ func checkText(text string) string {
 	return ""
 }
 
-func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request, chat int64) {
+// messageForm reads and checks a message's text and markup as Telegram
+// does, answering 400 when they break its rules.
+func messageForm(w http.ResponseWriter, r *http.Request) (string, markup, bool) {
 	text := r.FormValue("text")
 	if e := checkText(text); e != "" {
 		writeErr(w, 400, e, 0)
-		return
+		return "", markup{}, false
 	}
 	m, err := parseMarkup(r.FormValue("reply_markup"))
 	if err != nil {
 		writeErr(w, 400, "Bad Request: "+err.Error(), 0)
+		return "", markup{}, false
+	}
+	return text, m, true
+}
+
+func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request, chat int64) {
+	text, m, ok := messageForm(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -382,14 +392,8 @@ func apiMessage(m *Message) map[string]any {
 
 func (s *Server) editMessageText(w http.ResponseWriter, r *http.Request, chat int64) {
 	id, _ := strconv.Atoi(r.FormValue("message_id"))
-	text := r.FormValue("text")
-	if e := checkText(text); e != "" {
-		writeErr(w, 400, e, 0)
-		return
-	}
-	m, err := parseMarkup(r.FormValue("reply_markup"))
-	if err != nil {
-		writeErr(w, 400, "Bad Request: "+err.Error(), 0)
+	text, m, ok := messageForm(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
