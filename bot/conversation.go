@@ -18,6 +18,22 @@ type State struct {
 	Step  string     `json:"step,omitempty"`
 	Menu  *MenuState `json:"menu,omitempty"`
 	Draft *Draft     `json:"draft,omitempty"`
+	// Work is what a member's (or a resident's) errand in progress is
+	// about: the reason for a rejection, a note, a request…
+	Work *Work `json:"work,omitempty"`
+}
+
+// Work holds a multi-step errand besides the complaint draft.
+type Work struct {
+	EntryID   int64    `json:"entry,omitempty"`
+	Action    string   `json:"action,omitempty"`
+	RequestID int64    `json:"request,omitempty"`
+	Count     int      `json:"count,omitempty"`
+	Addressee string   `json:"to,omitempty"`
+	Question  string   `json:"question,omitempty"`
+	Entries   []string `json:"entries,omitempty"`
+	Parts     []Part   `json:"parts,omitempty"`
+	Media     []int64  `json:"media,omitempty"`
 }
 
 // MenuState is the menu last shown: its sequence number (in every button's
@@ -30,6 +46,9 @@ type MenuState struct {
 
 // Draft is a complaint being written, before it gets a journal number.
 type Draft struct {
+	// Via is set when a member registers a complaint for a resident who
+	// came in person or phoned.
+	Via       monitoring.Channel   `json:"via,omitempty"`
 	Village   string               `json:"village,omitempty"`
 	Service   string               `json:"service,omitempty"`
 	Parts     []Part               `json:"parts,omitempty"`

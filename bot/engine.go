@@ -56,7 +56,14 @@ func (e *Engine) Run(ctx context.Context) error {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	backoff := 100 * time.Millisecond
+	var lastTick time.Time
 	for {
+		if time.Since(lastTick) >= time.Minute {
+			lastTick = time.Now()
+			if err := e.Tick(ctx); err != nil && ctx.Err() == nil {
+				e.Log.Error("engine: scheduled work failed; will retry", "err", err)
+			}
+		}
 		if _, err := e.Drain(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -221,12 +228,16 @@ func (e *Engine) flush(ctx context.Context, tx *storage.Tx, b *batch) error {
 // when set, lets a newer reply with the same key replace this one while it
 // is still unsent.
 func (e *Engine) enqueue(b *batch, u *Update, r Reply, collapse string) {
+	b.out = append(b.out, e.outboxItem(string(u.Channel), u.ChatID, r, collapse, time.Time{}))
+}
+
+func (e *Engine) outboxItem(channel, chat string, r Reply, collapse string, notBefore time.Time) storage.OutboxItem {
 	r.Text = TruncateText(r.Text, MaxText)
 	payload, err := json.Marshal(r)
 	if err != nil {
 		panic(fmt.Sprintf("encode reply: %v", err)) // plain structs always encode
 	}
-	b.out = append(b.out, storage.OutboxItem{Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, Payload: payload, CollapseKey: collapse})
+	return storage.OutboxItem{Municipality: e.Muni.Code, Channel: channel, ChatID: chat, Payload: payload, CollapseKey: collapse, NotBefore: notBefore}
 }
 
 func truncateBytes(s string, n int) string {

@@ -9,14 +9,15 @@ import (
 	"bmjbt/monitoring"
 )
 
+// steps holds every declared question of every dialogue, by name. The
 // intake is a resident's complaint, question by question (Regulation 5.6:
 // messages about services and projects are registered in the journal).
 // The next question is derived from what the draft still lacks, so editing
 // one answer from the summary asks only that question again.
-var intake map[string]*step
+var steps = map[string]*step{}
 
 func init() {
-	intake = map[string]*step{
+	for name, s := range map[string]*step{
 		"lang":     {ask: askLang, choose: chooseLang, input: langInput},
 		"village":  {ask: askVillage, choose: chooseVillage},
 		"service":  {ask: askService, choose: chooseService},
@@ -25,10 +26,12 @@ func init() {
 		"phone":    {ask: askPhone, input: phoneInput},
 		"confirm":  {ask: askConfirm, choose: chooseConfirm, input: confirmInput},
 		"edit":     {ask: askEdit, choose: chooseEdit},
+	} {
+		steps[name] = s
 	}
 }
 
-func (t *turn) ask(name string) error { return intake[name].ask(t) }
+func (t *turn) ask(name string) error { return steps[name].ask(t) }
 
 func (t *turn) draft() *Draft {
 	if t.st.Draft == nil {
@@ -228,6 +231,12 @@ func describeInput(t *turn) error {
 }
 
 func askContact(t *turn) error {
+	if t.draft().Via != "" { // a member taking a complaint down
+		return t.askMenu("contact", t.T("register.contact", nil), 1, []Option{
+			{Label: t.T("button.type_phone", nil), Data: "share"},
+			{Label: t.T("button.no_contact", nil), Data: "anon"},
+		})
+	}
 	return t.askMenu("contact", t.T("ask.contact", nil), 1, []Option{
 		{Label: t.T("button.share_contact", nil), Data: "share", RequestContact: true},
 		{Label: t.T("button.anonymous", nil), Data: "anon"},
@@ -239,7 +248,11 @@ func chooseContact(t *turn, data string) error {
 	case "anon":
 		d := t.draft()
 		d.Anonymous, d.Contact = true, nil
-		if err := t.send(Reply{Text: t.T("anonymous.ok", nil), RemoveKeyboard: true}, ""); err != nil {
+		ok := "anonymous.ok"
+		if d.Via != "" {
+			ok = "register.no_contact"
+		}
+		if err := t.send(Reply{Text: t.T(ok, nil), RemoveKeyboard: true}, ""); err != nil {
 			return err
 		}
 		return t.advance()
@@ -267,7 +280,11 @@ func contactInput(t *turn) error {
 func (t *turn) setPhone(phone, name string) error {
 	d := t.draft()
 	d.Contact, d.Anonymous = &monitoring.Contact{Phone: phone, Name: name}, false
-	if err := t.send(Reply{Text: t.T("contact.thanks", nil), RemoveKeyboard: true}, ""); err != nil {
+	thanks := "contact.thanks"
+	if d.Via != "" {
+		thanks = "register.phone_ok"
+	}
+	if err := t.send(Reply{Text: t.T(thanks, nil), RemoveKeyboard: true}, ""); err != nil {
 		return err
 	}
 	return t.advance()
@@ -307,6 +324,9 @@ func askConfirm(t *turn) error {
 		extras += t.T("summary.location", nil)
 	}
 	contact := t.T("summary.anonymous", nil)
+	if d.Via != "" {
+		contact = t.T("via."+string(d.Via), nil) + ", " + t.T("summary.no_contact", nil)
+	}
 	if d.Contact != nil {
 		contact = d.Contact.Phone
 	}
@@ -374,6 +394,9 @@ func chooseEdit(t *turn, data string) error {
 // the hourly flood limit; then the draft stays, ready to send later.
 func (t *turn) submit() error {
 	d := t.draft()
+	if d.Via != "" {
+		return t.submitOnBehalf(d)
+	}
 	limit := t.e.Muni.EntriesPerHour
 	n, err := t.tx.CountEntriesSince(t.ctx, t.resident.ID, t.tx.Now().Add(-time.Hour))
 	if err != nil {
@@ -390,6 +413,9 @@ func (t *turn) submit() error {
 		return err
 	}
 	if err := t.tx.AttachMedia(t.ctx, e.ID, d.Media); err != nil {
+		return err
+	}
+	if err := t.postCard(e); err != nil {
 		return err
 	}
 	t.st = State{Menu: &MenuState{Seq: t.st.Menu.seq()}}

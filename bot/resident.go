@@ -9,16 +9,20 @@ import (
 	"bmjbt/storage"
 )
 
-// handle routes one update. Only private chats with a person are residents;
-// group messages from strangers and anonymous senders are ignored (kept in
-// the inbox, never answered).
+// handle routes one update: group chats to the group's side (members only;
+// strangers are ignored), private chats to the conversation, where a
+// resident reports and a member works. Anonymous senders and system events
+// are kept in the inbox and never answered.
 func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update) error {
-	if u.ChatKind != Private || u.Anonymous || u.Kind == KindSystem || u.UserID == "" || u.ChatID == "" {
+	if u.Anonymous || u.Kind == KindSystem || u.UserID == "" || u.ChatID == "" {
 		return nil
 	}
 	t := &turn{ctx: ctx, e: e, tx: tx, b: b, u: u, key: storage.ConversationKey{
 		Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, UserRef: u.UserID,
 	}}
+	if u.ChatKind != Private {
+		return t.inGroup()
+	}
 	if err := t.loadResident(); err != nil {
 		return err
 	}
@@ -57,9 +61,13 @@ func (t *turn) residentKey() string {
 	return string(t.u.Channel) + "|" + t.u.UserID + "|" + t.u.ChatID
 }
 
-// converse is the resident's side of the conversation.
+// converse is the private conversation: a resident's report, and a
+// member's work.
 func (t *turn) converse() error {
 	u := t.u
+	if u.Kind == KindCallback && scoped(u.Callback.Data) {
+		return t.scopedButton()
+	}
 	if u.Kind == KindCallback {
 		// Always stop the button's spinner, whatever the button was.
 		if err := t.send(Reply{CallbackID: u.Callback.ID}, ""); err != nil {
@@ -92,7 +100,7 @@ func (t *turn) converse() error {
 	if opt, ok, _ := t.chosen(); ok {
 		return t.choose(opt)
 	}
-	if s := intake[t.st.Step]; s != nil {
+	if s := steps[t.st.Step]; s != nil {
 		if s.input != nil {
 			return s.input(t)
 		}
@@ -107,7 +115,7 @@ func (t *turn) converse() error {
 }
 
 func (t *turn) choose(opt Option) error {
-	s := intake[t.st.Step]
+	s := steps[t.st.Step]
 	if s == nil || s.choose == nil {
 		return t.resend()
 	}
@@ -134,6 +142,9 @@ func command(text string) (name, args string, ok bool) {
 }
 
 func (t *turn) command(name, args string) error {
+	if c, ok := memberCommands[name]; ok {
+		return t.memberCommand(c, args)
+	}
 	switch name {
 	case "start":
 		if t.resident.Lang == "" {
@@ -219,22 +230,9 @@ func (t *turn) mine() error {
 	return t.say(strings.Join(lines, "\n"))
 }
 
-func (t *turn) villageName(code string) string {
-	if p, ok := t.e.Muni.Village(code); ok {
-		return p.Name.In(t.lang)
-	}
-	return code
-}
+func (t *turn) villageName(code string) string { return t.placeName(t.lang, code, true) }
 
-func (t *turn) serviceName(code string) string {
-	if code == monitoring.OtherService {
-		return t.T("service.other", nil)
-	}
-	if p, ok := t.e.Muni.Service(code); ok {
-		return p.Name.In(t.lang)
-	}
-	return code
-}
+func (t *turn) serviceName(code string) string { return t.placeName(t.lang, code, false) }
 
 // edited handles an edited message: an edit of a description part still in
 // the draft replaces it; an edit after the entry is registered changes

@@ -176,6 +176,16 @@ func (s *Sender) round(ctx context.Context) (time.Duration, error) {
 			s.mu.Unlock()
 			return 0, s.DB.RecordDeliveries(ctx, []storage.Delivery{{ID: row.ID, Status: storage.OutboxFailed, Error: "unreadable reply: " + err.Error()}})
 		}
+		if r.EditOutboxID != 0 {
+			// An edit of a card: find the message it became. If it never
+			// went out, say it anew rather than lose it.
+			ref, err := s.DB.MessageRef(ctx, r.EditOutboxID)
+			if err != nil {
+				s.mu.Unlock()
+				return 0, err
+			}
+			r.EditMessageID, r.EditOutboxID = ref, 0
+		}
 		c := s.chat(row.ChatID, now)
 		if d := c.until.Sub(now); d > 0 {
 			wait = min(wait, d)

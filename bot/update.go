@@ -95,8 +95,12 @@ type Reply struct {
 	Menu *Menu           `json:"menu,omitempty"`
 	// RemoveKeyboard hides a reply keyboard left from an earlier question.
 	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
-	// EditMessageID, when set, replaces that earlier message's text and drops its buttons.
+	// EditMessageID, when set, replaces that earlier message's text and
+	// buttons (Menu; none when nil).
 	EditMessageID string `json:"edit,omitempty"`
+	// EditOutboxID is EditMessageID for a message known by its outbox row
+	// (an entry's card); the sender looks the message up when it sends.
+	EditOutboxID int64 `json:"edit_outbox,omitempty"`
 	// CallbackID, when set, acknowledges a pressed button (Text is then a short notice).
 	CallbackID string `json:"callback,omitempty"`
 }

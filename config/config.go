@@ -30,7 +30,10 @@ type File struct {
 	EntriesPerHour int                `yaml:"entries_per_hour"`
 	Villages       []monitoring.Place `yaml:"villages"`
 	Services       []monitoring.Place `yaml:"services"`
-	Telegram       struct {
+	// GroupLang is the language of the group chat's cards (ky or ru).
+	GroupLang monitoring.Lang `yaml:"group_lang"`
+	Telegram  struct {
+		// GroupChatID binds the members' chat without /bindgroup.
 		GroupChatID int64 `yaml:"group_chat_id"`
 	} `yaml:"telegram"`
 }
@@ -57,6 +60,9 @@ func Load(path string) (*File, error) {
 	if f.EntriesPerHour == 0 {
 		f.EntriesPerHour = 10
 	}
+	if f.GroupLang == "" {
+		f.GroupLang = monitoring.DefaultLang
+	}
 	if err := f.validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
@@ -75,6 +81,9 @@ func (f *File) validate() error {
 	}
 	if len(f.Villages) == 0 {
 		errs = append(errs, errors.New("villages: list at least one"))
+	}
+	if f.GroupLang != monitoring.Kyrgyz && f.GroupLang != monitoring.Russian {
+		errs = append(errs, fmt.Errorf("group_lang %q: use ky or ru", f.GroupLang))
 	}
 	if f.ResponseDays < 1 || f.EntriesPerHour < 1 {
 		errs = append(errs, errors.New("response_days and entries_per_hour must be positive"))
@@ -106,6 +115,6 @@ func (f *File) validate() error {
 func (f *File) Municipality() *monitoring.Municipality {
 	return &monitoring.Municipality{
 		Code: f.Code, Name: f.Name, Seat: f.Seat, Council: f.Council, Villages: f.Villages, Services: f.Services,
-		ResponseDays: f.ResponseDays, EntriesPerHour: f.EntriesPerHour,
+		ResponseDays: f.ResponseDays, EntriesPerHour: f.EntriesPerHour, GroupLang: f.GroupLang,
 	}
 }

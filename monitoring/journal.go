@@ -88,6 +88,9 @@ type Entry struct {
 	Channel      Channel
 	Anonymous    bool
 	ResidentID   int64 // 0 when registered without a resident (e.g. in person)
+	TakenBy      int64 // the member who took it, 0 if nobody
+	MergedInto   int64 // the entry this one duplicates, when merged
+	Feedback     Feedback
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 	Media        []Media
@@ -101,18 +104,21 @@ type Location struct {
 
 // Contact is the personal data a resident chose to leave with an entry.
 type Contact struct {
-	Name  string `json:"name,omitempty"`
-	Phone string `json:"phone,omitempty"`
+	Name  string `json:"name,omitempty" db:"name"`
+	Phone string `json:"phone,omitempty" db:"phone"`
 }
 
 // Event is one row of an entry's audit: who changed what, when and why.
 type Event struct {
-	EntryID int64
-	Actor   string
-	At      time.Time
-	From    Status
-	To      Status
-	Reason  string
+	ID       int64
+	MemberID int64
+	Undone   bool
+	EntryID  int64
+	Actor    string
+	At       time.Time
+	From     Status
+	To       Status
+	Reason   string
 }
 
 // Filter selects journal entries. Zero fields match everything.
@@ -123,6 +129,10 @@ type Filter struct {
 	From    time.Time // inclusive
 	To      time.Time // exclusive
 	Limit   int
+	// Open keeps entries still waiting for the group (received, in review, verified).
+	Open bool
+	// TakenBy keeps entries a member took.
+	TakenBy int64
 }
 
 // MediaKind is the kind of evidence attached to an entry.

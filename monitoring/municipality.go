@@ -16,6 +16,8 @@ type Municipality struct {
 	ResponseDays int
 	// EntriesPerHour limits new entries from one resident, against floods.
 	EntriesPerHour int
+	// GroupLang is the language of cards and digests in the group's chat.
+	GroupLang Lang
 }
 
 // Place is a village or a service category: a short code and its names.

@@ -12,7 +12,7 @@ import (
 )
 
 const entryColumns = `e.id, e.municipality, e.year, e.seq, e.status, e.village, e.service, e.description,
-	e.lat, e.lon, e.channel, e.anonymous, e.resident_id, e.created_at, e.updated_at`
+	e.lat, e.lon, e.channel, e.anonymous, e.resident_id, e.created_at, e.updated_at, e.taken_by, e.merged_into, e.feedback`
 
 type entryRow struct {
 	ID           int64           `db:"id"`
@@ -30,6 +30,9 @@ type entryRow struct {
 	ResidentID   sql.NullInt64   `db:"resident_id"`
 	CreatedAt    time.Time       `db:"created_at"`
 	UpdatedAt    time.Time       `db:"updated_at"`
+	TakenBy      sql.NullInt64   `db:"taken_by"`
+	MergedInto   sql.NullInt64   `db:"merged_into"`
+	Feedback     string          `db:"feedback"`
 }
 
 func (r entryRow) entry() monitoring.Entry {
@@ -37,7 +40,8 @@ func (r entryRow) entry() monitoring.Entry {
 		ID: r.ID, Municipality: r.Municipality, Number: monitoring.Number{Year: r.Year, Seq: r.Seq},
 		Status: monitoring.Status(r.Status), Village: r.Village, Service: r.Service, Description: r.Description,
 		Channel: monitoring.Channel(r.Channel), Anonymous: r.Anonymous, ResidentID: r.ResidentID.Int64,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, TakenBy: r.TakenBy.Int64, MergedInto: r.MergedInto.Int64,
+		Feedback: monitoring.Feedback(r.Feedback),
 	}
 	if r.Lat.Valid && r.Lon.Valid {
 		e.Location = &monitoring.Location{Lat: r.Lat.Float64, Lon: r.Lon.Float64}
@@ -105,12 +109,21 @@ func (tx *Tx) nextNumber(ctx context.Context, municipality string, year int) (in
 
 // AddEvent writes one audit row.
 func (tx *Tx) AddEvent(ctx context.Context, municipality string, ev monitoring.Event) error {
-	_, err := tx.exec(ctx, `INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		municipality, ev.EntryID, ev.Actor, tx.now, string(ev.From), string(ev.To), ev.Reason)
-	if err != nil {
-		return fmt.Errorf("write audit row: %w", err)
+	_, err := tx.addEvent(ctx, municipality, ev)
+	return err
+}
+
+func (tx *Tx) addEvent(ctx context.Context, municipality string, ev monitoring.Event) (int64, error) {
+	var member sql.NullInt64
+	if ev.MemberID != 0 {
+		member = sql.NullInt64{Int64: ev.MemberID, Valid: true}
 	}
-	return nil
+	id, err := tx.insertID(ctx, `INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason, member_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		municipality, ev.EntryID, ev.Actor, tx.now, string(ev.From), string(ev.To), ev.Reason, member)
+	if err != nil {
+		return 0, fmt.Errorf("write audit row: %w", err)
+	}
+	return id, nil
 }
 
 // ResidentEntry returns one of the resident's own entries. Someone else's
@@ -150,6 +163,10 @@ func (tx *Tx) CountEntriesSince(ctx context.Context, residentID int64, since tim
 
 // Entries lists journal entries matching f, oldest first.
 func (db *DB) Entries(ctx context.Context, municipality string, f monitoring.Filter) ([]monitoring.Entry, error) {
+	return entriesWhere(ctx, db, municipality, f)
+}
+
+func entriesWhere(ctx context.Context, q querier, municipality string, f monitoring.Filter) ([]monitoring.Entry, error) {
 	var where strings.Builder
 	args := []any{municipality}
 	where.WriteString("e.municipality = ?")
@@ -173,13 +190,20 @@ func (db *DB) Entries(ctx context.Context, municipality string, f monitoring.Fil
 		where.WriteString(" AND e.created_at < ?")
 		args = append(args, f.To.UTC())
 	}
-	q := `SELECT ` + entryColumns + ` FROM entries e WHERE ` + where.String() + ` ORDER BY e.year, e.seq`
+	if f.Open {
+		where.WriteString(" AND e.status IN ('received', 'in_review', 'verified')")
+	}
+	if f.TakenBy != 0 {
+		where.WriteString(" AND e.taken_by = ?")
+		args = append(args, f.TakenBy)
+	}
+	query := `SELECT ` + entryColumns + ` FROM entries e WHERE ` + where.String() + ` ORDER BY e.year, e.seq`
 	if f.Limit > 0 {
-		q += " LIMIT ?"
+		query += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
 	var rows []entryRow
-	if err := db.sel(ctx, &rows, q, args...); err != nil {
+	if err := q.sel(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("list journal: %w", err)
 	}
 	return entries(rows), nil
@@ -204,23 +228,33 @@ func (db *DB) EntryByNumber(ctx context.Context, municipality string, n monitori
 }
 
 type eventRow struct {
-	EntryID int64     `db:"entry_id"`
-	Actor   string    `db:"actor"`
-	At      time.Time `db:"at"`
-	From    string    `db:"from_status"`
-	To      string    `db:"to_status"`
-	Reason  string    `db:"reason"`
+	ID       int64         `db:"id"`
+	MemberID sql.NullInt64 `db:"member_id"`
+	UndoneAt sql.NullTime  `db:"undone_at"`
+	EntryID  int64         `db:"entry_id"`
+	Actor    string        `db:"actor"`
+	At       time.Time     `db:"at"`
+	From     string        `db:"from_status"`
+	To       string        `db:"to_status"`
+	Reason   string        `db:"reason"`
+}
+
+const eventColumns = `id, member_id, undone_at, entry_id, actor, at, from_status, to_status, reason`
+
+func (r eventRow) event() monitoring.Event {
+	return monitoring.Event{ID: r.ID, MemberID: r.MemberID.Int64, Undone: r.UndoneAt.Valid, EntryID: r.EntryID, Actor: r.Actor,
+		At: r.At, From: monitoring.Status(r.From), To: monitoring.Status(r.To), Reason: r.Reason}
 }
 
 // EntryEvents returns an entry's audit, oldest first.
 func (db *DB) EntryEvents(ctx context.Context, entryID int64) ([]monitoring.Event, error) {
 	var rows []eventRow
-	if err := db.sel(ctx, &rows, `SELECT entry_id, actor, at, from_status, to_status, reason FROM entry_events WHERE entry_id = ? ORDER BY id`, entryID); err != nil {
+	if err := db.sel(ctx, &rows, `SELECT `+eventColumns+` FROM entry_events WHERE entry_id = ? ORDER BY id`, entryID); err != nil {
 		return nil, fmt.Errorf("read audit of entry %d: %w", entryID, err)
 	}
 	out := make([]monitoring.Event, len(rows))
 	for i, r := range rows {
-		out[i] = monitoring.Event{EntryID: r.EntryID, Actor: r.Actor, At: r.At, From: monitoring.Status(r.From), To: monitoring.Status(r.To), Reason: r.Reason}
+		out[i] = r.event()
 	}
 	return out, nil
 }

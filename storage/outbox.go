@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,6 +26,9 @@ type OutboxItem struct {
 	ChatID       string `db:"chat_id"`
 	Payload      []byte `db:"payload"`
 	CollapseKey  string `db:"collapse_key"`
+	// NotBefore, when set, holds the reply back until then without
+	// holding up the chat's other replies.
+	NotBefore time.Time `db:"-"`
 }
 
 // OutboxRow is a reply waiting in the outbox.
@@ -44,24 +49,69 @@ func (tx *Tx) Enqueue(ctx context.Context, it OutboxItem) error {
 			return fmt.Errorf("supersede reply: %w", err)
 		}
 	}
-	_, err := tx.exec(ctx, `INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now)
+	_, err := tx.exec(ctx, `INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at, not_before)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now, tx.notBefore(it))
 	if err != nil {
 		return fmt.Errorf("enqueue reply: %w", err)
 	}
 	return nil
 }
 
+func (tx *Tx) notBefore(it OutboxItem) time.Time {
+	if it.NotBefore.After(tx.now) {
+		return it.NotBefore.UTC()
+	}
+	return tx.now
+}
+
+// EnqueueID adds one reply and returns its outbox id, so a later reply can
+// edit the message it becomes (an entry's card in the group chat).
+func (tx *Tx) EnqueueID(ctx context.Context, it OutboxItem) (int64, error) {
+	id, err := tx.insertID(ctx, `INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at, not_before)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now, tx.notBefore(it))
+	if err != nil {
+		return 0, fmt.Errorf("enqueue reply: %w", err)
+	}
+	return id, nil
+}
+
+// Supersede drops still-unsent replies with the collapse key (a status
+// change undone before the resident heard of it).
+func (tx *Tx) Supersede(ctx context.Context, municipality, collapseKey string) error {
+	if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'superseded' WHERE municipality = ? AND collapse_key = ? AND status = 'pending'`,
+		municipality, collapseKey); err != nil {
+		return fmt.Errorf("supersede reply: %w", err)
+	}
+	return nil
+}
+
+// MessageRef is the channel's id of the message an outbox row became, or
+// "" while it is not sent.
+func (db *DB) MessageRef(ctx context.Context, outboxID int64) (string, error) {
+	var ref string
+	err := db.get(ctx, &ref, `SELECT message_ref FROM outbox WHERE id = ? AND status = 'sent'`, outboxID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read message ref: %w", err)
+	}
+	return ref, nil
+}
+
 // DueOutbox returns replies ready to send now: for each chat only its oldest
 // pending reply, so a chat's messages arrive in order even across retries.
 func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit int) ([]OutboxRow, error) {
 	var rows []OutboxRow
+	now := db.now()
 	err := db.sel(ctx, &rows, `SELECT o.id, o.municipality, o.channel, o.chat_id, o.payload, o.collapse_key, o.attempts, o.created_at
 		FROM outbox o
 		WHERE o.municipality = ? AND o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+		  AND (o.not_before IS NULL OR o.not_before <= ?)
 		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.municipality = o.municipality AND p.channel = o.channel
-		                  AND p.chat_id = o.chat_id AND p.status = 'pending' AND p.id < o.id)
-		ORDER BY o.id LIMIT ?`, municipality, channel, db.now(), limit)
+		                  AND p.chat_id = o.chat_id AND p.status = 'pending' AND p.id < o.id
+		                  AND (p.not_before IS NULL OR p.not_before <= ?))
+		ORDER BY o.id LIMIT ?`, municipality, channel, now, now, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read due outbox: %w", err)
 	}
@@ -145,14 +195,14 @@ func (tx *Tx) EnqueueAll(ctx context.Context, items []OutboxItem) error {
 		chunk := kept[:min(perStatement, len(kept))]
 		kept = kept[len(chunk):]
 		var b strings.Builder
-		b.WriteString(`INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at) VALUES `)
-		args := make([]any, 0, len(chunk)*7)
+		b.WriteString(`INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at, not_before) VALUES `)
+		args := make([]any, 0, len(chunk)*8)
 		for i, it := range chunk {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now)
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now, tx.notBefore(it))
 		}
 		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("enqueue replies: %w", err)

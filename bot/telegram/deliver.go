@@ -29,6 +29,9 @@ func (a *Adapter) Deliver(ctx context.Context, chatID string, r bot.Reply) (stri
 	case r.EditMessageID != "":
 		id, _ := strconv.Atoi(r.EditMessageID)
 		edit := tgbotapi.NewEditMessageText(chat, id, bot.TruncateText(r.Text, bot.MaxText))
+		if kb, ok := replyMarkup(r).(tgbotapi.InlineKeyboardMarkup); ok {
+			edit.ReplyMarkup = &kb
+		}
 		_, err = api.Request(edit)
 		if err != nil && strings.Contains(err.Error(), "message is not modified") {
 			return r.EditMessageID, nil

@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+)
+
+// A member registers a complaint for a resident who came in person or
+// phoned: the same questions as a resident's, then the entry is recorded
+// with that channel and, if the resident agreed, their phone.
+
+func init() {
+	steps["m.reg.via"] = &step{ask: askVia, choose: chooseVia}
+}
+
+func cmdRegister(t *turn, _ monitoring.Member, _ string) error {
+	if d := t.st.Draft; d != nil && len(d.Media) > 0 {
+		if err := t.tx.DropDraftMedia(t.ctx, d.Media); err != nil {
+			return err
+		}
+	}
+	t.st.Draft = &Draft{}
+	return t.ask("m.reg.via")
+}
+
+func askVia(t *turn) error {
+	return t.askMenu("m.reg.via", t.T("register.via", nil), 2, []Option{
+		{Label: t.T("via.in_person", nil), Data: string(monitoring.InPerson)},
+		{Label: t.T("via.phone", nil), Data: string(monitoring.Phone)},
+	})
+}
+
+func chooseVia(t *turn, data string) error {
+	t.draft().Via = monitoring.Channel(data)
+	return t.advance()
+}
+
+// submitOnBehalf records a complaint a member took down.
+func (t *turn) submitOnBehalf(d *Draft) error {
+	m, ok, err := t.member()
+	if err != nil || !ok {
+		return errOr(err, t.refuse(t.stranger(), "register", 0, "members.only"))
+	}
+	e := monitoring.Entry{
+		Municipality: t.e.Muni.Code, Village: d.Village, Service: d.Service, Description: d.text(),
+		Location: d.Location, Channel: d.Via, Anonymous: d.Contact == nil,
+	}
+	if err := t.tx.CreateEntry(t.ctx, &e, d.Contact, actor(m)); err != nil {
+		return err
+	}
+	if err := t.tx.AttachMedia(t.ctx, e.ID, d.Media); err != nil {
+		return err
+	}
+	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "register", e.ID, "ok", string(d.Via)); err != nil {
+		return err
+	}
+	if err := t.postCard(e); err != nil {
+		return err
+	}
+	t.st = State{Menu: &MenuState{Seq: t.st.Menu.seq()}}
+	return t.say(t.T("register.done", catalog.Args{"Number": e.Number.String()}))
+}

@@ -1,0 +1,251 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+)
+
+// Requests for information (4.2): a member names the addressee (a provider
+// or an ayil okmotu department), what is asked and the entries it is about.
+// The addressee has ten days to answer (6.1); the answer and its files are
+// recorded, stay with the group (6.2) and close the request.
+
+func init() {
+	steps["m.req.to"] = &step{ask: askReqTo, choose: cancelWork, input: reqToInput}
+	steps["m.req.what"] = &step{ask: askReqWhat, choose: cancelWork, input: reqWhatInput}
+	steps["m.req.entries"] = &step{ask: askReqEntries, choose: chooseReqEntries, input: reqEntriesInput}
+	steps["m.req.answer"] = &step{ask: askReqAnswer, choose: reqAnswerDone, input: reqAnswerInput}
+}
+
+func cmdRequest(t *turn, _ monitoring.Member, _ string) error {
+	t.st.Work = &Work{}
+	return t.ask("m.req.to")
+}
+
+func cancelMenu(t *turn) []Option {
+	return []Option{{Label: t.T("button.cancel", nil), Data: "cancel"}}
+}
+
+func askReqTo(t *turn) error {
+	return t.askMenu("m.req.to", t.T("request.to", nil), 1, cancelMenu(t))
+}
+
+func reqToInput(t *turn) error {
+	if t.u.Kind != KindText || strings.TrimSpace(t.u.Text) == "" || t.st.Work == nil {
+		return t.say(t.T("reason.need_text", nil))
+	}
+	t.st.Work.Addressee = strings.TrimSpace(t.u.Text)
+	return t.ask("m.req.what")
+}
+
+func askReqWhat(t *turn) error {
+	return t.askMenu("m.req.what", t.T("request.what", nil), 1, cancelMenu(t))
+}
+
+func reqWhatInput(t *turn) error {
+	if t.u.Kind != KindText || strings.TrimSpace(t.u.Text) == "" || t.st.Work == nil {
+		return t.say(t.T("reason.need_text", nil))
+	}
+	t.st.Work.Question = strings.TrimSpace(t.u.Text)
+	return t.ask("m.req.entries")
+}
+
+func askReqEntries(t *turn) error {
+	return t.askMenu("m.req.entries", t.T("request.entries", nil), 2, []Option{
+		{Label: t.T("button.skip", nil), Data: "skip"}, {Label: t.T("button.cancel", nil), Data: "cancel"},
+	})
+}
+
+func chooseReqEntries(t *turn, data string) error {
+	if data == "cancel" {
+		return cancelWork(t, data)
+	}
+	return t.createRequest(nil)
+}
+
+// reqEntriesInput reads journal numbers ("2026-0042, 2026-43").
+func reqEntriesInput(t *turn) error {
+	if t.u.Kind != KindText {
+		return t.say(t.T("request.entries_bad", nil))
+	}
+	var nums []monitoring.Number
+	for _, f := range strings.FieldsFunc(t.u.Text, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' }) {
+		n, err := monitoring.ParseNumber(f)
+		if err != nil {
+			return t.say(t.T("request.entries_bad", nil))
+		}
+		if _, err := t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n); err != nil {
+			if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+				return t.say(t.T("status.not_found_member", catalog.Args{"Number": n.String()}))
+			}
+			return err
+		}
+		nums = append(nums, n)
+	}
+	return t.createRequest(nums)
+}
+
+func (t *turn) createRequest(entries []monitoring.Number) error {
+	m, ok, err := t.member()
+	if err != nil || !ok {
+		t.st.Step, t.st.Work = "", nil
+		return errOr(err, t.refuse(t.stranger(), "request", 0, "members.only"))
+	}
+	w := t.st.Work
+	t.st.Step, t.st.Work = "", nil
+	if w == nil || w.Addressee == "" || w.Question == "" {
+		return t.say(t.T("work.cancelled", nil))
+	}
+	r := monitoring.Request{Municipality: t.e.Muni.Code, Addressee: w.Addressee, Question: w.Question, Entries: entries, CreatedBy: m.ID}
+	if err := t.tx.CreateRequest(t.ctx, &r); err != nil {
+		return err
+	}
+	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "request", 0, "ok", monitoring.RequestNumber(r.Number)); err != nil {
+		return err
+	}
+	var nums []string
+	for _, n := range entries {
+		nums = append(nums, n.String())
+	}
+	return t.say(t.T("request.made", catalog.Args{
+		"Number": monitoring.RequestNumber(r.Number), "To": r.Addressee, "Question": r.Question,
+		"Entries": strings.Join(nums, ", "), "Deadline": t.e.Catalog.Date(t.lang, r.Deadline), "Days": monitoring.RequestDays,
+	}))
+}
+
+func cmdRequests(t *turn, _ monitoring.Member, _ string) error {
+	list, err := t.tx.Requests(t.ctx, t.e.Muni.Code, true, time.Time{})
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return t.say(t.T("requests.none", nil))
+	}
+	lines := []string{t.T("requests.header", nil)}
+	menu := &Menu{Columns: 2}
+	now := t.tx.Now()
+	for _, r := range list {
+		line := t.T("requests.line", catalog.Args{"Number": monitoring.RequestNumber(r.Number), "To": r.Addressee,
+			"Deadline": t.e.Catalog.Date(t.lang, r.Deadline)})
+		if r.Overdue(now) {
+			line += " ⚠ " + t.T("requests.overdue", nil)
+		}
+		lines = append(lines, line)
+		menu.Options = append(menu.Options, Option{Label: monitoring.RequestNumber(r.Number), Data: fmt.Sprintf("r|%d", r.ID)})
+	}
+	return t.send(Reply{Text: strings.Join(lines, "\n"), Menu: menu}, "")
+}
+
+// requestButton opens a request, or starts recording its answer.
+func (t *turn) requestButton(m monitoring.Member, id int64, arg string) error {
+	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, id)
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && arg != "" && arg != "answer" {
+		return t.refuse(actor(m), "request", 0, "button.forged")
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.ack(""); err != nil {
+		return err
+	}
+	return t.inPrivate(m, func(pt *turn) error {
+		if arg == "answer" {
+			if r.AnsweredAt != nil {
+				return pt.say(pt.T("request.already", catalog.Args{"Number": monitoring.RequestNumber(r.Number)}))
+			}
+			pt.st.Work = &Work{RequestID: r.ID}
+			return pt.ask("m.req.answer")
+		}
+		return pt.showRequest(r)
+	})
+}
+
+func (t *turn) showRequest(r monitoring.Request) error {
+	status := t.T("request.open", nil)
+	if r.AnsweredAt != nil {
+		status = t.T("request.answered", catalog.Args{"Date": t.e.Catalog.Date(t.lang, *r.AnsweredAt), "Files": r.Files}) + "\n" + r.Answer
+	} else if r.Overdue(t.tx.Now()) {
+		status = t.T("requests.overdue", nil)
+	}
+	text := t.T("request.card", catalog.Args{"Number": monitoring.RequestNumber(r.Number), "To": r.Addressee, "Question": r.Question,
+		"Created": t.e.Catalog.Date(t.lang, r.CreatedAt), "Deadline": t.e.Catalog.Date(t.lang, r.Deadline), "Status": status})
+	reply := Reply{Text: text}
+	if r.AnsweredAt == nil {
+		reply.Menu = &Menu{Options: []Option{{Label: t.T("button.record_answer", nil), Data: fmt.Sprintf("r|%d|answer", r.ID)}}}
+	}
+	return t.send(reply, "")
+}
+
+func askReqAnswer(t *turn) error {
+	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, t.st.Work.RequestID)
+	if err != nil {
+		return err
+	}
+	return t.askMenu("m.req.answer", t.T("request.answer_ask", catalog.Args{"Number": monitoring.RequestNumber(r.Number)}), 2, []Option{
+		{Label: t.T("button.done", nil), Data: "done"}, {Label: t.T("button.cancel", nil), Data: "cancel"},
+	})
+}
+
+// reqAnswerInput keeps the answer's text and files (documents included:
+// they are the group's, never residents' or exports', 6.2).
+func reqAnswerInput(t *turn) error {
+	if t.st.Work == nil {
+		t.st.Step = ""
+		return nil
+	}
+	text, media, kept, err := t.noteContent()
+	if err != nil || !kept {
+		return err
+	}
+	if text != "" {
+		t.st.Work.Parts = append(t.st.Work.Parts, Part{Text: text})
+	}
+	if media != 0 {
+		t.st.Work.Media = append(t.st.Work.Media, media)
+	}
+	return t.send(Reply{Text: t.T("note.got", nil), Menu: t.menu(2)}, "answer")
+}
+
+func reqAnswerDone(t *turn, data string) error {
+	w := t.st.Work
+	if data == "cancel" || w == nil {
+		if w != nil && len(w.Media) > 0 {
+			if err := t.tx.DropDraftMedia(t.ctx, w.Media); err != nil {
+				return err
+			}
+		}
+		return cancelWork(t, data)
+	}
+	if len(w.Parts) == 0 && len(w.Media) == 0 {
+		return t.say(t.T("describe.empty", nil))
+	}
+	m, ok, err := t.member()
+	if err != nil || !ok {
+		t.st.Step, t.st.Work = "", nil
+		return errOr(err, t.refuse(t.stranger(), "answer", 0, "members.only"))
+	}
+	var texts []string
+	for _, p := range w.Parts {
+		texts = append(texts, p.Text)
+	}
+	t.st.Step, t.st.Work = "", nil
+	err = t.tx.AnswerRequest(t.ctx, t.e.Muni.Code, w.RequestID, strings.Join(texts, "\n"), w.Media)
+	if monitoring.ErrorCode(err) == monitoring.ECONFLICT {
+		return t.say(t.T("request.already", catalog.Args{"Number": ""}))
+	}
+	if err != nil {
+		return err
+	}
+	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, w.RequestID)
+	if err != nil {
+		return err
+	}
+	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "answer", 0, "ok", monitoring.RequestNumber(r.Number)); err != nil {
+		return err
+	}
+	return t.say(t.T("request.closed", catalog.Args{"Number": monitoring.RequestNumber(r.Number), "Files": len(w.Media)}))
+}

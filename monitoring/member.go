@@ -1,0 +1,104 @@
+package monitoring
+
+import (
+	"strings"
+	"time"
+)
+
+// Role is a member's place in the group (Regulation 3.5: the group elects a
+// chair, a deputy chair and a secretary from its members).
+type Role string
+
+const (
+	Chair     Role = "chair"
+	Deputy    Role = "deputy"
+	Secretary Role = "secretary"
+	Ordinary  Role = "member"
+)
+
+// Roles lists every role.
+var Roles = []Role{Chair, Deputy, Secretary, Ordinary}
+
+// ParseRole accepts a role name.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == strings.ToLower(strings.TrimSpace(s)) {
+			return r, nil
+		}
+	}
+	return "", Errorf(EINVALID, "unknown role %q (one of chair, deputy, secretary, member)", s)
+}
+
+// Unique reports whether only one member at a time may hold the role (3.5).
+func (r Role) Unique() bool { return r == Chair || r == Deputy || r == Secretary }
+
+// Group size (3.4): no fewer than 5 and no more than 11 members; outside
+// that range the group has no quorum for collective decisions.
+const (
+	MinMembers = 5
+	MaxMembers = 11
+)
+
+// Quorum reports whether a group of n active members may decide together (3.4).
+func Quorum(n int) bool { return n >= MinMembers && n <= MaxMembers }
+
+// RemovalReason is why a member left early (3.4).
+type RemovalReason string
+
+const (
+	OwnRequest RemovalReason = "own-request"
+	Health     RemovalReason = "health"
+	Absence    RemovalReason = "absence" // missed three meetings
+	Ethics     RemovalReason = "ethics"
+	Incapacity RemovalReason = "incapacity"
+)
+
+// ParseRemovalReason accepts a reason from 3.4.
+func ParseRemovalReason(s string) (RemovalReason, error) {
+	for _, r := range []RemovalReason{OwnRequest, Health, Absence, Ethics, Incapacity} {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", Errorf(EINVALID, "unknown reason %q (one of own-request, health, absence, ethics, incapacity: Regulation 3.4)", s)
+}
+
+// Member is a member of the group. How they are reached on each channel is
+// kept by storage apart from this.
+type Member struct {
+	ID           int64
+	Municipality string
+	Name         string
+	Role         Role
+	JoinedAt     time.Time
+	Removed      *Removal
+	// Recused lists the service codes the member declared a conflict of
+	// interest for (6.3): they take no part in monitoring those.
+	Recused []string
+}
+
+// Removal records an early removal (3.4).
+type Removal struct {
+	At     time.Time
+	Reason RemovalReason
+}
+
+// Active reports whether the member is still in the group.
+func (m Member) Active() bool { return m.Removed == nil }
+
+// RecusedFrom reports whether the member declared a conflict for service (6.3).
+func (m Member) RecusedFrom(service string) bool {
+	for _, s := range m.Recused {
+		if s == service {
+			return true
+		}
+	}
+	return false
+}
+
+// MayInvite reports whether the member may invite others: the chair, or the
+// deputy who stands in for the chair (3.6).
+func (m Member) MayInvite() bool { return m.Active() && (m.Role == Chair || m.Role == Deputy) }
+
+// InviteTTL is how long an invite code works.
+const InviteTTL = 72 * time.Hour

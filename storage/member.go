@@ -1,0 +1,364 @@
+package storage
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"bmjbt/monitoring"
+)
+
+type memberRow struct {
+	ID            int64        `db:"id"`
+	Municipality  string       `db:"municipality"`
+	Name          string       `db:"name"`
+	Role          string       `db:"role"`
+	JoinedAt      time.Time    `db:"joined_at"`
+	RemovedAt     sql.NullTime `db:"removed_at"`
+	RemovalReason string       `db:"removal_reason"`
+}
+
+const memberColumns = `m.id, m.municipality, m.name, m.role, m.joined_at, m.removed_at, m.removal_reason`
+
+func (r memberRow) member() monitoring.Member {
+	m := monitoring.Member{ID: r.ID, Municipality: r.Municipality, Name: r.Name, Role: monitoring.Role(r.Role), JoinedAt: r.JoinedAt}
+	if r.RemovedAt.Valid {
+		m.Removed = &monitoring.Removal{At: r.RemovedAt.Time, Reason: monitoring.RemovalReason(r.RemovalReason)}
+	}
+	return m
+}
+
+// querier is what both a transaction and the pool can run.
+type querier interface {
+	get(ctx context.Context, dest any, q string, args ...any) error
+	sel(ctx context.Context, dest any, q string, args ...any) error
+}
+
+func withRecusals(ctx context.Context, q querier, ms []monitoring.Member) error {
+	for i := range ms {
+		if err := q.sel(ctx, &ms[i].Recused, `SELECT service FROM recusals WHERE member_id = ? ORDER BY service`, ms[i].ID); err != nil {
+			return fmt.Errorf("read recusals: %w", err)
+		}
+	}
+	return nil
+}
+
+// MemberBy returns the active member a channel user is, or ENOTFOUND.
+// Every member action starts here: roles come from the database, by the
+// sender's identity, never from the chat a message came from.
+func (tx *Tx) MemberBy(ctx context.Context, municipality, channel, userRef string) (monitoring.Member, error) {
+	var r memberRow
+	err := tx.get(ctx, &r, `SELECT `+memberColumns+` FROM members m
+		JOIN member_identities i ON i.member_id = m.id
+		WHERE i.municipality = ? AND i.channel = ? AND i.user_ref = ? AND m.removed_at IS NULL`, municipality, channel, userRef)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Member{}, monitoring.Errorf(monitoring.ENOTFOUND, "not a member")
+	}
+	if err != nil {
+		return monitoring.Member{}, fmt.Errorf("read member: %w", err)
+	}
+	ms := []monitoring.Member{r.member()}
+	if err := withRecusals(ctx, tx, ms); err != nil {
+		return monitoring.Member{}, err
+	}
+	return ms[0], nil
+}
+
+// Members lists the group, active members first by role.
+func (db *DB) Members(ctx context.Context, municipality string, withRemoved bool) ([]monitoring.Member, error) {
+	return members(ctx, db, municipality, withRemoved)
+}
+
+// Members lists the group inside a transaction.
+func (tx *Tx) Members(ctx context.Context, municipality string, withRemoved bool) ([]monitoring.Member, error) {
+	return members(ctx, tx, municipality, withRemoved)
+}
+
+func members(ctx context.Context, q querier, municipality string, withRemoved bool) ([]monitoring.Member, error) {
+	var rows []memberRow
+	where := "m.municipality = ?"
+	if !withRemoved {
+		where += " AND m.removed_at IS NULL"
+	}
+	err := q.sel(ctx, &rows, `SELECT `+memberColumns+` FROM members m WHERE `+where+`
+		ORDER BY m.removed_at IS NOT NULL, CASE m.role WHEN 'chair' THEN 0 WHEN 'deputy' THEN 1 WHEN 'secretary' THEN 2 ELSE 3 END, m.id`, municipality)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	out := make([]monitoring.Member, len(rows))
+	for i, r := range rows {
+		out[i] = r.member()
+	}
+	return out, withRecusals(ctx, q, out)
+}
+
+// ActiveMembers counts the group (3.4 wants 5 to 11).
+func (tx *Tx) ActiveMembers(ctx context.Context, municipality string) (int, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM members WHERE municipality = ? AND removed_at IS NULL`, municipality); err != nil {
+		return 0, fmt.Errorf("count members: %w", err)
+	}
+	return n, nil
+}
+
+// MemberChat is the private chat of a member on a channel ("" if none).
+func (tx *Tx) MemberChat(ctx context.Context, memberID int64, channel string) (string, error) {
+	var chat string
+	err := tx.get(ctx, &chat, `SELECT chat_id FROM member_identities WHERE member_id = ? AND channel = ? ORDER BY created_at LIMIT 1`, memberID, channel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read member chat: %w", err)
+	}
+	return chat, nil
+}
+
+// HashCode is how an invite code is kept: only its hash is stored.
+func HashCode(municipality, code string) string {
+	code = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(code)))
+	sum := sha256.Sum256([]byte("bmjbt-invite:" + municipality + ":" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateInvite records an invite for a role; code is shown once to whoever
+// made it. A unique role already held, or a full group, is refused (3.4, 3.5).
+func (tx *Tx) CreateInvite(ctx context.Context, municipality, code string, role monitoring.Role, name, createdBy string) (time.Time, error) {
+	if err := tx.roomFor(ctx, municipality, role); err != nil {
+		return time.Time{}, err
+	}
+	expires := tx.now.Add(monitoring.InviteTTL)
+	_, err := tx.exec(ctx, `INSERT INTO invites (municipality, code_hash, role, name, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		municipality, HashCode(municipality, code), string(role), name, createdBy, tx.now, expires)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("record invite: %w", err)
+	}
+	return expires, nil
+}
+
+// roomFor checks a member of role could join now.
+func (tx *Tx) roomFor(ctx context.Context, municipality string, role monitoring.Role) error {
+	n, err := tx.ActiveMembers(ctx, municipality)
+	if err != nil {
+		return err
+	}
+	if n >= monitoring.MaxMembers {
+		return monitoring.Errorf(monitoring.ECONFLICT, "the group already has %d members, the most Regulation 3.4 allows", n)
+	}
+	if role.Unique() {
+		var held int
+		if err := tx.get(ctx, &held, `SELECT COUNT(*) FROM members WHERE municipality = ? AND role = ? AND removed_at IS NULL`, municipality, string(role)); err != nil {
+			return fmt.Errorf("check role: %w", err)
+		}
+		if held > 0 {
+			return monitoring.Errorf(monitoring.ECONFLICT, "the group already has a %s (3.5: one at a time); remove them first", role)
+		}
+	}
+	return nil
+}
+
+// Join uses an invite code: the channel user becomes the member the invite
+// names. The code works once and only before it expires.
+func (tx *Tx) Join(ctx context.Context, municipality, code, channel, userRef, chatID string) (monitoring.Member, error) {
+	var inv struct {
+		ID      int64     `db:"id"`
+		Role    string    `db:"role"`
+		Name    string    `db:"name"`
+		Expires time.Time `db:"expires_at"`
+	}
+	err := tx.get(ctx, &inv, `SELECT id, role, name, expires_at FROM invites WHERE municipality = ? AND code_hash = ? AND used_at IS NULL`,
+		municipality, HashCode(municipality, code))
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !tx.now.Before(inv.Expires) {
+		return monitoring.Member{}, monitoring.Errorf(monitoring.EUNAUTHORIZED, "the code is wrong, used or expired")
+	}
+	if err != nil {
+		return monitoring.Member{}, fmt.Errorf("read invite: %w", err)
+	}
+	if _, err := tx.MemberBy(ctx, municipality, channel, userRef); err == nil {
+		return monitoring.Member{}, monitoring.Errorf(monitoring.ECONFLICT, "already a member")
+	}
+	role := monitoring.Role(inv.Role)
+	if err := tx.roomFor(ctx, municipality, role); err != nil {
+		return monitoring.Member{}, err
+	}
+	id, err := tx.insertID(ctx, `INSERT INTO members (municipality, name, role, joined_at) VALUES (?, ?, ?, ?)`, municipality, inv.Name, string(role), tx.now)
+	if err != nil {
+		return monitoring.Member{}, fmt.Errorf("record member: %w", err)
+	}
+	// A removed member's old identity is replaced by the new membership.
+	if _, err := tx.exec(ctx, `DELETE FROM member_identities WHERE municipality = ? AND channel = ? AND user_ref = ?`, municipality, channel, userRef); err != nil {
+		return monitoring.Member{}, fmt.Errorf("bind member: %w", err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO member_identities (municipality, channel, user_ref, member_id, chat_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		municipality, channel, userRef, id, chatID, tx.now); err != nil {
+		return monitoring.Member{}, fmt.Errorf("bind member: %w", err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE invites SET used_at = ?, member_id = ? WHERE id = ?`, tx.now, id, inv.ID); err != nil {
+		return monitoring.Member{}, fmt.Errorf("use invite: %w", err)
+	}
+	return monitoring.Member{ID: id, Municipality: municipality, Name: inv.Name, Role: role, JoinedAt: tx.now}, nil
+}
+
+// RemoveMember ends a membership early for a reason of 3.4.
+func (tx *Tx) RemoveMember(ctx context.Context, municipality string, id int64, reason monitoring.RemovalReason) (monitoring.Member, error) {
+	var r memberRow
+	err := tx.get(ctx, &r, `SELECT `+memberColumns+` FROM members m WHERE m.municipality = ? AND m.id = ?`, municipality, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Member{}, monitoring.Errorf(monitoring.ENOTFOUND, "member %d not found", id)
+	}
+	if err != nil {
+		return monitoring.Member{}, fmt.Errorf("read member %d: %w", id, err)
+	}
+	if r.RemovedAt.Valid {
+		return monitoring.Member{}, monitoring.Errorf(monitoring.ECONFLICT, "member %d was already removed", id)
+	}
+	if _, err := tx.exec(ctx, `UPDATE members SET removed_at = ?, removal_reason = ? WHERE id = ?`, tx.now, string(reason), id); err != nil {
+		return monitoring.Member{}, fmt.Errorf("remove member %d: %w", id, err)
+	}
+	m := r.member()
+	m.Removed = &monitoring.Removal{At: tx.now, Reason: reason}
+	return m, nil
+}
+
+// ToggleRecusal declares a conflict of interest for a service (6.3), or
+// withdraws it; declared reports which.
+func (tx *Tx) ToggleRecusal(ctx context.Context, municipality string, memberID int64, service string) (declared bool, err error) {
+	res, err := tx.exec(ctx, `DELETE FROM recusals WHERE member_id = ? AND service = ?`, memberID, service)
+	if err != nil {
+		return false, fmt.Errorf("withdraw recusal: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return false, nil
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO recusals (municipality, member_id, service, declared_at) VALUES (?, ?, ?, ?)`,
+		municipality, memberID, service, tx.now); err != nil {
+		return false, fmt.Errorf("declare recusal: %w", err)
+	}
+	return true, nil
+}
+
+// Audit writes a row of the audit log: who did (or was refused) what.
+func (tx *Tx) Audit(ctx context.Context, municipality, actor, action string, entryID int64, outcome, detail string) error {
+	var entry sql.NullInt64
+	if entryID != 0 {
+		entry = sql.NullInt64{Int64: entryID, Valid: true}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO audit_log (municipality, at, actor, action, entry_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		municipality, tx.now, actor, action, entry, outcome, detail)
+	if err != nil {
+		return fmt.Errorf("write audit log: %w", err)
+	}
+	return nil
+}
+
+// Refusals counts refused actions of an actor since a time (to slow down
+// someone guessing invite codes).
+func (tx *Tx) Refusals(ctx context.Context, municipality, actor, action string, since time.Time) (int, error) {
+	var n int
+	err := tx.get(ctx, &n, `SELECT COUNT(*) FROM audit_log WHERE municipality = ? AND actor = ? AND action = ? AND outcome = 'refused' AND at >= ?`,
+		municipality, actor, action, since.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("count refusals: %w", err)
+	}
+	return n, nil
+}
+
+// AuditEntry is one row of the audit log.
+type AuditEntry struct {
+	At      time.Time     `db:"at"`
+	Actor   string        `db:"actor"`
+	Action  string        `db:"action"`
+	EntryID sql.NullInt64 `db:"entry_id"`
+	Outcome string        `db:"outcome"`
+	Detail  string        `db:"detail"`
+}
+
+// AuditLog returns the municipality's audit log, oldest first.
+func (db *DB) AuditLog(ctx context.Context, municipality string) ([]AuditEntry, error) {
+	var rows []AuditEntry
+	if err := db.sel(ctx, &rows, `SELECT at, actor, action, entry_id, outcome, detail FROM audit_log WHERE municipality = ? ORDER BY id`, municipality); err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	return rows, nil
+}
+
+// BindGroup records the group's chat on a channel.
+func (tx *Tx) BindGroup(ctx context.Context, municipality, channel, chatID, by string) error {
+	_, err := tx.exec(ctx, `INSERT INTO group_chats (municipality, channel, chat_id, bound_by, bound_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (municipality, channel) DO UPDATE SET chat_id = excluded.chat_id, bound_by = excluded.bound_by, bound_at = excluded.bound_at`,
+		municipality, channel, chatID, by, tx.now)
+	if err != nil {
+		return fmt.Errorf("bind group chat: %w", err)
+	}
+	return nil
+}
+
+// GroupChat is a group chat bound to the municipality on some channel.
+type GroupChat struct {
+	Channel string `db:"channel"`
+	ChatID  string `db:"chat_id"`
+}
+
+// GroupChats returns the group's chats on every channel.
+func (tx *Tx) GroupChats(ctx context.Context, municipality string) ([]GroupChat, error) {
+	var out []GroupChat
+	if err := tx.sel(ctx, &out, `SELECT channel, chat_id FROM group_chats WHERE municipality = ? ORDER BY channel`, municipality); err != nil {
+		return nil, fmt.Errorf("read group chats: %w", err)
+	}
+	return out, nil
+}
+
+// IsGroupChat reports whether chatID is the group's chat on channel.
+func (tx *Tx) IsGroupChat(ctx context.Context, municipality, channel, chatID string) (bool, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM group_chats WHERE municipality = ? AND channel = ? AND chat_id = ?`, municipality, channel, chatID); err != nil {
+		return false, fmt.Errorf("check group chat: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ResidentLang is the language a channel user chose, "" if unknown.
+func (tx *Tx) ResidentLang(ctx context.Context, municipality, channel, userRef string) (monitoring.Lang, error) {
+	var lang string
+	err := tx.get(ctx, &lang, `SELECT lang FROM residents WHERE municipality = ? AND channel = ? AND user_ref = ?`, municipality, channel, userRef)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read language: %w", err)
+	}
+	return monitoring.Lang(lang), nil
+}
+
+// Reach is where and in which language a member is reached.
+type Reach struct {
+	Channel string `db:"channel"`
+	ChatID  string `db:"chat_id"`
+	Lang    string `db:"lang"`
+}
+
+// MembersReach returns the private chats of the active members holding any
+// of roles, on every channel, with the language each chose.
+func (tx *Tx) MembersReach(ctx context.Context, municipality string, roles ...monitoring.Role) ([]Reach, error) {
+	var out []Reach
+	q := `SELECT i.channel, i.chat_id, COALESCE(r.lang, '') AS lang FROM member_identities i
+		JOIN members m ON m.id = i.member_id
+		LEFT JOIN residents r ON r.municipality = i.municipality AND r.channel = i.channel AND r.user_ref = i.user_ref
+		WHERE i.municipality = ? AND m.removed_at IS NULL`
+	args := []any{municipality}
+	if len(roles) > 0 {
+		q += " AND m.role IN (?" + strings.Repeat(", ?", len(roles)-1) + ")"
+		for _, r := range roles {
+			args = append(args, string(r))
+		}
+	}
+	if err := tx.sel(ctx, &out, q+" ORDER BY m.id, i.channel", args...); err != nil {
+		return nil, fmt.Errorf("read member chats: %w", err)
+	}
+	return out, nil
+}

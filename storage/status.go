@@ -1,0 +1,274 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"bmjbt/monitoring"
+)
+
+// forUpdate locks the rows a query reads until the transaction ends, where
+// the dialect needs it (SQLite's immediate transactions already serialise
+// writers).
+func (tx *Tx) forUpdate() string {
+	if tx.db.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// EntryByID returns an entry of the municipality, locked for a change.
+func (tx *Tx) EntryByID(ctx context.Context, municipality string, id int64) (monitoring.Entry, error) {
+	var r entryRow
+	err := tx.get(ctx, &r, `SELECT `+entryColumns+` FROM entries e WHERE e.municipality = ? AND e.id = ?`+tx.forUpdate(), municipality, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Entry{}, monitoring.Errorf(monitoring.ENOTFOUND, "entry not found")
+	}
+	if err != nil {
+		return monitoring.Entry{}, fmt.Errorf("read entry %d: %w", id, err)
+	}
+	return r.entry(), nil
+}
+
+// EntryNumbered returns an entry by its journal number.
+func (tx *Tx) EntryNumbered(ctx context.Context, municipality string, n monitoring.Number) (monitoring.Entry, error) {
+	var r entryRow
+	err := tx.get(ctx, &r, `SELECT `+entryColumns+` FROM entries e WHERE e.municipality = ? AND e.year = ? AND e.seq = ?`, municipality, n.Year, n.Seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Entry{}, monitoring.Errorf(monitoring.ENOTFOUND, "entry %s not found", n)
+	}
+	if err != nil {
+		return monitoring.Entry{}, fmt.Errorf("read entry %s: %w", n, err)
+	}
+	return r.entry(), nil
+}
+
+// Change is an action applied to an entry.
+type Change struct {
+	Action   monitoring.Action
+	Actor    string // "member:7", "resident", "system"
+	MemberID int64
+	Reason   string // why rejected, what was done, or the resident's feedback
+	Into     int64  // for a merge: the entry this one duplicates
+}
+
+// Apply moves an entry by an action and writes the audit row. An action
+// that does not fit the entry's status now (two members pressing at once, an
+// old button) is refused with ECONFLICT and changes nothing.
+func (tx *Tx) Apply(ctx context.Context, municipality string, entryID int64, c Change) (monitoring.Entry, monitoring.Event, error) {
+	e, err := tx.EntryByID(ctx, municipality, entryID)
+	if err != nil {
+		return e, monitoring.Event{}, err
+	}
+	to, ok := monitoring.Next(e.Status, c.Action)
+	if !ok {
+		return e, monitoring.Event{}, monitoring.Errorf(monitoring.ECONFLICT, "entry %s is %s; %s does not apply", e.Number, e.Status, c.Action)
+	}
+	if c.Action == monitoring.Merge {
+		if c.Into == e.ID {
+			return e, monitoring.Event{}, monitoring.Errorf(monitoring.EINVALID, "an entry cannot be merged into itself")
+		}
+		target, err := tx.EntryByID(ctx, municipality, c.Into)
+		if err != nil {
+			return e, monitoring.Event{}, err
+		}
+		if target.Status == monitoring.Merged {
+			return e, monitoring.Event{}, monitoring.Errorf(monitoring.EINVALID, "entry %s is itself merged into another", target.Number)
+		}
+	}
+	takenBy := sql.NullInt64{Int64: e.TakenBy, Valid: e.TakenBy != 0}
+	if c.MemberID != 0 && (c.Action == monitoring.Take || !takenBy.Valid) {
+		takenBy = sql.NullInt64{Int64: c.MemberID, Valid: true}
+	}
+	into := sql.NullInt64{Int64: c.Into, Valid: c.Action == monitoring.Merge}
+	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = ? WHERE id = ?`,
+		string(to), tx.now, takenBy, into, e.ID); err != nil {
+		return e, monitoring.Event{}, fmt.Errorf("change entry %s: %w", e.Number, err)
+	}
+	ev := monitoring.Event{EntryID: e.ID, Actor: c.Actor, MemberID: c.MemberID, At: tx.now, From: e.Status, To: to, Reason: c.Reason}
+	if ev.ID, err = tx.addEvent(ctx, municipality, ev); err != nil {
+		return e, ev, err
+	}
+	e.Status, e.UpdatedAt, e.TakenBy, e.MergedInto = to, tx.now, takenBy.Int64, into.Int64
+	return e, ev, nil
+}
+
+// Undo reverts a status change made by the same member within the undo
+// window, if nothing has changed the entry since. The audit keeps both rows.
+func (tx *Tx) Undo(ctx context.Context, municipality string, eventID, memberID int64, actor string) (monitoring.Entry, monitoring.Event, error) {
+	var r eventRow
+	err := tx.get(ctx, &r, `SELECT `+eventColumns+` FROM entry_events WHERE municipality = ? AND id = ?`, municipality, eventID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Entry{}, monitoring.Event{}, monitoring.Errorf(monitoring.ENOTFOUND, "no such change")
+	}
+	if err != nil {
+		return monitoring.Entry{}, monitoring.Event{}, fmt.Errorf("read change %d: %w", eventID, err)
+	}
+	ev := r.event()
+	switch {
+	case ev.MemberID != memberID:
+		return monitoring.Entry{}, ev, monitoring.Errorf(monitoring.EUNAUTHORIZED, "only the member who made a change may undo it")
+	case ev.Undone:
+		return monitoring.Entry{}, ev, monitoring.Errorf(monitoring.ECONFLICT, "already undone")
+	case tx.now.Sub(ev.At) > monitoring.UndoWindow:
+		return monitoring.Entry{}, ev, monitoring.Errorf(monitoring.ECONFLICT, "too late to undo")
+	}
+	e, err := tx.EntryByID(ctx, municipality, ev.EntryID)
+	if err != nil {
+		return e, ev, err
+	}
+	var last int64
+	if err := tx.get(ctx, &last, `SELECT MAX(id) FROM entry_events WHERE entry_id = ?`, e.ID); err != nil {
+		return e, ev, fmt.Errorf("read last change: %w", err)
+	}
+	if last != ev.ID || e.Status != ev.To {
+		return e, ev, monitoring.Errorf(monitoring.ECONFLICT, "the entry changed since")
+	}
+	takenBy := sql.NullInt64{Int64: e.TakenBy, Valid: e.TakenBy != 0}
+	if ev.To == monitoring.InReview && ev.From == monitoring.Received {
+		takenBy = sql.NullInt64{}
+	}
+	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = NULL WHERE id = ?`,
+		string(ev.From), tx.now, takenBy, e.ID); err != nil {
+		return e, ev, fmt.Errorf("undo change on %s: %w", e.Number, err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE entry_events SET undone_at = ? WHERE id = ?`, tx.now, ev.ID); err != nil {
+		return e, ev, fmt.Errorf("mark change undone: %w", err)
+	}
+	back := monitoring.Event{EntryID: e.ID, Actor: actor, MemberID: memberID, At: tx.now, From: ev.To, To: ev.From, Reason: fmt.Sprintf("undo #%d", ev.ID)}
+	if back.ID, err = tx.addEvent(ctx, municipality, back); err != nil {
+		return e, back, err
+	}
+	e.Status, e.TakenBy, e.MergedInto = ev.From, takenBy.Int64, 0
+	return e, ev, nil
+}
+
+// SetFeedback keeps a resident's answer to "Was it fixed?".
+func (tx *Tx) SetFeedback(ctx context.Context, entryID int64, fb monitoring.Feedback) error {
+	if _, err := tx.exec(ctx, `UPDATE entries SET feedback = ? WHERE id = ?`, string(fb), entryID); err != nil {
+		return fmt.Errorf("keep feedback: %w", err)
+	}
+	return nil
+}
+
+// Note is a note on an entry: a member's verification finding (4.3) or
+// what a resident added.
+type Note struct {
+	ID       int64         `db:"id"`
+	Author   string        `db:"author"`
+	MemberID sql.NullInt64 `db:"member_id"`
+	Text     string        `db:"text"`
+	MediaID  sql.NullInt64 `db:"media_id"`
+	At       sql.NullTime  `db:"created_at"`
+}
+
+// AddNote adds a note, with an optional file already recorded as media.
+func (tx *Tx) AddNote(ctx context.Context, municipality string, entryID int64, author string, memberID, mediaID int64, text string) error {
+	member := sql.NullInt64{Int64: memberID, Valid: memberID != 0}
+	media := sql.NullInt64{Int64: mediaID, Valid: mediaID != 0}
+	if mediaID != 0 {
+		if _, err := tx.exec(ctx, `UPDATE media SET entry_id = ? WHERE id = ?`, entryID, mediaID); err != nil {
+			return fmt.Errorf("attach note file: %w", err)
+		}
+	}
+	_, err := tx.exec(ctx, `INSERT INTO entry_notes (municipality, entry_id, author, member_id, text, media_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		municipality, entryID, author, member, text, media, tx.now)
+	if err != nil {
+		return fmt.Errorf("add note: %w", err)
+	}
+	return nil
+}
+
+// Notes lists an entry's notes, oldest first.
+func (db *DB) Notes(ctx context.Context, entryID int64) ([]Note, error) {
+	var out []Note
+	if err := db.sel(ctx, &out, `SELECT id, author, member_id, text, media_id, created_at FROM entry_notes WHERE entry_id = ? ORDER BY id`, entryID); err != nil {
+		return nil, fmt.Errorf("read notes: %w", err)
+	}
+	return out, nil
+}
+
+// Post is where an entry's card went.
+type Post struct {
+	Channel  string `db:"channel"`
+	ChatID   string `db:"chat_id"`
+	OutboxID int64  `db:"outbox_id"`
+}
+
+// AddPost records an entry's card in a group chat.
+func (tx *Tx) AddPost(ctx context.Context, municipality string, entryID int64, p Post) error {
+	_, err := tx.exec(ctx, `INSERT INTO entry_posts (municipality, entry_id, channel, chat_id, outbox_id) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (entry_id, channel, chat_id) DO UPDATE SET outbox_id = excluded.outbox_id`, municipality, entryID, p.Channel, p.ChatID, p.OutboxID)
+	if err != nil {
+		return fmt.Errorf("record card: %w", err)
+	}
+	return nil
+}
+
+// Posts returns where an entry's cards are.
+func (tx *Tx) Posts(ctx context.Context, entryID int64) ([]Post, error) {
+	var out []Post
+	if err := tx.sel(ctx, &out, `SELECT channel, chat_id, outbox_id FROM entry_posts WHERE entry_id = ?`, entryID); err != nil {
+		return nil, fmt.Errorf("read cards: %w", err)
+	}
+	return out, nil
+}
+
+// ClaimJob marks a periodic job done for key (e.g. the date of a daily
+// digest); claimed is false when it was already done for that key.
+func (tx *Tx) ClaimJob(ctx context.Context, municipality, name, key string) (claimed bool, err error) {
+	var last string
+	err = tx.get(ctx, &last, `SELECT last_key FROM jobs WHERE municipality = ? AND name = ?`+tx.forUpdate(), municipality, name)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.exec(ctx, `INSERT INTO jobs (municipality, name, last_key) VALUES (?, ?, ?)`, municipality, name, key)
+	case err != nil:
+	case last == key:
+		return false, nil
+	default:
+		_, err = tx.exec(ctx, `UPDATE jobs SET last_key = ? WHERE municipality = ? AND name = ?`, key, municipality, name)
+	}
+	if err != nil {
+		return false, fmt.Errorf("claim job %s: %w", name, err)
+	}
+	return true, nil
+}
+
+// Entries lists entries inside a transaction.
+func (tx *Tx) Entries(ctx context.Context, municipality string, f monitoring.Filter) ([]monitoring.Entry, error) {
+	return entriesWhere(ctx, tx, municipality, f)
+}
+
+// MediaCount is how many files an entry has.
+func (tx *Tx) MediaCount(ctx context.Context, entryID int64) (int, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM media WHERE entry_id = ?`, entryID); err != nil {
+		return 0, fmt.Errorf("count files: %w", err)
+	}
+	return n, nil
+}
+
+// NoteCount is how many notes an entry has.
+func (tx *Tx) NoteCount(ctx context.Context, entryID int64) (int, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM entry_notes WHERE entry_id = ?`, entryID); err != nil {
+		return 0, fmt.Errorf("count notes: %w", err)
+	}
+	return n, nil
+}
+
+// EntryContact is the contact a resident left with an entry, if any; only
+// members see it.
+func (tx *Tx) EntryContact(ctx context.Context, entryID int64) (monitoring.Contact, error) {
+	var c monitoring.Contact
+	err := tx.get(ctx, &c, `SELECT name, phone FROM entry_contacts WHERE entry_id = ?`, entryID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("read contact: %w", err)
+	}
+	return c, nil
+}
