@@ -93,25 +93,27 @@ func (e *Engine) Drain(ctx context.Context) (int, error) {
 	total := 0
 	work := context.WithoutCancel(ctx)
 	for ctx.Err() == nil {
-		rows, err := e.DB.PendingInbox(work, e.Muni.Code, e.batch())
-		if err != nil {
+		// A cheap look first, so an idle engine does not take SQLite's
+		// write lock every second.
+		probe, err := e.DB.PendingInbox(work, e.Muni.Code, 1)
+		if err != nil || len(probe) == 0 {
 			return total, err
 		}
-		if len(rows) == 0 {
-			return total, nil
-		}
-		results, err := e.handleBatch(work, rows, false)
+		rows, results, err := e.handleBatch(work, false)
 		if errors.Is(err, errUpdateFailed) {
 			// Some update failed: do the batch again, each update in its
 			// own savepoint, so only the failing one is set aside.
-			results, err = e.handleBatch(work, rows, true)
+			rows, results, err = e.handleBatch(work, true)
 		}
 		if err != nil {
 			return total, err
 		}
-		total += len(rows)
 		now := time.Now()
 		for i, row := range rows {
+			if results[i] == "retry" {
+				continue
+			}
+			total++
 			if e.Metrics != nil {
 				e.Metrics.Handled.WithLabelValues(row.Channel, results[i]).Inc()
 				e.Metrics.Latency.WithLabelValues(row.Channel).Observe(now.Sub(row.ReceivedAt).Seconds())
@@ -134,6 +136,15 @@ func (e *Engine) batch() int {
 // errUpdateFailed says one update of a batch failed on its own.
 var errUpdateFailed = errors.New("an update failed")
 
+// errPermanent marks failures that handling again cannot cure: an update
+// we cannot read, a panic.
+var errPermanent = errors.New("cannot be handled")
+
+// retries is how many times an update that failed for a passing reason
+// (a busy database, a race with the file fetcher) is tried before it is
+// set aside.
+const retries = 3
+
 // batch is what a batch of updates shares until its commit: the replies to
 // write in one go, and (on the fast path) residents and conversations read
 // once and written once however many updates touch them.
@@ -144,15 +155,24 @@ type batch struct {
 	convs     map[storage.ConversationKey]*State
 }
 
-// handleBatch handles rows in one transaction. On the fast path an update
-// that fails aborts the batch with errUpdateFailed; careful handles each
-// update in a savepoint, closes a failing one with an apology and the error
-// kept for the operator, and goes on: a bad update never blocks the rest.
-func (e *Engine) handleBatch(ctx context.Context, rows []storage.InboxRow, careful bool) ([]string, error) {
-	results := make([]string, len(rows))
+// handleBatch takes pending updates and handles them in one transaction.
+// On the fast path an update that fails aborts the batch with
+// errUpdateFailed. Careful handles each update in a savepoint: a failing
+// one is set aside (with an apology, and the error kept for the operator)
+// when it cannot succeed, or left for a later try, with the rest of its
+// chat after it so the chat's order holds; other chats go on.
+func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]storage.InboxRow, []string, error) {
+	var rows []storage.InboxRow
+	var results []string
 	err := e.DB.InTx(ctx, func(tx *storage.Tx) error {
+		var err error
+		if rows, err = tx.TakeInbox(ctx, e.Muni.Code, e.batch()); err != nil {
+			return err
+		}
+		results = make([]string, len(rows))
 		b := &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[storage.ConversationKey]*State{}}
 		handled := make([]int64, 0, len(rows))
+		held := map[string]bool{} // chats whose next update waits for a retry
 		for i, row := range rows {
 			if !careful {
 				if err := e.handleRow(ctx, tx, b, row); err != nil {
@@ -163,6 +183,11 @@ func (e *Engine) handleBatch(ctx context.Context, rows []storage.InboxRow, caref
 				results[i] = "ok"
 				continue
 			}
+			chat := row.Channel + "|" + row.ChatID
+			if held[chat] {
+				results[i] = "retry"
+				continue
+			}
 			mark := len(b.out)
 			herr := tx.Savepoint(ctx, func() error { return e.handleRow(ctx, tx, b, row) })
 			if herr == nil {
@@ -171,6 +196,14 @@ func (e *Engine) handleBatch(ctx context.Context, rows []storage.InboxRow, caref
 				continue
 			}
 			b.out = b.out[:mark] // the failed update's replies go too
+			if !permanent(herr) && row.Attempts+1 < retries {
+				held[chat], results[i] = true, "retry"
+				e.Log.Warn("engine: an update failed; will try it again", "inbox_id", row.ID, "attempt", row.Attempts+1, "err", herr)
+				if err := tx.RetryLater(ctx, row.ID, truncateBytes(herr.Error(), 2000)); err != nil {
+					return err
+				}
+				continue
+			}
 			results[i] = "failed"
 			if err := e.setAside(ctx, tx, b, row, herr); err != nil {
 				return err // the transaction itself is broken: retry the batch later
@@ -181,19 +214,24 @@ func (e *Engine) handleBatch(ctx context.Context, rows []storage.InboxRow, caref
 		}
 		return tx.MarkAllHandled(ctx, handled)
 	})
-	return results, err
+	return rows, results, err
+}
+
+func permanent(err error) bool {
+	var merr *monitoring.Error
+	return errors.Is(err, errPermanent) || errors.As(err, &merr)
 }
 
 // handleRow handles one update, turning a panic into an error.
 func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, b *batch, row storage.InboxRow) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			err = fmt.Errorf("%w: panic: %v\n%s", errPermanent, r, debug.Stack())
 		}
 	}()
 	var u Update
 	if err := json.Unmarshal(row.Payload, &u); err != nil {
-		return fmt.Errorf("decode update: %w", err)
+		return fmt.Errorf("%w: decode update: %v", errPermanent, err)
 	}
 	return e.handle(ctx, tx, b, &u)
 }

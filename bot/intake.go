@@ -144,7 +144,8 @@ func chooseLang(t *turn, data string) error {
 	if d := t.st.Draft; d != nil && (d.hasContent() || d.Village != "") {
 		return t.advance()
 	}
-	t.st.Step = ""
+	// Nothing in progress: the language buttons are done with.
+	t.st.Step, t.st.Menu = "", &MenuState{Seq: t.st.Menu.seq()}
 	return nil
 }
 
@@ -205,7 +206,7 @@ func askDescribe(t *turn) error {
 	d := t.draft()
 	prompt := t.T("ask.describe", nil)
 	if d.hasContent() {
-		prompt = t.T("describe.kept", nil) + " " + t.T("describe.got", nil)
+		prompt = t.T("describe.kept", nil)
 	}
 	return t.askMenu("describe", prompt, 1, []Option{{Label: t.T("button.done", nil), Data: "done"}})
 }
@@ -267,14 +268,29 @@ func chooseContact(t *turn, data string) error {
 // contactInput takes the resident's own shared contact; anything else is
 // kept as description.
 func contactInput(t *turn) error {
+	if t.u.Kind == KindText {
+		// A number typed here is the contact, never part of the
+		// description: it must not end up in an export of an entry.
+		if phone, ok := typedPhone(t.u.Text); ok {
+			return t.setPhone(phone, "")
+		}
+	}
 	if t.u.Kind != KindContact {
 		return t.keepAndResend()
 	}
 	c := t.u.Contact
-	if c.UserID != "" && c.UserID != t.u.UserID {
+	// Telegram's share button always says whose contact it is; a contact
+	// picked from the address book may be someone else's.
+	if c.UserID != t.u.UserID && (c.UserID != "" || t.u.Channel == monitoring.Telegram) && t.draft().Via == "" {
 		return t.say(t.T("contact.not_own", nil))
 	}
 	return t.setPhone(c.Phone, c.Name)
+}
+
+// typedPhone reads a phone number as people type it: "+996 555 12-34-56".
+func typedPhone(text string) (string, bool) {
+	phone := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(strings.TrimSpace(text))
+	return phone, phoneRE.MatchString(phone)
 }
 
 func (t *turn) setPhone(phone, name string) error {
@@ -303,8 +319,8 @@ func phoneInput(t *turn) error {
 	if t.u.Kind != KindText {
 		return t.keepAndResend()
 	}
-	phone := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(strings.TrimSpace(t.u.Text))
-	if !phoneRE.MatchString(phone) {
+	phone, ok := typedPhone(t.u.Text)
+	if !ok {
 		return t.say(t.T("phone.invalid", nil))
 	}
 	return t.setPhone(phone, "")
@@ -403,7 +419,10 @@ func (t *turn) submit() error {
 		return err
 	}
 	if limit > 0 && n >= limit {
-		return t.say(t.T("flood", catalog.Args{"Limit": limit}))
+		if err := t.say(t.e.Catalog.N(t.lang, "flood", limit, nil)); err != nil {
+			return err
+		}
+		return t.ask("confirm") // the draft waits, with its Send button
 	}
 	e := monitoring.Entry{
 		Municipality: t.e.Muni.Code, Village: d.Village, Service: d.Service, Description: d.text(),

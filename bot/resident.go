@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"bmjbt/catalog"
@@ -155,7 +156,10 @@ func (t *turn) command(name, args string) error {
 		}
 		return t.advance()
 	case "help":
-		return t.say(t.T("help", nil))
+		if err := t.say(t.T("help", nil)); err != nil {
+			return err
+		}
+		return t.resend() // and the question still open, if any
 	case "lang", "language", "til", "тил", "язык":
 		return t.ask("lang")
 	case "cancel", "stop":
@@ -205,11 +209,15 @@ func (t *turn) status(args string) error {
 	if err != nil {
 		return err
 	}
-	return t.say(t.T("status.entry", catalog.Args{
+	r := Reply{Text: t.T("status.entry", catalog.Args{
 		"Number": e.Number.String(), "Date": t.e.Catalog.Date(t.lang, e.CreatedAt),
 		"Village": t.villageName(e.Village), "Service": t.serviceName(e.Service),
 		"Status": t.T("status."+string(e.Status), nil),
-	}))
+	})}
+	if e.Status.Open() {
+		r.Menu = &Menu{Options: []Option{{Label: t.T("button.add_info", nil), Data: fmt.Sprintf("x|%d", e.ID)}}}
+	}
+	return t.send(r, "")
 }
 
 func (t *turn) mine() error {
@@ -245,6 +253,9 @@ func (t *turn) edited() error {
 				return t.send(Reply{Text: t.T("edited.draft", nil)}, "edited")
 			}
 		}
+	}
+	if t.st.Draft != nil && t.st.Draft.hasContent() {
+		return t.send(Reply{Text: t.T("edited.other", nil)}, "edited")
 	}
 	return t.send(Reply{Text: t.T("edited.late", nil)}, "edited")
 }

@@ -61,7 +61,9 @@ type Limits struct {
 }
 
 // Sender drains one channel's outbox for one municipality under its limits.
-// Replies are marked sent after delivery, in batches; a crash between
+// Each chat's replies go out in order, one in flight at a time; chats do
+// not wait for each other, so one slow request holds up only its own chat.
+// Replies are marked sent after delivery, in small batches; a crash between
 // delivery and marking may repeat a message, never lose one.
 type Sender struct {
 	DB        *storage.DB
@@ -72,18 +74,37 @@ type Sender struct {
 	Log       *slog.Logger
 	Metrics   *metrics.Metrics
 
-	wake   chan struct{}
-	global *rate.Limiter
+	wake    chan struct{}
+	results chan result
+	global  *rate.Limiter
+
+	// Only the sending loop touches these: due rows by chat in order, the
+	// chats with a delivery in flight, and rows delivered (or in flight)
+	// but not yet recorded, which a refill must not queue again.
+	queues    map[string][]storage.OutboxRow
+	inflight  map[string]bool
+	taken     map[int64]bool
+	lastFill  time.Time
+	refillNow bool
+	// unrecorded are deliveries whose recording failed: recorded again
+	// later, never sent again.
+	unrecorded []storage.Delivery
 
 	mu          sync.Mutex
 	chats       map[string]*chatPace
-	pausedUntil time.Time // Telegram asked everyone to wait
+	pausedUntil time.Time // the channel asked everyone to wait
+	recent429   map[string]time.Time
 }
 
 type chatPace struct {
 	lim       *rate.Limiter
 	until     time.Time // a 429 for this chat
 	lastTouch time.Time
+}
+
+type result struct {
+	chat string
+	d    storage.Delivery
 }
 
 // NewSender returns a sender for one channel.
@@ -98,7 +119,9 @@ func NewSender(db *storage.DB, muni, channel string, t Transport, l Limits, log 
 		l.GlobalBurst = 1
 	}
 	return &Sender{DB: db, Muni: muni, Channel: channel, Transport: t, Limits: l, Log: log,
-		wake: make(chan struct{}, 1), global: rate.NewLimiter(l.Global, l.GlobalBurst), chats: map[string]*chatPace{}}
+		wake: make(chan struct{}, 1), results: make(chan result, 256), global: rate.NewLimiter(l.Global, l.GlobalBurst),
+		chats: map[string]*chatPace{}, inflight: map[string]bool{}, recent429: map[string]time.Time{},
+		queues: map[string][]storage.OutboxRow{}, taken: map[int64]bool{}, refillNow: true}
 }
 
 // Wake tells the sender the outbox has new rows. It never blocks.
@@ -109,86 +132,120 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Run sends until ctx is done.
-func (s *Sender) Run(ctx context.Context) error {
+// Run sends until stop is done. Deliveries in flight then finish (or end
+// with hard) and are recorded, so a reply Telegram accepted is not sent
+// again by the next start.
+func (s *Sender) Run(stop, hard context.Context) error {
 	for {
-		next, err := s.round(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			s.Log.Error("sender: outbox round failed; will retry", "channel", s.Channel, "err", err)
+		next, _, err := s.dispatch(hard)
+		if err != nil && hard.Err() == nil {
+			s.Log.Error("sender: reading the outbox failed; will retry", "channel", s.Channel, "err", err)
 			next = time.Second
 		}
-		if next == 0 {
-			continue // more is due right now
+		if err := s.collect(hard, next, stop.Done()); err != nil && hard.Err() == nil {
+			s.Log.Error("sender: recording deliveries failed; will retry", "channel", s.Channel, "err", err)
 		}
-		timer := time.NewTimer(next)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil
-		case <-s.wake:
-		case <-timer.C:
+		if stop.Err() != nil {
+			return s.settle(hard)
 		}
-		timer.Stop()
 	}
 }
 
-// Flush sends whatever is due until nothing is, or ctx ends. Shutdown uses
-// it to deliver what the limits allow before exiting.
+// Flush delivers whatever is due, waiting for the pace, until nothing is
+// left to send now or ctx ends. Shutdown uses it: what the limits allow
+// goes out; what does not waits in the outbox for the next start.
 func (s *Sender) Flush(ctx context.Context) error {
+	s.lastFill = time.Time{} // read the outbox afresh
 	for ctx.Err() == nil {
-		next, err := s.round(ctx)
+		next, pending, err := s.dispatch(ctx)
 		if err != nil {
 			return err
 		}
-		if next != 0 {
+		if !pending && len(s.inflight) == 0 {
 			return nil
+		}
+		if err := s.collect(ctx, next, nil); err != nil {
+			return err
+		}
+	}
+	return s.settle(context.WithoutCancel(ctx))
+}
+
+// settle waits for deliveries in flight and records them.
+func (s *Sender) settle(ctx context.Context) error {
+	for len(s.inflight) > 0 {
+		if err := s.collect(ctx, time.Second, nil); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// round delivers the head reply of every chat that may send now, and says
-// how long to wait before the next round (0: go again at once).
-func (s *Sender) round(ctx context.Context) (time.Duration, error) {
-	rows, err := s.DB.DueOutbox(ctx, s.Muni, s.Channel, 256)
+// The queues are read again when they run dry, when new replies were
+// committed (but not more often than wakeRefill, so a busy engine does not
+// keep the database reading for the sender), and at least every maxStale.
+const (
+	wakeRefill = 200 * time.Millisecond
+	dryRefill  = 20 * time.Millisecond
+	maxStale   = 2 * time.Second
+)
+
+func (s *Sender) needRefill() bool {
+	since := time.Since(s.lastFill)
+	return s.refillNow && since > wakeRefill || len(s.queues) == 0 && since > dryRefill || since > maxStale
+}
+
+// refill reads the due rows into per-chat queues, in order.
+func (s *Sender) refill(ctx context.Context) error {
+	rows, err := s.DB.DueOutbox(ctx, s.Muni, s.Channel, 500)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	idle := time.Second
-	if len(rows) == 0 {
-		return idle, nil
+	s.queues = map[string][]storage.OutboxRow{}
+	for _, row := range rows {
+		if !s.taken[row.ID] {
+			s.queues[row.ChatID] = append(s.queues[row.ChatID], row)
+		}
 	}
+	s.lastFill, s.refillNow = time.Now(), false
+	return nil
+}
+
+// dispatch starts delivering the next reply of every chat that may send
+// now. It says how long until another may, and whether anything waits.
+func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool, err error) {
+	if s.needRefill() {
+		if err := s.refill(ctx); err != nil {
+			return time.Second, false, err
+		}
+	}
+	next = time.Second
 	now := time.Now()
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if wait := s.pausedUntil.Sub(now); wait > 0 {
-		s.mu.Unlock()
-		return wait, nil
+		return wait, len(s.queues) > 0, nil
 	}
-	var ready []storage.OutboxRow
-	var replies []Reply
-	wait := idle
-	for _, row := range rows {
+	for chat, q := range s.queues {
+		if len(q) == 0 {
+			delete(s.queues, chat)
+			continue
+		}
+		pending = true
+		if s.inflight[chat] {
+			continue
+		}
+		row := q[0]
 		var r Reply
 		if err := json.Unmarshal(row.Payload, &r); err != nil {
-			s.mu.Unlock()
-			return 0, s.DB.RecordDeliveries(ctx, []storage.Delivery{{ID: row.ID, Status: storage.OutboxFailed, Error: "unreadable reply: " + err.Error()}})
+			s.start(chat, row)
+			d := storage.Delivery{ID: row.ID, Status: storage.OutboxFailed, Error: "unreadable reply: " + err.Error()}
+			go func() { s.results <- result{chat, d} }()
+			continue
 		}
-		if r.EditOutboxID != 0 {
-			// An edit of a card: find the message it became. If it never
-			// went out, say it anew rather than lose it.
-			ref, err := s.DB.MessageRef(ctx, r.EditOutboxID)
-			if err != nil {
-				s.mu.Unlock()
-				return 0, err
-			}
-			r.EditMessageID, r.EditOutboxID = ref, 0
-		}
-		c := s.chat(row.ChatID, now)
+		c := s.chat(chat, now)
 		if d := c.until.Sub(now); d > 0 {
-			wait = min(wait, d)
+			next = min(next, d)
 			continue
 		}
 		// A button's acknowledgement is not a chat message; it does not
@@ -197,62 +254,103 @@ func (s *Sender) round(ctx context.Context) (time.Duration, error) {
 			res := c.lim.ReserveN(now, 1)
 			if d := res.DelayFrom(now); d > 0 {
 				res.CancelAt(now)
-				wait = min(wait, d)
+				next = min(next, d)
 				continue
 			}
 		}
-		ready = append(ready, row)
-		replies = append(replies, r)
-	}
-	s.mu.Unlock()
-	if len(ready) == 0 {
-		return max(wait, 10*time.Millisecond), nil
-	}
-
-	results := make([]storage.Delivery, len(ready))
-	kinds := make([]string, len(ready))
-	sem := make(chan struct{}, s.Limits.Workers)
-	var wg sync.WaitGroup
-	for i, row := range ready {
-		if err := s.global.Wait(ctx); err != nil {
-			results = results[:i]
+		if len(s.inflight) >= s.Limits.Workers {
+			next = min(next, 10*time.Millisecond)
 			break
 		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			results[i], kinds[i] = s.deliver(ctx, row, replies[i])
-		})
-	}
-	wg.Wait()
-	s.noteRateLimits(results, kinds, ready)
-	// Record with a fresh context: what was delivered must be marked even
-	// when shutdown has begun.
-	recCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	var done []storage.Delivery
-	for _, d := range results {
-		if d.ID != 0 {
-			done = append(done, d)
+		if !s.global.Allow() {
+			next = min(next, max(time.Millisecond, time.Duration(float64(time.Second)/float64(s.global.Limit()))))
+			break
 		}
+		s.start(chat, row)
+		go func() { s.results <- result{chat, s.deliver(ctx, row, r)} }()
 	}
-	if err := s.DB.RecordDeliveries(recCtx, done); err != nil {
-		return 0, err
-	}
-	return 0, nil
+	return max(next, time.Millisecond), pending, nil
 }
 
-// deliver sends one reply and says what to record, and the failure kind.
-func (s *Sender) deliver(ctx context.Context, row storage.OutboxRow, r Reply) (storage.Delivery, string) {
+// start takes a chat's next row off its queue as in flight.
+func (s *Sender) start(chat string, row storage.OutboxRow) {
+	s.queues[chat] = s.queues[chat][1:]
+	s.inflight[chat], s.taken[row.ID] = true, true
+}
+
+// collect waits up to wait for deliveries to finish (or a wake-up, or stop)
+// and records what finished, in one transaction.
+func (s *Sender) collect(ctx context.Context, wait time.Duration, stop <-chan struct{}) error {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	var done []result
+	select {
+	case r := <-s.results:
+		done = append(done, r)
+	case <-s.wake:
+		s.refillNow = true
+	case <-timer.C:
+	case <-stop:
+	}
+	for more := true; more; { // whatever else finished meanwhile
+		select {
+		case r := <-s.results:
+			done = append(done, r)
+		default:
+			more = false
+		}
+	}
+	if len(done) == 0 && len(s.unrecorded) == 0 {
+		return nil
+	}
+	ds := append(make([]storage.Delivery, 0, len(done)+len(s.unrecorded)), s.unrecorded...)
+	s.unrecorded = nil
+	for _, r := range done {
+		delete(s.inflight, r.chat)
+		if r.d.Status != storage.OutboxSent {
+			// Its chat's later replies wait for the retry (or, after a
+			// refusal, are read again in order).
+			delete(s.queues, r.chat)
+			s.refillNow = true
+		}
+		if r.d.ID != 0 {
+			ds = append(ds, r.d)
+		}
+	}
+	// Record with a context of its own: what was delivered must be marked
+	// even when shutdown has begun.
+	recCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.DB.RecordDeliveries(recCtx, ds); err != nil {
+		s.unrecorded = ds
+		return err
+	}
+	for _, d := range ds {
+		delete(s.taken, d.ID)
+	}
+	return nil
+}
+
+// deliver sends one reply and says what to record.
+func (s *Sender) deliver(ctx context.Context, row storage.OutboxRow, r Reply) storage.Delivery {
+	if r.EditOutboxID != 0 {
+		// An edit of a card: find the message it became. If it never went
+		// out, say it anew rather than lose it.
+		ref, err := s.DB.MessageRef(ctx, r.EditOutboxID)
+		if err != nil {
+			return storage.Delivery{ID: row.ID, Status: storage.OutboxPending, RetryAt: s.DB.Now().Add(backoff(row.Attempts)), Error: err.Error()}
+		}
+		r.EditMessageID, r.EditOutboxID = ref, 0
+	}
 	ref, err := s.Transport.Deliver(ctx, row.ChatID, r)
 	if err == nil {
 		if s.Metrics != nil {
 			s.Metrics.Sent.WithLabelValues(s.Channel).Inc()
 		}
-		return storage.Delivery{ID: row.ID, Status: storage.OutboxSent, MessageRef: ref}, ""
+		return storage.Delivery{ID: row.ID, Status: storage.OutboxSent, MessageRef: ref}
 	}
 	if ctx.Err() != nil {
-		return storage.Delivery{}, "" // shutting down: the row stays pending, untouched
+		return storage.Delivery{} // the hard stop: the row stays pending, untouched
 	}
 	var se *SendError
 	if !errors.As(err, &se) {
@@ -270,35 +368,37 @@ func (s *Sender) deliver(ctx context.Context, row storage.OutboxRow, r Reply) (s
 		d.Status = storage.OutboxFailed
 		s.Log.Error("sender: giving up on a reply after many attempts", "channel", s.Channel, "outbox_id", row.ID, "attempts", row.Attempts+1, "err", se.Err)
 	case se.Kind == RateLimited:
-		d.Status, d.RetryAt = storage.OutboxPending, time.Now().Add(se.RetryAfter)
-		s.mu.Lock()
-		s.chat(row.ChatID, time.Now()).until = d.RetryAt
-		s.mu.Unlock()
+		// Retry times are on the store's clock, which decides what is due;
+		// the pace in memory is on the wall clock.
+		d.Status, d.RetryAt = storage.OutboxPending, s.DB.Now().Add(se.RetryAfter)
+		s.rateLimited(row.ChatID, time.Now().Add(se.RetryAfter))
 	default:
-		d.Status, d.RetryAt = storage.OutboxPending, time.Now().Add(backoff(row.Attempts))
+		d.Status, d.RetryAt = storage.OutboxPending, s.DB.Now().Add(backoff(row.Attempts))
 		s.Log.Warn("sender: delivery failed; will retry", "channel", s.Channel, "outbox_id", row.ID, "kind", se.Kind, "retry_at", d.RetryAt)
 	}
-	return d, se.Kind
+	return d
 }
 
-// noteRateLimits pauses all sending when several chats were told to wait
-// in the same round: that is the channel's overall limit, not one chat's.
-func (s *Sender) noteRateLimits(results []storage.Delivery, kinds []string, rows []storage.OutboxRow) {
-	chats := map[string]bool{}
-	var until time.Time
-	for i, d := range results {
-		if kinds[i] == RateLimited && d.Status == storage.OutboxPending {
-			chats[rows[i].ChatID] = true
-			if d.RetryAt.After(until) {
-				until = d.RetryAt
-			}
+// rateLimited holds a chat back until the channel allows it again, and all
+// chats when several were told to wait at about the same time: that is the
+// channel's overall limit, not one chat's.
+func (s *Sender) rateLimited(chat string, until time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	s.chat(chat, now).until = until
+	s.recent429[chat] = now
+	n := 0
+	for c, at := range s.recent429 {
+		if now.Sub(at) > 2*time.Second {
+			delete(s.recent429, c)
+			continue
 		}
+		n++
 	}
-	if len(chats) >= 2 {
-		s.mu.Lock()
+	if n >= 2 && until.After(s.pausedUntil) {
 		s.pausedUntil = until
-		s.mu.Unlock()
-		s.Log.Warn("sender: the channel asked to slow down; pausing all sending", "channel", s.Channel, "until", until)
+		s.Log.Warn("sender: the channel asked several chats to wait; pausing all sending", "channel", s.Channel, "until", until)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -86,13 +87,35 @@ func (j Journal) WriteCSV(w io.Writer) error {
 		return err
 	}
 	for _, e := range j.Entries {
-		if err := cw.Write(j.Row(e)); err != nil {
+		row := j.Row(e)
+		for i, c := range row {
+			row[i] = inert(c)
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
 }
+
+// inert keeps a spreadsheet from reading a resident's text as a formula
+// (a cell starting with =, +, - or @ would run on the clerk's PC).
+func inert(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) || phoneOnly(cell) {
+		return cell
+	}
+	return "'" + cell
+}
+
+// phoneOnly is "+996555123456": no formula in it.
+func phoneOnly(s string) bool {
+	return len(s) > 1 && s[0] == '+' && strings.Trim(s[1:], "0123456789") == ""
+}
+
+// maxCell is the most characters a spreadsheet cell holds; longer texts are
+// cut in XLSX (the CSV export and the journal keep them whole).
+const maxCell = 32767
 
 // SheetName is the journal's sheet in the XLSX file.
 const SheetName = "Journal"
@@ -130,9 +153,16 @@ func (j Journal) WriteXLSX(w io.Writer) error {
 	if err := sw.SetRow("A1", cells(header, bold)); err != nil {
 		return err
 	}
+	cut := j.cat().T(j.Lang, "col.cut", nil)
 	for i, e := range j.Entries {
+		row := j.Row(e)
+		for k, c := range row {
+			if r := []rune(c); len(r) > maxCell {
+				row[k] = string(r[:maxCell-len([]rune(cut))]) + cut
+			}
+		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, cells(j.Row(e), wrap)); err != nil {
+		if err := sw.SetRow(cell, cells(row, wrap)); err != nil {
 			return err
 		}
 	}

@@ -78,6 +78,32 @@ func TestJournalCSVReadsBackWithoutPersonalData(t *testing.T) {
 	}
 }
 
+func TestJournalCSVKeepsFormulasInert(t *testing.T) {
+	j := sample(t, false)
+	j.Entries[0].Description = "=HYPERLINK(\"http://x\",\"click\")"
+	rows := readCSV(t, j)
+	if rows[1][5] != "'=HYPERLINK(\"http://x\",\"click\")" {
+		t.Fatalf("description cell = %q; a spreadsheet would run it", rows[1][5])
+	}
+}
+
+func TestJournalXLSXCutsOnlyWhatACellCannotHold(t *testing.T) {
+	j := sample(t, false)
+	j.Entries[0].Description = strings.Repeat("ж", 40000)
+	var buf bytes.Buffer
+	if err := j.WriteXLSX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := f.GetCellValue(documents.SheetName, "F2")
+	if n := len([]rune(v)); n != 32767 || !strings.HasSuffix(v, "CSV экспортто)") {
+		t.Fatalf("cell holds %d characters ending %q", n, string([]rune(v)[n-20:]))
+	}
+}
+
 func TestJournalCSVWithContactsHidesAnonymousOnes(t *testing.T) {
 	rows := readCSV(t, sample(t, true))
 	if len(rows[0]) != 12 || rows[1][10] != "Айгүл" || rows[1][11] != "+996555000111" {

@@ -122,13 +122,16 @@ func (s *Server) Run(ctx context.Context) error {
 
 	recvCtx, stopRecv := context.WithCancel(context.WithoutCancel(ctx))
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	// hard ends whatever is still in flight when the shutdown time is up.
+	hard, hardStop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRecv()
 	defer stopWork()
+	defer hardStop()
 	var recv, work sync.WaitGroup
 
 	work.Go(func() { s.Engine.Run(workCtx) })
 	if tg := s.Telegram; tg != nil {
-		work.Go(func() { tg.Sender.Run(workCtx) })
+		work.Go(func() { tg.Sender.Run(workCtx, hard) })
 		work.Go(func() { tg.Fetch(workCtx, s.fetchWake) })
 		if s.Opts.WebhookURL != "" {
 			recv.Go(func() { s.keepWebhook(recvCtx) })
@@ -137,7 +140,7 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 	}
 	if c := s.Console; c != nil {
-		work.Go(func() { c.Sender.Run(workCtx) })
+		work.Go(func() { c.Sender.Run(workCtx, hard) })
 		recv.Go(func() {
 			if err := c.Read(recvCtx, s.Engine.Wake); err != nil {
 				s.Log.Error("console input failed", "err", err)
@@ -146,8 +149,8 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 
 	<-ctx.Done()
-	deadline, cancel := context.WithTimeout(context.Background(), timeout-500*time.Millisecond)
-	defer cancel()
+	time.AfterFunc(timeout-500*time.Millisecond, hardStop)
+	deadline := hard
 	s.Log.Info("stopping: no new updates; finishing what is in hand")
 	if httpSrv != nil {
 		shCtx, shCancel := context.WithTimeout(deadline, 2*time.Second)
@@ -253,5 +256,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if h.Status != "ok" {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	json.NewEncoder(w).Encode(h)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	enc.Encode(h)
 }

@@ -46,7 +46,7 @@ func (db *DB) PutInbox(ctx context.Context, items []InboxItem) (int, error) {
 		for _, it := range items {
 			res, err := stmt.ExecContext(ctx, it.Municipality, it.Channel, it.ExternalID, it.ChatID, string(it.Payload), tx.now)
 			if err != nil {
-				return fmt.Errorf("store update %s/%s: %w", it.Channel, it.ExternalID, err)
+				return fmt.Errorf("store %s update: %w", it.Channel, err) // no ids: they name people
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
 				added++
@@ -59,8 +59,27 @@ func (db *DB) PutInbox(ctx context.Context, items []InboxItem) (int, error) {
 
 // PendingInbox returns the oldest updates not yet handled, in arrival order.
 func (db *DB) PendingInbox(ctx context.Context, municipality string, limit int) ([]InboxRow, error) {
+	return pendingInbox(ctx, db, municipality, limit)
+}
+
+// TakeInbox returns the oldest updates not yet handled, holding the
+// municipality's inbox until the transaction ends: two engines (a second
+// process, or `bmjbt chat` beside `serve`) never handle the same update.
+func (tx *Tx) TakeInbox(ctx context.Context, municipality string, limit int) ([]InboxRow, error) {
+	if tx.db.Dialect == Postgres { // SQLite's immediate transactions already take turns
+		// NO KEY UPDATE: engines take turns, while the poller's inserts
+		// (which only share-lock the key, for their foreign key) go on.
+		var code string
+		if err := tx.get(ctx, &code, `SELECT code FROM municipalities WHERE code = ? FOR NO KEY UPDATE`, municipality); err != nil {
+			return nil, fmt.Errorf("hold the inbox: %w", err)
+		}
+	}
+	return pendingInbox(ctx, tx, municipality, limit)
+}
+
+func pendingInbox(ctx context.Context, q querier, municipality string, limit int) ([]InboxRow, error) {
 	var rows []InboxRow
-	err := db.sel(ctx, &rows, `SELECT id, municipality, channel, external_id, chat_id, payload, received_at, attempts
+	err := q.sel(ctx, &rows, `SELECT id, municipality, channel, external_id, chat_id, payload, received_at, attempts
 		FROM inbox WHERE municipality = ? AND handled_at IS NULL ORDER BY id LIMIT ?`, municipality, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read pending inbox: %w", err)
@@ -68,20 +87,19 @@ func (db *DB) PendingInbox(ctx context.Context, municipality string, limit int) 
 	return rows, nil
 }
 
+// RetryLater counts a failed attempt at an update that stays pending.
+func (tx *Tx) RetryLater(ctx context.Context, id int64, errText string) error {
+	if _, err := tx.exec(ctx, `UPDATE inbox SET attempts = attempts + 1, error = ? WHERE id = ?`, errText, id); err != nil {
+		return fmt.Errorf("count failed attempt on inbox %d: %w", id, err)
+	}
+	return nil
+}
+
 // MarkHandled closes an inbox row; errText records why handling gave up.
 func (tx *Tx) MarkHandled(ctx context.Context, id int64, errText string) error {
 	_, err := tx.exec(ctx, `UPDATE inbox SET handled_at = ?, error = ?, attempts = attempts + 1 WHERE id = ?`, tx.now, errText, id)
 	if err != nil {
 		return fmt.Errorf("mark inbox %d handled: %w", id, err)
-	}
-	return nil
-}
-
-// FailedAttempt counts a failed handling of an inbox row that will be retried.
-func (db *DB) FailedAttempt(ctx context.Context, id int64, errText string) error {
-	_, err := db.exec(ctx, `UPDATE inbox SET attempts = attempts + 1, error = ? WHERE id = ?`, errText, id)
-	if err != nil {
-		return fmt.Errorf("count failed attempt on inbox %d: %w", id, err)
 	}
 	return nil
 }
@@ -104,7 +122,7 @@ func (tx *Tx) MarkAllHandled(ctx context.Context, ids []int64) error {
 	for len(ids) > 0 {
 		chunk := ids[:min(500, len(ids))]
 		ids = ids[len(chunk):]
-		q := `UPDATE inbox SET handled_at = ?, attempts = attempts + 1 WHERE id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
+		q := `UPDATE inbox SET handled_at = ?, attempts = attempts + 1 WHERE handled_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
 		args := make([]any, 0, len(chunk)+1)
 		args = append(args, tx.now)
 		for _, id := range chunk {

@@ -99,8 +99,10 @@ func (db *DB) MessageRef(ctx context.Context, outboxID int64) (string, error) {
 	return ref, nil
 }
 
-// DueOutbox returns replies ready to send now: for each chat only its oldest
-// pending reply, so a chat's messages arrive in order even across retries.
+// DueOutbox returns replies ready to send now, oldest first: a reply is
+// ready when every earlier reply to its chat is ready too, so a chat's
+// messages go out in order even across retries. (A reply held back until
+// later on purpose does not hold up the chat.)
 func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit int) ([]OutboxRow, error) {
 	var rows []OutboxRow
 	now := db.now()
@@ -110,8 +112,8 @@ func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit
 		  AND (o.not_before IS NULL OR o.not_before <= ?)
 		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.municipality = o.municipality AND p.channel = o.channel
 		                  AND p.chat_id = o.chat_id AND p.status = 'pending' AND p.id < o.id
-		                  AND (p.not_before IS NULL OR p.not_before <= ?))
-		ORDER BY o.id LIMIT ?`, municipality, channel, now, now, now, limit)
+		                  AND (p.not_before IS NULL OR p.not_before <= ?) AND p.next_attempt_at > ?)
+		ORDER BY o.id LIMIT ?`, municipality, channel, now, now, now, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read due outbox: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 
 	"bmjbt/storage"
@@ -46,7 +47,7 @@ func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
 		u.Say("В Арале прорвало трубу 🚰")
 		u.Expect(t, "Сохранено и добавлено к описанию")
 		u.Press(t, "Арал")
-		u.Expect(t, "Какая услуга")
+		u.Expect(t, "К какой услуге или проекту")
 		u.Press(t, "Питьевая вода")
 		u.Expect(t, "То, что вы написали раньше, сохранено")
 
@@ -71,7 +72,7 @@ func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
 		u.Press(t, "Готово")
 		u.Expect(t, "Оставите номер")
 		u.ShareContactOf("+996700000002", 999)
-		u.Expect(t, "Похоже, это чужой контакт")
+		u.Expect(t, "Похоже, это чужой номер")
 		u.Say("Остаться анонимным")
 		m := u.Expect(t, "Проверьте")
 		if n := len(utf16.Encode([]rune(m.Text))); n > 4096 {
@@ -128,7 +129,8 @@ func TestStrangersInGroupsAreIgnored(t *testing.T) {
 func TestFloodLimitKeepsTheDraft(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fake := newFake(t)
-		s := newStack(t, db, fake, defaultOpts(), fast)
+		c := &clock{}
+		s := newStack(t, db, fake, defaultOpts(), fast).withClock(c)
 		s.muni.EntriesPerHour = 2
 		s.start()
 		u := fake.User(901, "ky")
@@ -138,11 +140,32 @@ func TestFloodLimitKeepsTheDraft(t *testing.T) {
 		}
 		scripted(u, "Үчүнчү көйгөй")
 		u.Expect(t, "бир саатта 2 кайрылуудан ашык")
+		u.Expect(t, "Текшериңиз") // the summary again, with its Send button
 		if n := len(s.entries()); n != 2 {
 			t.Fatalf("%d entries, want 2", n)
 		}
-		// The draft is still there: the summary's Send works later.
-		u.Say("/cancel")
-		u.Expect(t, "Жокко чыгарылды")
+		c.Add(time.Hour)
+		u.Press(t, "Жөнөтүү")
+		u.Expect(t, "№ "+number(3))
+		if e := s.entries(); len(e) != 3 || e[2].Description != "Үчүнчү көйгөй" {
+			t.Fatalf("entries = %+v", e)
+		}
+	})
+}
+
+func TestAPhoneTypedAtTheContactQuestionIsTheContact(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db)
+		u := s.fake.User(902, "ru")
+		for _, m := range []string{"/start", "2", "1", "1", "Нет воды", "Готово", "+996 (555) 12-34-56", "Отправить"} {
+			u.Say(m)
+		}
+		u.Expect(t, "Спасибо, номер получен")
+		u.Expect(t, "№ "+number(1))
+		e := s.entries()[0]
+		contacts, _ := db.EntryContacts(context.Background(), s.muni.Code)
+		if e.Description != "Нет воды" || e.Anonymous || contacts[e.ID].Phone != "+996555123456" {
+			t.Fatalf("entry %+v, contact %+v: the number must be the contact, not the description", e, contacts[e.ID])
+		}
 	})
 }

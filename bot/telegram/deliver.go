@@ -25,7 +25,7 @@ func (a *Adapter) Deliver(ctx context.Context, chatID string, r bot.Reply) (stri
 		if err != nil && strings.Contains(err.Error(), "query is too old") {
 			return "", nil // the spinner has long stopped; nothing to do
 		}
-		return "", wrap(err)
+		return "", a.wrap(err)
 	case r.EditMessageID != "":
 		id, _ := strconv.Atoi(r.EditMessageID)
 		edit := tgbotapi.NewEditMessageText(chat, id, bot.TruncateText(r.Text, bot.MaxText))
@@ -36,7 +36,7 @@ func (a *Adapter) Deliver(ctx context.Context, chatID string, r bot.Reply) (stri
 		if err != nil && strings.Contains(err.Error(), "message is not modified") {
 			return r.EditMessageID, nil
 		}
-		return r.EditMessageID, wrap(err)
+		return r.EditMessageID, a.wrap(err)
 	}
 	msg := tgbotapi.NewMessage(chat, bot.TruncateText(r.Text, bot.MaxText))
 	msg.DisableWebPagePreview = true
@@ -45,16 +45,16 @@ func (a *Adapter) Deliver(ctx context.Context, chatID string, r bot.Reply) (stri
 	}
 	sent, err := api.Send(msg)
 	if err != nil {
-		return "", wrap(err)
+		return "", a.wrap(err)
 	}
 	return strconv.Itoa(sent.MessageID), nil
 }
 
-func wrap(err error) error {
+func (a *Adapter) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	return classify(err)
+	return a.classify(err)
 }
 
 // replyMarkup renders a menu: inline buttons, or a one-time reply keyboard

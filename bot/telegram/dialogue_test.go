@@ -29,7 +29,7 @@ func TestLanguageCancelAndEmptyDescriptionAtAnyStep(t *testing.T) {
 		u.Say("/lang")
 		u.Expect(t, "Выберите язык")
 		u.Press(t, "Русский")
-		u.Expect(t, "дальше пишу по-русски")
+		u.Expect(t, "дальше буду писать по-русски")
 		u.Expect(t, "Опишите, что случилось") // the same question, now in Russian
 		u.Say("/help")
 		u.Expect(t, "Что я умею")
@@ -51,7 +51,8 @@ func TestLanguageCancelAndEmptyDescriptionAtAnyStep(t *testing.T) {
 
 func TestVoiceNotesAreFetchedAfterTelegramFails(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := run(t, db)
+		c := &clock{}
+		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
 		u := s.fake.User(1801, "ky")
 		s.fake.Fail("getFile", 0, 502, 0, 1000) // Telegram's file service is down for now
 		u.Say("/start")
@@ -67,14 +68,18 @@ func TestVoiceNotesAreFetchedAfterTelegramFails(t *testing.T) {
 		s.stop()
 
 		ctx := context.Background()
-		e := s.entries()[0]
-		full, _ := db.EntryByNumber(ctx, s.muni.Code, e.Number)
+		number := s.entries()[0].Number
+		c.Add(2 * time.Hour) // whatever the background fetcher tried, a retry is due now
+		if n, err := s.srv.Telegram.FetchDue(ctx); err != nil || n != 0 {
+			t.Fatalf("fetched %d, %v while Telegram fails", n, err)
+		}
+		full, _ := db.EntryByNumber(ctx, s.muni.Code, number)
 		if len(full.Media) != 1 || full.Media[0].Kind != monitoring.Voice || full.Media[0].State != monitoring.MediaPending || full.Media[0].Attempts == 0 {
 			t.Fatalf("media while Telegram fails = %+v; want one voice note, pending, tried", full.Media)
 		}
 		// Telegram recovers; the retry, when due, keeps the file.
 		s.fake.ClearFailures()
-		db.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+		c.Add(2 * time.Hour)
 		if n, err := s.srv.Telegram.FetchDue(ctx); err != nil || n != 1 {
 			t.Fatalf("fetched %d, %v", n, err)
 		}

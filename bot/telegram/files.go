@@ -37,15 +37,22 @@ func (a *Adapter) Fetch(ctx context.Context, wake <-chan struct{}) error {
 // FetchDue fetches every file that is due now and returns how many it stored.
 func (a *Adapter) FetchDue(ctx context.Context) (int, error) {
 	stored := 0
+	tried := map[int64]bool{} // each file once per pass
 	for {
 		due, err := a.db.DueMedia(ctx, a.muni.Code, string(monitoring.Telegram), 10)
-		if err != nil || len(due) == 0 {
+		if err != nil {
 			return stored, err
 		}
+		fresh := 0
 		for _, m := range due {
 			if ctx.Err() != nil {
 				return stored, nil
 			}
+			if tried[m.ID] {
+				continue
+			}
+			tried[m.ID] = true
+			fresh++
 			data, err := a.download(ctx, m.FileID)
 			if err == nil {
 				if err := a.db.StoreMediaData(ctx, a.muni.Code, m.ID, "", data); err != nil {
@@ -61,6 +68,9 @@ func (a *Adapter) FetchDue(ctx context.Context) (int, error) {
 				return stored, err
 			}
 		}
+		if fresh == 0 {
+			return stored, nil
+		}
 	}
 }
 
@@ -74,7 +84,7 @@ func (a *Adapter) download(ctx context.Context, fileID string) ([]byte, error) {
 		if strings.Contains(err.Error(), "file is too big") {
 			return nil, errTooLarge
 		}
-		return nil, classify(err)
+		return nil, a.classify(err)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.fileURL(f.FilePath), nil)
 	if err != nil {
@@ -82,7 +92,7 @@ func (a *Adapter) download(ctx context.Context, fileID string) ([]byte, error) {
 	}
 	resp, err := a.httpc.Do(req)
 	if err != nil {
-		return nil, &bot.SendError{Kind: bot.NetworkErr, Err: err}
+		return nil, &bot.SendError{Kind: bot.NetworkErr, Err: a.redact(err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -94,7 +104,7 @@ func (a *Adapter) download(ctx context.Context, fileID string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, monitoring.MaxMediaBytes+1))
 	if err != nil {
-		return nil, &bot.SendError{Kind: bot.NetworkErr, Err: err}
+		return nil, &bot.SendError{Kind: bot.NetworkErr, Err: a.redact(err)}
 	}
 	if len(data) > monitoring.MaxMediaBytes {
 		return nil, errTooLarge
@@ -105,16 +115,17 @@ func (a *Adapter) download(ctx context.Context, fileID string) ([]byte, error) {
 // fetchFailure decides what a failed fetch means: too large and refused
 // files are final; anything else is retried with backoff for about a day.
 func (a *Adapter) fetchFailure(m monitoring.Media, err error) (monitoring.MediaState, time.Time) {
+	now := a.db.Now() // the store's clock: it decides when a retry is due
 	if errors.Is(err, errTooLarge) {
-		return monitoring.MediaTooLarge, time.Now()
+		return monitoring.MediaTooLarge, now
 	}
 	var se *bot.SendError
 	if errors.As(err, &se) && se.Kind == bot.Rejected && m.Attempts >= 2 || m.Attempts >= 30 {
 		a.log.Warn("telegram: giving up on a file", "media_id", m.ID, "attempts", m.Attempts+1, "err", err)
-		return monitoring.MediaFailed, time.Now()
+		return monitoring.MediaFailed, now
 	}
 	wait := min(time.Duration(1<<min(m.Attempts, 12))*time.Second, time.Hour)
-	return monitoring.MediaPending, time.Now().Add(wait)
+	return monitoring.MediaPending, now.Add(wait)
 }
 
 func (a *Adapter) fetched(result string) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,3 +108,45 @@ func chat(id int64) string { return strconv.FormatInt(id, 10) }
 func newFake(t *testing.T) *telegramtest.Server { return telegramtest.New(t) }
 
 func defaultOpts() server.Options { return server.Options{HTTPAddr: "127.0.0.1:0"} }
+
+// clock is the store's time in tests that move it: a resident an hour
+// later, a deadline ten days on. It is safe to move while the service runs.
+type clock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return time.Now().Add(c.off) }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.off += d; c.mu.Unlock() }
+
+// withClock makes the store read c (call before start).
+func (s *stack) withClock(c *clock) *stack {
+	s.db.Now = c.Now
+	return s
+}
+
+// syncBuffer collects logs written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// waitFor polls a condition that no fake can signal (a database row, a
+// health flag), as a guard against a hung test, not as a measure of time.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(telegramtest.WaitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -24,7 +24,7 @@ func (a *Adapter) Poll(ctx context.Context, stored func()) error {
 	api := a.client(ctx)
 	// A webhook left from an earlier run makes getUpdates fail with 409.
 	if _, err := api.MakeRequest("deleteWebhook", nil); err != nil && ctx.Err() == nil {
-		a.log.Warn("telegram: could not remove a webhook before polling", "err", err)
+		a.log.Warn("telegram: could not remove a webhook before polling", "err", a.redact(err))
 	}
 	offset := 0
 	fails := 0
@@ -37,6 +37,7 @@ func (a *Adapter) Poll(ctx context.Context, stored func()) error {
 				break
 			}
 			fails++
+			err = a.redact(err)
 			a.status.set(false, err)
 			wait := a.pollBackoff(err, fails)
 			select {
@@ -107,7 +108,7 @@ func (a *Adapter) count(received, added int) {
 func (a *Adapter) pollBackoff(err error, fails int) time.Duration {
 	wait := min(time.Duration(1<<min(fails, 6))*500*time.Millisecond, 30*time.Second)
 	var se *bot.SendError
-	errors.As(classify(err), &se)
+	errors.As(a.classify(err), &se)
 	var te *tgbotapi.Error
 	switch {
 	case errors.As(err, &te) && te.Code == 409:
@@ -130,8 +131,8 @@ func (a *Adapter) SetWebhook(ctx context.Context, url, secret string) error {
 	a.status.h.Mode = "webhook"
 	a.status.mu.Unlock()
 	if _, err := a.client(ctx).MakeRequest("setWebhook", webhookParams(url, secret)); err != nil {
-		a.status.set(false, err)
-		return fmt.Errorf("telegram setWebhook: %w", classify(err))
+		a.status.set(false, a.redact(err))
+		return fmt.Errorf("telegram setWebhook: %w", a.classify(err))
 	}
 	a.status.set(true, nil)
 	return nil

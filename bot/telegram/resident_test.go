@@ -108,7 +108,7 @@ func TestResidentReportsInRussianAnonymouslyAndEditsTheSummary(t *testing.T) {
 		u.Expect(t, "бот группы совместного мониторинга")
 		u.Expect(t, "В каком селе проблема?")
 		u.Press(t, "Арал")
-		u.Expect(t, "Какая услуга или проект?")
+		u.Expect(t, "К какой услуге или проекту это относится?")
 		u.Press(t, "Другое")
 		u.Expect(t, "То, что вы написали раньше, сохранено")
 		u.Press(t, "Готово")

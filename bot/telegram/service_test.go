@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 
+	"bmjbt/bot/telegram"
 	"bmjbt/server"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
@@ -135,4 +137,48 @@ func TestShutdownFinishesWhatIsInHand(t *testing.T) {
 			t.Fatalf("%d stored updates left unhandled at shutdown", pending)
 		}
 	})
+}
+
+// The bot token is in every Bot API URL; it must not leak into logs,
+// /healthz or the database when Telegram cannot be reached.
+func TestTheTokenNeverLeaks(t *testing.T) {
+	db := storagetest.Open(t, storage.SQLite)
+	var logs syncBuffer
+	m := storagetest.Municipality(t)
+	srv := server.New(db, m, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), defaultOpts())
+	const token = "987654:SECRET-do-not-show"
+	srv.Telegram = telegram.New(telegram.Config{Token: token, APIURL: "http://127.0.0.1:1", Limits: fast}, db, m, srv.Log, srv.Metrics)
+	// A reply waiting to go out, so the sender fails too.
+	if err := db.InTx(context.Background(), func(tx *storage.Tx) error {
+		return tx.Enqueue(context.Background(), storage.OutboxItem{Municipality: m.Code, Channel: "telegram", ChatID: "5", Payload: []byte(`{"text":"x"}`)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- srv.Run(ctx) }()
+	addr := srv.Addr()
+	waitFor(t, "a failed poll and a failed send", func() bool {
+		var errs int
+		db.SQL().Get(&errs, `SELECT COUNT(*) FROM outbox WHERE error <> ''`)
+		return srv.Telegram.Health().Error != "" && errs > 0
+	})
+	resp, err := http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	cancel()
+	<-done
+	var stored []string
+	db.SQL().Select(&stored, `SELECT error FROM outbox`)
+	for where, text := range map[string]string{"/healthz": string(body), "logs": logs.String(), "outbox": strings.Join(stored, "\n")} {
+		if strings.Contains(text, "SECRET") {
+			t.Errorf("the token leaks into %s: %s", where, text)
+		}
+		if !strings.Contains(text, "<token>") && where != "logs" {
+			t.Errorf("%s does not show the (redacted) failure: %s", where, text)
+		}
+	}
 }

@@ -115,13 +115,31 @@ func (a *Adapter) Me(ctx context.Context) (tgbotapi.User, error) {
 	defer cancel()
 	me, err := a.client(ctx).GetMe()
 	if err != nil {
-		return me, fmt.Errorf("telegram getMe: %w", classify(err))
+		return me, fmt.Errorf("telegram getMe: %w", a.classify(err))
 	}
 	return me, nil
 }
 
-// classify turns a Bot API error into a *bot.SendError.
-func classify(err error) error {
+// redact hides the bot token, which the library's errors carry in their
+// URLs, from anything that is logged, stored or shown on /healthz.
+func (a *Adapter) redact(err error) error {
+	if err == nil || a.cfg.Token == "" || !strings.Contains(err.Error(), a.cfg.Token) {
+		return err
+	}
+	return redacted{err: err, token: a.cfg.Token}
+}
+
+type redacted struct {
+	err   error
+	token string
+}
+
+func (r redacted) Error() string { return strings.ReplaceAll(r.err.Error(), r.token, "<token>") }
+func (r redacted) Unwrap() error { return r.err }
+
+// classify turns a Bot API error into a *bot.SendError, with the token hidden.
+func (a *Adapter) classify(err error) error {
+	err = a.redact(err)
 	var te *tgbotapi.Error
 	if errors.As(err, &te) {
 		switch {
