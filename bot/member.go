@@ -97,14 +97,13 @@ func (t *turn) refuse(who, action string, entryID int64, reasonID string) error 
 // inGroup handles the group's chat: members' buttons and /bindgroup.
 // Everyone else is ignored; their buttons get a refusal on the button only.
 func (t *turn) inGroup() error {
-	t.lang = t.e.groupLang()
 	m, ok, err := t.member()
 	if err != nil {
 		return err
 	}
-	if ok {
-		t.lang = t.memberLang()
-	}
+	// A refusal on a button is read by the one who pressed it: answer in
+	// their language.
+	t.lang = t.memberLang()
 	switch {
 	case t.u.Kind == KindCallback && ok:
 		return t.scopedButton()
@@ -130,11 +129,12 @@ func (t *turn) inGroup() error {
 	return t.say(t.T("group.bound", catalog.Args{"Municipality": t.e.Muni.Name.In(t.lang)}))
 }
 
-// memberLang is the language the member chose in private chat.
+// memberLang is the language the sender chose in private chat, else their
+// app's language if we speak it, else Kyrgyz.
 func (t *turn) memberLang() monitoring.Lang {
 	lang, err := t.tx.ResidentLang(t.ctx, t.e.Muni.Code, string(t.u.Channel), t.u.UserID)
 	if err != nil || lang == "" {
-		return monitoring.DefaultLang
+		lang, _ = monitoring.ParseLang(t.u.UserLang)
 	}
 	return lang
 }
@@ -193,6 +193,11 @@ func cmdJoin(t *turn, _ monitoring.Member, code string) error {
 	}
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "join", 0, "ok", string(m.Role)); err != nil {
 		return err
+	}
+	if t.resident.Lang == "" { // a member is not asked the language later
+		if err := t.setLang(t.lang); err != nil {
+			return err
+		}
 	}
 	if err := t.say(t.T("join.welcome", catalog.Args{"Name": m.Name, "Role": t.T("role."+string(m.Role), nil)})); err != nil {
 		return err

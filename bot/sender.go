@@ -269,6 +269,9 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 		s.start(chat, row)
 		go func() { s.results <- result{chat, s.deliver(ctx, row, r)} }()
 	}
+	if s.refillNow { // new replies wait for the next read of the outbox
+		next = min(next, wakeRefill-time.Since(s.lastFill))
+	}
 	return max(next, time.Millisecond), pending, nil
 }
 

@@ -105,7 +105,10 @@ func fromMessage(m *tgbotapi.Message) bot.Update {
 			b.Kind = bot.KindMedia
 			b.File = &bot.File{ID: m.Document.FileID, Kind: monitoring.Video, Mime: mime, Size: int64(m.Document.FileSize)}
 		default:
+			// Residents' documents are declined; members may keep them
+			// (an answer to a request, 6.2), so the file goes along.
 			b.Kind = bot.KindDocument
+			b.File = &bot.File{ID: m.Document.FileID, Kind: monitoring.Document, Mime: mime, Size: int64(m.Document.FileSize)}
 		}
 	case m.Location != nil:
 		b.Kind, b.Location = bot.KindLocation, &monitoring.Location{Lat: m.Location.Latitude, Lon: m.Location.Longitude}

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", "municipality file (YAML); default $BMJBT_CONFIG, else the built-in D. Sadyrbaev example")
-	root.AddCommand(a.serveCmd(), a.chatCmd(), a.migrateCmd(), a.journalCmd())
+	root.AddCommand(a.serveCmd(), a.chatCmd(), a.migrateCmd(), a.journalCmd(), a.memberCmd(), a.requestCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		var merr *monitoring.Error
 		if errors.As(err, &merr) {
@@ -87,22 +87,14 @@ func envHelp() string {
 	return s
 }
 
-// municipality loads the configured municipality.
-func (a *app) municipality() (*monitoring.Municipality, error) {
-	f, err := config.Load(a.configPath)
-	if err != nil {
-		return nil, err
-	}
-	return f.Municipality(), nil
-}
-
 // open connects to the database, brings its schema up to date and records
-// the municipality.
+// the municipality (and its group chat, when the config names one).
 func (a *app) open(ctx context.Context) (*storage.DB, *monitoring.Municipality, error) {
-	m, err := a.municipality()
+	f, err := config.Load(a.configPath)
 	if err != nil {
 		return nil, nil, err
 	}
+	m := f.Municipality()
 	db, err := storage.Open(ctx, a.env.DatabaseURL)
 	if err != nil {
 		return nil, nil, err
@@ -114,6 +106,15 @@ func (a *app) open(ctx context.Context) (*storage.DB, *monitoring.Municipality, 
 	if err := db.EnsureMunicipality(ctx, m); err != nil {
 		db.Close()
 		return nil, nil, err
+	}
+	if id := f.Telegram.GroupChatID; id != 0 {
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			return tx.BindGroup(ctx, m.Code, string(monitoring.Telegram), fmt.Sprint(id), "config")
+		})
+		if err != nil {
+			db.Close()
+			return nil, nil, err
+		}
 	}
 	return db, m, nil
 }

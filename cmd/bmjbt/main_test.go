@@ -153,3 +153,62 @@ func TestOperatorMistakesGetClearErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMembersAndRequestsFromTheCommandLine(t *testing.T) {
+	for _, dialect := range storagetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			fake := telegramtest.New(t)
+			env := map[string]string{"DATABASE_URL": storagetest.URL(t, dialect), "TELEGRAM_BOT_TOKEN": telegramtest.Token,
+				"TELEGRAM_API_URL": fake.URL, "HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn"}
+			cli := func(args ...string) string {
+				t.Helper()
+				var out, errs syncBuffer
+				if code := run(context.Background(), args, envOf(env), nil, &out, &errs); code != 0 {
+					t.Fatalf("%v: exit %d: %s", args, code, errs.String())
+				}
+				return out.String()
+			}
+			out := cli("member", "invite", "--role", "chair", "--name", "Г. Кандарова")
+			code := strings.Fields(out[strings.Index(out, "/join ")+len("/join "):])[0]
+
+			ctx, stop := context.WithCancel(context.Background())
+			done := make(chan int)
+			go func() {
+				done <- run(ctx, []string{"serve"}, envOf(env), strings.NewReader(""), &syncBuffer{}, &syncBuffer{})
+			}()
+			u := fake.User(77, "ky")
+			u.Say("/join " + code)
+			u.Expect(t, "Кош келиңиз, Г. Кандарова")
+			u.Say("/request")
+			u.Expect(t, "кимден сурайсыз")
+			u.Say("Жол чарба ишканасы (ДЭП)")
+			u.Expect(t, "Эмне суралат")
+			u.Say("Кызыл-Туудагы 3 км жолдун оңдоо графиги")
+			u.Expect(t, "кайрылууларга")
+			u.Press(t, "Өткөрүп жиберүү")
+			u.Expect(t, "суроо-талабы катталды")
+			stop()
+			<-done
+
+			list := cli("member", "list")
+			if !strings.Contains(list, "Г. Кандарова") || !strings.Contains(list, "chair") || !strings.Contains(list, "has 1 active members; Regulation 3.4 asks for 5 to 11") {
+				t.Fatalf("member list:\n%s", list)
+			}
+			reqs := cli("request", "list")
+			if !strings.Contains(reqs, "R-"+thisYearNumber(1)) || !strings.Contains(reqs, "(ДЭП)") || !strings.Contains(reqs, "open") {
+				t.Fatalf("request list:\n%s", reqs)
+			}
+			if over := cli("request", "list", "--overdue"); strings.Contains(over, "R-") {
+				t.Fatalf("nothing is overdue yet:\n%s", over)
+			}
+			removed := cli("member", "remove", "1", "--reason", "health")
+			if !strings.Contains(removed, "Removed Г. Кандарова (chair): health") {
+				t.Fatalf("member remove:\n%s", removed)
+			}
+			var errs syncBuffer
+			if code := run(context.Background(), []string{"member", "remove", "1", "--reason", "tired"}, envOf(env), nil, &syncBuffer{}, &errs); code == 0 || !strings.Contains(errs.String(), "3.4") {
+				t.Fatalf("a reason outside 3.4 was accepted: %s", errs.String())
+			}
+		})
+	}
+}

@@ -35,19 +35,20 @@ const (
 type Server struct {
 	*httptest.Server
 
-	mu       sync.Mutex
-	changed  chan struct{} // closed and replaced on every change, to wake waiters
-	nextUpd  int
-	queue    []update // not yet confirmed by an offset
-	msgIDs   map[int64]int
-	sent     map[int64][]*Message // by chat
-	all      []*Message
-	answered map[string]string // callback id → text
-	pending  map[string]bool   // callback ids not yet answered
-	files    map[string]file
-	fails    []failure
-	calls    map[string]int
-	webhook  struct {
+	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every change, to wake waiters
+	nextUpd   int
+	queue     []update // not yet confirmed by an offset
+	msgIDs    map[int64]int
+	sent      map[int64][]*Message // by chat
+	all       []*Message
+	answered  map[string]string // callback id → text
+	pending   map[string]bool   // callback ids not yet answered
+	files     map[string]file
+	fails     []failure
+	calls     map[string]int
+	callbacks int
+	webhook   struct {
 		url, secret string
 		stop        chan struct{}
 	}

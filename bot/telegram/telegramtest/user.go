@@ -15,7 +15,6 @@ type User struct {
 	Name   string
 	Chat   int64 // the chat they write in: their own id for a private chat
 	cursor int   // bot messages in Chat already expected
-	cbs    int
 }
 
 // User returns a user writing in a private chat with the bot. lang is the
@@ -154,8 +153,10 @@ func (u *User) Press(tb testing.TB, label string) string {
 
 // PressData sends a callback query with any data, as a forged or stale button would.
 func (u *User) PressData(messageID int, data string) string {
-	u.cbs++
-	id := fmt.Sprintf("cb-%d-%d", u.ID, u.cbs)
+	u.s.mu.Lock()
+	u.s.callbacks++ // unique across users and chats, as Telegram's ids are
+	id := fmt.Sprintf("cb-%d-%d", u.ID, u.s.callbacks)
+	u.s.mu.Unlock()
 	u.s.Push(map[string]any{"callback_query": map[string]any{
 		"id": id, "from": u.from(), "chat_instance": "ci", "data": data,
 		"message": map[string]any{"message_id": messageID, "date": time.Now().Unix(), "chat": u.chat()},
@@ -206,4 +207,34 @@ func (m Message) Labels() []string {
 		}
 	}
 	return out
+}
+
+// SayAnonymously sends text in the user's group as an anonymous group
+// admin does: from Telegram's GroupAnonymousBot, with the group as sender_chat.
+func (u *User) SayAnonymously(text string) int {
+	u.s.mu.Lock()
+	id := u.s.nextMessageID(u.Chat)
+	u.s.mu.Unlock()
+	msg := map[string]any{"message_id": id, "date": time.Now().Unix(), "chat": u.chat(), "text": text,
+		"from":        map[string]any{"id": 1087968824, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
+		"sender_chat": u.chat()}
+	u.s.Push(map[string]any{"message": msg})
+	return id
+}
+
+// Sees waits until some bot message in the user's chat, new or edited,
+// contains want.
+func (u *User) Sees(tb testing.TB, want string) Message {
+	tb.Helper()
+	var got Message
+	u.s.Wait(tb, fmt.Sprintf("a message (or an edit) containing %q in chat %d", want, u.Chat), func() bool {
+		for _, m := range u.s.sent[u.Chat] {
+			if strings.Contains(m.Text, want) {
+				got = *m
+				return true
+			}
+		}
+		return false
+	})
+	return got
 }

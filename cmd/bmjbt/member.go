@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"bmjbt/bot"
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+)
+
+func (a *app) memberCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "member", Short: "Manage the group's members (Regulation 3.4, 3.5)"}
+	cmd.AddCommand(a.memberInviteCmd(), a.memberListCmd(), a.memberRemoveCmd())
+	return cmd
+}
+
+func (a *app) memberInviteCmd() *cobra.Command {
+	var role, name string
+	cmd := &cobra.Command{
+		Use:   "invite --role chair|deputy|secretary|member --name \"…\"",
+		Short: "Make a one-time code (72 h) a new member sends the bot as /join CODE",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := monitoring.ParseRole(role)
+			if err != nil {
+				return err
+			}
+			if name == "" {
+				return fmt.Errorf("--name: give the member's name as the council approved it")
+			}
+			db, m, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			code := bot.NewInviteCode()
+			var expires string
+			err = db.InTx(cmd.Context(), func(tx *storage.Tx) error {
+				at, err := tx.CreateInvite(cmd.Context(), m.Code, code, r, name, "operator")
+				if err != nil {
+					return err
+				}
+				expires = catalog.Default().DateTime(monitoring.English, at)
+				return tx.Audit(cmd.Context(), m.Code, "operator", "invite", 0, "ok", string(r))
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Invite code for %s (%s): %s\nThey write /join %s to the bot in a private chat. The code works once, until %s (Bishkek).\n",
+				name, r, code, code, expires)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&role, "role", "member", "chair, deputy, secretary or member")
+	cmd.Flags().StringVar(&name, "name", "", "the member's name")
+	return cmd
+}
+
+func (a *app) memberListCmd() *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the group and say when it is outside 5–11 members (3.4)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			db, m, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			return a.listMembers(cmd.Context(), db, m, all)
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "also list removed members")
+	return cmd
+}
+
+func (a *app) listMembers(ctx context.Context, db *storage.DB, m *monitoring.Municipality, all bool) error {
+	list, err := db.Members(ctx, m.Code, all)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tROLE\tJOINED\tRECUSED\tREMOVED")
+	active := 0
+	for _, mb := range list {
+		removed := ""
+		if mb.Removed != nil {
+			removed = mb.Removed.At.In(monitoring.Bishkek).Format("2006-01-02") + " " + string(mb.Removed.Reason)
+		} else {
+			active++
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\t%s\n", mb.ID, mb.Name, mb.Role, mb.JoinedAt.In(monitoring.Bishkek).Format("2006-01-02"), mb.Recused, removed)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if !monitoring.Quorum(active) {
+		fmt.Fprintf(a.stdout, "\nThe group has %d active members; Regulation 3.4 asks for %d to %d. Collective decisions wait until it does.\n",
+			active, monitoring.MinMembers, monitoring.MaxMembers)
+	}
+	return nil
+}
+
+func (a *app) memberRemoveCmd() *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "remove ID --reason own-request|health|absence|ethics|incapacity",
+		Short: "End a membership early, for a reason of Regulation 3.4",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil {
+				return fmt.Errorf("member ID %q: give the number from `member list`", args[0])
+			}
+			r, err := monitoring.ParseRemovalReason(reason)
+			if err != nil {
+				return err
+			}
+			db, m, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			var removed monitoring.Member
+			err = db.InTx(cmd.Context(), func(tx *storage.Tx) error {
+				if removed, err = tx.RemoveMember(cmd.Context(), m.Code, id, r); err != nil {
+					return err
+				}
+				return tx.Audit(cmd.Context(), m.Code, "operator", "remove", 0, "ok", fmt.Sprintf("member:%d %s", id, r))
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Removed %s (%s): %s.\n\n", removed.Name, removed.Role, r)
+			return a.listMembers(cmd.Context(), db, m, false)
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "own-request, health, absence (three meetings missed), ethics or incapacity")
+	return cmd
+}
