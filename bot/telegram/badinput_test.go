@@ -14,6 +14,7 @@ import (
 // Every kind of unexpected input gets a kind answer in the resident's
 // language, and nothing the resident meant to give is lost.
 func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(701, "ru")
@@ -107,6 +108,7 @@ func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
 }
 
 func TestStrangersInGroupsAreIgnored(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		stranger := s.fake.User(801, "ky")
@@ -127,6 +129,7 @@ func TestStrangersInGroupsAreIgnored(t *testing.T) {
 }
 
 func TestFloodLimitKeepsTheDraft(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fake := newFake(t)
 		c := &clock{}
@@ -154,6 +157,7 @@ func TestFloodLimitKeepsTheDraft(t *testing.T) {
 }
 
 func TestAPhoneTypedAtTheContactQuestionIsTheContact(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(902, "ru")

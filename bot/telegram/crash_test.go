@@ -80,6 +80,7 @@ func pollOnly(t *testing.T, db *storage.DB, fake *telegramtest.Server, stored fu
 }
 
 func TestCrashBetweenInboxAndHandlingLosesNothing(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fake := newFake(t)
 		us := residents(fake, 12, 1000)
@@ -98,6 +99,7 @@ func TestCrashBetweenInboxAndHandlingLosesNothing(t *testing.T) {
 }
 
 func TestCrashBetweenCommitAndSendLosesNothing(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fake := newFake(t)
 		us := residents(fake, 12, 2000)
@@ -116,6 +118,7 @@ func TestCrashBetweenCommitAndSendLosesNothing(t *testing.T) {
 }
 
 func TestCrashBeforeTheOffsetIsConfirmedDoublesNothing(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fake := newFake(t)
 		us := residents(fake, 10, 3000)
@@ -135,6 +138,7 @@ func TestCrashBeforeTheOffsetIsConfirmedDoublesNothing(t *testing.T) {
 }
 
 func TestTwoHundredResidentsAtOnceGetUniqueGapFreeNumbers(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		us := make([]*telegramtest.User, 200)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLanguageCancelAndEmptyDescriptionAtAnyStep(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(1701, "ky")
@@ -50,6 +51,7 @@ func TestLanguageCancelAndEmptyDescriptionAtAnyStep(t *testing.T) {
 }
 
 func TestVoiceNotesAreFetchedAfterTelegramFails(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{}
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
@@ -91,6 +93,7 @@ func TestVoiceNotesAreFetchedAfterTelegramFails(t *testing.T) {
 }
 
 func TestAnotherPollerIsWaitedOut(t *testing.T) {
+	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
 	fake := newFake(t)
 	fake.Fail("getUpdates", 0, 409, 0, 2) // another bmjbt holds the token, then stops

@@ -25,6 +25,7 @@ func report(t *testing.T, s *stack, id int64, village, service int, text string)
 }
 
 func TestUndoWithinTenMinutesAndOnlyByTheAuthor(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{}
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
@@ -63,6 +64,7 @@ func TestUndoWithinTenMinutesAndOnlyByTheAuthor(t *testing.T) {
 }
 
 func TestMergeAndRejectTellResidentsWhy(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{}
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
@@ -115,6 +117,7 @@ func pressOn(t *testing.T, s *stack, g interface{ PressData(int, string) string 
 // Strangers, stale buttons, forged data, roles a user lacks, anonymous
 // admins: each is refused clearly, written to the audit, and changes nothing.
 func TestRefusalsChangeNothing(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
 		chair, others := s.group(t)

@@ -14,6 +14,7 @@ import (
 // A member related to a provider declares it (6.3): their presses on such
 // entries are refused, and their own view shows no buttons.
 func TestRecusedMemberCannotActOnThatService(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
 		_, others := s.group(t)
@@ -53,6 +54,7 @@ func TestRecusedMemberCannotActOnThatService(t *testing.T) {
 }
 
 func TestQueueOverdueAndDailyDigest(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{}
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
@@ -115,6 +117,7 @@ func TestQueueOverdueAndDailyDigest(t *testing.T) {
 }
 
 func TestNotesAndResidentAdditions(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
 		_, others := s.group(t)

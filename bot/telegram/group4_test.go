@@ -13,6 +13,7 @@ import (
 
 // A member records a complaint for a resident who came in person.
 func TestMemberRegistersAComplaintForAResident(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
 		_, others := s.group(t)
@@ -58,6 +59,7 @@ func TestMemberRegistersAComplaintForAResident(t *testing.T) {
 // A request for information (4.2) has ten days (6.1); the secretary is
 // reminded two days before and when it is overdue; the answer closes it.
 func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{}
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()

@@ -78,6 +78,7 @@ func hasLabels(m telegramtest.Message, want ...string) bool {
 }
 
 func TestInviteJoinAndRoles(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{}
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
@@ -143,6 +144,7 @@ func TestInviteJoinAndRoles(t *testing.T) {
 // it, the member can undo, the resident hears of each step in Russian after
 // the undo window, and "No, not fixed" reopens it.
 func TestEntryLifeFromReceivedToResolved(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{}
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()

@@ -14,6 +14,7 @@ import (
 // The pace tests run on SQLite only: the database plays no part in them.
 
 func TestRateLimitedChatWaitsRetryAfterWhileOthersGoOn(t *testing.T) {
+	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
 	fake := newFake(t)
 	s := newStack(t, db, fake, defaultOpts(), telegram.DefaultLimits()).start()
@@ -37,6 +38,7 @@ func TestRateLimitedChatWaitsRetryAfterWhileOthersGoOn(t *testing.T) {
 }
 
 func TestSeveralRateLimitedChatsPauseAllSending(t *testing.T) {
+	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
 	fake := newFake(t)
 	a, b, c := fake.User(1201, "ky"), fake.User(1202, "ky"), fake.User(1203, "ky")
@@ -57,6 +59,7 @@ func TestSeveralRateLimitedChatsPauseAllSending(t *testing.T) {
 }
 
 func TestServerErrorsAreRetriedAndForbiddenIsRecorded(t *testing.T) {
+	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
 	fake := newFake(t)
 	s := newStack(t, db, fake, defaultOpts(), fast).start()

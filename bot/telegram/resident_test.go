@@ -13,6 +13,7 @@ import (
 )
 
 func TestResidentReportsInKyrgyzWithPhotoAndContact(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(501, "") // no language known: Kyrgyz first
@@ -97,6 +98,7 @@ func TestResidentReportsInKyrgyzWithPhotoAndContact(t *testing.T) {
 }
 
 func TestResidentReportsInRussianAnonymouslyAndEditsTheSummary(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(502, "ru")
@@ -151,6 +153,7 @@ func TestResidentReportsInRussianAnonymouslyAndEditsTheSummary(t *testing.T) {
 }
 
 func TestStatusAndMyShowOnlyTheResidentsOwnEntries(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		alice, bob := s.fake.User(601, "ky"), s.fake.User(602, "ky")

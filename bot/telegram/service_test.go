@@ -27,6 +27,7 @@ func freeAddr(t *testing.T) string {
 }
 
 func TestWebhookChecksTheSecretAndStoresBeforeAnswering(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		addr := freeAddr(t)
 		fake := newFake(t)
@@ -66,6 +67,7 @@ func TestWebhookChecksTheSecretAndStoresBeforeAnswering(t *testing.T) {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
 	fake := newFake(t)
 	s := newStack(t, db, fake, defaultOpts(), fast).start()
@@ -118,6 +120,7 @@ func TestHealthAndMetrics(t *testing.T) {
 }
 
 func TestShutdownFinishesWhatIsInHand(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		fake := newFake(t)
 		us := residents(fake, 20, 1600)
@@ -142,6 +145,7 @@ func TestShutdownFinishesWhatIsInHand(t *testing.T) {
 // The bot token is in every Bot API URL; it must not leak into logs,
 // /healthz or the database when Telegram cannot be reached.
 func TestTheTokenNeverLeaks(t *testing.T) {
+	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
 	var logs syncBuffer
 	m := storagetest.Municipality(t)
