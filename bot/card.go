@@ -396,7 +396,36 @@ func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
 	if notes > 0 {
 		r.Text += "\n" + t.T("card.notes", catalog.Args{"Count": notes})
 	}
-	return t.send(r, "")
+	if err := t.send(r, ""); err != nil {
+		return err
+	}
+	return t.sendFiles(e.ID, 0, e.Number.String())
+}
+
+// maxFilesShown bounds how many files one look at an entry sends.
+const maxFilesShown = 10
+
+// sendFiles sends a member the files of an entry (the resident's evidence
+// and members' notes) or of a request's answer, which stay with the group
+// (6.2) and are never shown to residents.
+func (t *turn) sendFiles(entryID, requestID int64, caption string) error {
+	files, err := t.tx.Files(t.ctx, entryID, requestID)
+	if err != nil {
+		return err
+	}
+	for i, f := range files {
+		if i == maxFilesShown {
+			break
+		}
+		// Telegram keeps its files; others are sent from the store once fetched.
+		if f.State == monitoring.MediaTooLarge || f.Channel != monitoring.Telegram && f.State != monitoring.MediaStored {
+			continue
+		}
+		if err := t.send(Reply{MediaID: f.ID, Text: fmt.Sprintf("%s · %d/%d", caption, i+1, len(files))}, ""); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // inPrivate runs fn as a turn in the member's private chat, so a button
@@ -605,6 +634,9 @@ func (t *turn) addInfoButton(id int64) error {
 		return err
 	}
 	if err != nil || e.ResidentID != t.resident.ID || !e.Status.Open() {
+		if err := t.tx.Audit(t.ctx, t.e.Muni.Code, t.stranger(), "add", 0, "refused", "stale or not theirs"); err != nil {
+			return err
+		}
 		return t.ack(t.T("button.stale", nil))
 	}
 	if err := t.ack(""); err != nil {

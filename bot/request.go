@@ -177,7 +177,10 @@ func (t *turn) showRequest(r monitoring.Request) error {
 	if r.AnsweredAt == nil {
 		reply.Menu = &Menu{Options: []Option{{Label: t.T("button.record_answer", nil), Data: fmt.Sprintf("r|%d|answer", r.ID)}}}
 	}
-	return t.send(reply, "")
+	if err := t.send(reply, ""); err != nil {
+		return err
+	}
+	return t.sendFiles(0, r.ID, monitoring.RequestNumber(r.Number))
 }
 
 func askReqAnswer(t *turn) error {

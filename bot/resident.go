@@ -159,6 +159,13 @@ func (t *turn) command(name, args string) error {
 		if err := t.say(t.T("help", nil)); err != nil {
 			return err
 		}
+		if _, ok, err := t.member(); err != nil {
+			return err
+		} else if ok {
+			if err := t.say(t.T("member.help", nil)); err != nil {
+				return err
+			}
+		}
 		return t.resend() // and the question still open, if any
 	case "lang", "language", "til", "тил", "язык":
 		return t.ask("lang")

@@ -103,6 +103,8 @@ type Reply struct {
 	EditOutboxID int64 `json:"edit_outbox,omitempty"`
 	// CallbackID, when set, acknowledges a pressed button (Text is then a short notice).
 	CallbackID string `json:"callback,omitempty"`
+	// MediaID, when set, sends that stored file, with Text as its caption.
+	MediaID int64 `json:"media,omitempty"`
 }
 
 // Menu is a question's choices. Telegram shows them as buttons; WhatsApp and

@@ -159,3 +159,33 @@ func (db *DB) MediaCounts(ctx context.Context, municipality string) (map[int64]i
 	}
 	return out, nil
 }
+
+// MediaByID returns one file's record.
+func (db *DB) MediaByID(ctx context.Context, id int64) (monitoring.Media, error) {
+	var r mediaRow
+	err := db.get(ctx, &r, `SELECT `+mediaColumns+` FROM media WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Media{}, monitoring.Errorf(monitoring.ENOTFOUND, "media %d not found", id)
+	}
+	if err != nil {
+		return monitoring.Media{}, fmt.Errorf("read media %d: %w", id, err)
+	}
+	return r.media(), nil
+}
+
+// Files lists the files of an entry or of a request's answer, for members.
+func (tx *Tx) Files(ctx context.Context, entryID, requestID int64) ([]monitoring.Media, error) {
+	var rows []mediaRow
+	q, arg := `SELECT `+mediaColumns+` FROM media WHERE entry_id = ? ORDER BY id`, entryID
+	if requestID != 0 {
+		q, arg = `SELECT `+mediaColumns+` FROM media WHERE request_id = ? ORDER BY id`, requestID
+	}
+	if err := tx.sel(ctx, &rows, q, arg); err != nil {
+		return nil, fmt.Errorf("read files: %w", err)
+	}
+	out := make([]monitoring.Media, len(rows))
+	for i, r := range rows {
+		out[i] = r.media()
+	}
+	return out, nil
+}

@@ -99,6 +99,10 @@ func (c *Console) Deliver(_ context.Context, _ string, r bot.Reply) (string, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if r.MediaID != 0 { // a terminal cannot show a file; say where it is
+		_, err := fmt.Fprintf(c.Out, "\n[file %d] %s\n> ", r.MediaID, r.Text)
+		return "", err
+	}
 	_, err := fmt.Fprintf(c.Out, "\n%s\n> ", bot.Numbered(c.cat, r))
 	return "", err
 }

@@ -3,12 +3,14 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"bmjbt/bot"
+	"bmjbt/monitoring"
 )
 
 // Deliver sends one reply: a message with its menu, an edit of an earlier
@@ -37,6 +39,9 @@ func (a *Adapter) Deliver(ctx context.Context, chatID string, r bot.Reply) (stri
 			return r.EditMessageID, nil
 		}
 		return r.EditMessageID, a.wrap(err)
+	}
+	if r.MediaID != 0 {
+		return a.sendFile(ctx, api, chat, r)
 	}
 	msg := tgbotapi.NewMessage(chat, bot.TruncateText(r.Text, bot.MaxText))
 	msg.DisableWebPagePreview = true
@@ -109,3 +114,27 @@ func webhookParams(url, secret string) tgbotapi.Params {
 
 // allowedUpdates are the update types bmjbt asks for.
 var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
+// sendFile sends a stored file as a document: by Telegram's file id when it
+// came from Telegram (no upload), else from the bytes kept in the store.
+func (a *Adapter) sendFile(ctx context.Context, api *tgbotapi.BotAPI, chat int64, r bot.Reply) (string, error) {
+	m, err := a.db.MediaByID(ctx, r.MediaID)
+	if err != nil {
+		return "", &bot.SendError{Kind: bot.Rejected, Err: err}
+	}
+	var file tgbotapi.RequestFileData = tgbotapi.FileID(m.FileID)
+	if m.Channel != monitoring.Telegram || m.FileID == "" {
+		data, err := a.db.MediaData(ctx, m.ID)
+		if err != nil {
+			return "", &bot.SendError{Kind: bot.Rejected, Err: err}
+		}
+		file = tgbotapi.FileBytes{Name: fmt.Sprintf("%s-%d", m.Kind, m.ID), Bytes: data}
+	}
+	doc := tgbotapi.NewDocument(chat, file)
+	doc.Caption = bot.TruncateText(r.Text, 1024)
+	sent, err := api.Send(doc)
+	if err != nil {
+		return "", a.wrap(err)
+	}
+	return strconv.Itoa(sent.MessageID), nil
+}

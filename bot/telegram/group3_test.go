@@ -149,6 +149,19 @@ func TestNotesAndResidentAdditions(t *testing.T) {
 			}
 			return false
 		})
+		// A member looking at the entry gets its files too.
+		others[0].Say("/queue")
+		others[0].Expect(t, "Кайсы кайрылууларды")
+		others[0].Press(t, "Кабыл алынды")
+		others[0].Expect(t, "№ "+n)
+		others[0].Press(t, n)
+		if view := others[0].Expect(t, "Абалы: Кабыл алынды"); !strings.Contains(view.Text, "Эскертмелер: 3") {
+			t.Fatalf("entry view = %q", view.Text)
+		}
+		doc := others[0].Expect(t, n+" · 1/1")
+		if doc.Document == nil || string(doc.Document.Data) != "site photo bytes" {
+			t.Fatalf("the site photo was not sent to the member: %+v", doc)
+		}
 		e := s.entries()[0]
 		notes, err := db.Notes(context.Background(), e.ID)
 		if err != nil || len(notes) != 3 || notes[0].Author != "member:4" || !notes[1].MediaID.Valid || notes[2].Author != "resident" {

@@ -121,6 +121,14 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		if len(open) != 0 || len(all) != 1 || all[0].Files != 1 || !strings.Contains(all[0].Answer, "кыймылдаткычы") {
 			t.Fatalf("requests = %+v", all)
 		}
+		// Members see the answer and its document when they open the request.
+		chair.Say("/requests")
+		chair.Expect(t, "Ачык суроо-талаптар жок")
+		chair.PressData(made.ID, "r|1")
+		chair.Expect(t, "жооп алынды")
+		if doc := chair.Expect(t, "R-"+number(1)+" · 1/1"); doc.Document == nil || string(doc.Document.Data) != "%PDF-1.4 answer" {
+			t.Fatalf("the answer's document was not sent to the member: %+v", doc)
+		}
 		// The document stays with the group: it is on no entry, so in no
 		// export and never shown to a resident (6.2).
 		full, _ := db.EntryByNumber(context.Background(), s.muni.Code, s.entries()[0].Number)

@@ -430,15 +430,26 @@ func (s *Server) answerCallback(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request, chat int64) {
-	f, hdr, err := r.FormFile("document")
-	if err != nil {
+	var doc Document
+	if f, hdr, err := r.FormFile("document"); err == nil {
+		defer f.Close()
+		data, _ := io.ReadAll(f)
+		doc = Document{Name: hdr.Filename, Data: data}
+	} else if id := r.FormValue("document"); id != "" { // a file Telegram already has
+		s.mu.Lock()
+		known, ok := s.files[id]
+		s.mu.Unlock()
+		if !ok {
+			writeErr(w, 400, "Bad Request: wrong file identifier/HTTP URL specified", 0)
+			return
+		}
+		doc = Document{Name: known.path, Data: known.data}
+	} else {
 		writeErr(w, 400, "Bad Request: there is no document in the request", 0)
 		return
 	}
-	defer f.Close()
-	data, _ := io.ReadAll(f)
 	s.mu.Lock()
-	msg := &Message{ID: s.nextMessageID(chat), ChatID: chat, Text: r.FormValue("caption"), Document: &Document{Name: hdr.Filename, Data: data}, At: time.Now()}
+	msg := &Message{ID: s.nextMessageID(chat), ChatID: chat, Text: r.FormValue("caption"), Document: &doc, At: time.Now()}
 	s.sent[chat] = append(s.sent[chat], msg)
 	s.all = append(s.all, msg)
 	s.notify()
