@@ -192,6 +192,14 @@ func (t *turn) actionButton(m monitoring.Member, id int64, arg string) error {
 	if err != nil {
 		return err
 	}
+	return t.act(m, e, arg, "")
+}
+
+// act is a member's action on an entry, from a button or typed
+// ("/verify 2026-0042", "/reject 2026-0042 why"). text, when given, is the
+// reason, what was done, the entry a duplicate belongs to, or a note;
+// without it the member is asked in private.
+func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) error {
 	if m.RecusedFrom(e.Service) {
 		return t.refuse(actor(m), arg, e.ID, "recused")
 	}
@@ -201,6 +209,12 @@ func (t *turn) actionButton(m monitoring.Member, id int64, arg string) error {
 		}
 		if err := t.ack(""); err != nil {
 			return err
+		}
+		if text != "" {
+			if err := t.tx.AddNote(t.ctx, t.e.Muni.Code, e.ID, actor(m), m.ID, 0, text); err != nil {
+				return err
+			}
+			return t.say(t.e.Catalog.N(t.lang, "note.done", 1, nil))
 		}
 		return t.inPrivate(m, func(pt *turn) error {
 			pt.st.Work = &Work{EntryID: e.ID}
@@ -221,13 +235,35 @@ func (t *turn) actionButton(m monitoring.Member, id int64, arg string) error {
 	if err := t.ack(""); err != nil {
 		return err
 	}
-	if monitoring.NeedsReason(a) {
+	if monitoring.NeedsReason(a) && strings.TrimSpace(text) == "" {
 		return t.inPrivate(m, func(pt *turn) error {
 			pt.st.Work = &Work{EntryID: e.ID, Action: string(a)}
 			return pt.ask("m.reason")
 		})
 	}
-	return t.apply(m, e, storage.Change{Action: a, Actor: actor(m), MemberID: m.ID})
+	c := storage.Change{Action: a, Actor: actor(m), MemberID: m.ID, Reason: strings.TrimSpace(text)}
+	if a == monitoring.Merge {
+		into, msg, err := t.mergeTarget(e, text)
+		if err != nil || msg != "" {
+			return errOr(err, t.say(msg))
+		}
+		c.Into, c.Reason = into.ID, into.Number.String()
+	}
+	return t.apply(m, e, c)
+}
+
+// mergeTarget reads the number of the entry e duplicates; msg explains a
+// number that will not do.
+func (t *turn) mergeTarget(e monitoring.Entry, text string) (into monitoring.Entry, msg string, err error) {
+	n, err := monitoring.ParseNumber(text)
+	if err != nil {
+		return into, t.T("reason.merge_number", nil), nil
+	}
+	into, err = t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && (into.ID == e.ID || into.Status == monitoring.Merged) {
+		return into, t.T("reason.merge_bad", catalog.Args{"Number": n.String()}), nil
+	}
+	return into, "", err
 }
 
 func isMemberAction(a monitoring.Action) bool {
@@ -355,7 +391,7 @@ func (t *turn) undoButton(m monitoring.Member, eventID int64) error {
 	if err := t.ack(""); err != nil {
 		return err
 	}
-	if t.u.Callback.MessageID != "" && t.u.ChatKind == Private {
+	if t.u.Kind == KindCallback && t.u.Callback.MessageID != "" && t.u.ChatKind == Private {
 		return t.send(Reply{EditMessageID: t.u.Callback.MessageID, Text: text}, "")
 	}
 	return t.say(text)
@@ -509,16 +545,9 @@ func reasonInput(t *turn) error {
 	}
 	c := storage.Change{Action: monitoring.Action(t.st.Work.Action), Actor: actor(m), MemberID: m.ID, Reason: text}
 	if c.Action == monitoring.Merge {
-		n, err := monitoring.ParseNumber(text)
-		if err != nil {
-			return t.say(t.T("reason.merge_number", nil))
-		}
-		into, err := t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
-		if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && (into.ID == e.ID || into.Status == monitoring.Merged) {
-			return t.say(t.T("reason.merge_bad", catalog.Args{"Number": n.String()}))
-		}
-		if err != nil {
-			return err
+		into, msg, err := t.mergeTarget(e, text)
+		if err != nil || msg != "" {
+			return errOr(err, t.say(msg))
 		}
 		c.Into, c.Reason = into.ID, into.Number.String()
 	}

@@ -34,11 +34,87 @@ func init() {
 		"recuse":   {who: anyMember, run: cmdRecuse},
 		"request":  {who: anyMember, run: cmdRequest},
 		"requests": {who: anyMember, run: cmdRequests},
+		// Entry actions typed, for channels without buttons (WhatsApp):
+		// "/verify 2026-0042", "/reject 2026-0042 why", "/merge 2026-0042 2026-0040".
+		"take":    {who: anyMember, run: typedAction("take")},
+		"verify":  {who: anyMember, run: typedAction("verify")},
+		"reject":  {who: anyMember, run: typedAction("reject")},
+		"resolve": {who: anyMember, run: typedAction("resolve")},
+		"merge":   {who: anyMember, run: typedAction("merge")},
+		"note":    {who: anyMember, run: typedAction("note")},
+		"show":    {who: anyMember, run: cmdShow},
+		"undo":    {who: anyMember, run: cmdUndo},
+		"link":    {who: anyMember, run: cmdLink},
 		// In a private chat /bindgroup only explains where to use it.
 		"bindgroup": {who: monitoring.Member.MayInvite, run: func(t *turn, _ monitoring.Member, _ string) error {
 			return t.say(t.T("group.bind_here", nil))
 		}},
 	}
+}
+
+// inGroupCommands are the member commands that work in the group's chat too.
+var inGroupCommands = map[string]bool{"take": true, "verify": true, "reject": true, "resolve": true, "merge": true, "note": true, "undo": true}
+
+// typedAction is an entry action typed with the entry's number.
+func typedAction(action string) func(t *turn, m monitoring.Member, args string) error {
+	return func(t *turn, m monitoring.Member, args string) error {
+		num, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
+		n, err := monitoring.ParseNumber(num)
+		if err != nil {
+			return t.say(t.T("action.usage", catalog.Args{"Command": action}))
+		}
+		e, err := t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
+		if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+			return t.say(t.T("status.not_found_member", catalog.Args{"Number": n.String()}))
+		}
+		if err != nil {
+			return err
+		}
+		return t.act(m, e, action, rest)
+	}
+}
+
+func cmdShow(t *turn, m monitoring.Member, args string) error {
+	n, err := monitoring.ParseNumber(args)
+	if err != nil {
+		return t.say(t.T("action.usage", catalog.Args{"Command": "show"}))
+	}
+	e, err := t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+		return t.say(t.T("status.not_found_member", catalog.Args{"Number": n.String()}))
+	}
+	if err != nil {
+		return err
+	}
+	return t.inPrivate(m, func(pt *turn) error { return pt.showEntry(m, e) })
+}
+
+// cmdUndo undoes the member's own latest change, within the window.
+func cmdUndo(t *turn, m monitoring.Member, _ string) error {
+	id, err := t.tx.LastChange(t.ctx, t.e.Muni.Code, m.ID)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		return t.say(t.T("undo.too_late", nil))
+	}
+	return t.undoButton(m, id)
+}
+
+// cmdLink gives a member a code to use on another channel, so that they
+// are the same member there (WhatsApp and Telegram).
+func cmdLink(t *turn, m monitoring.Member, _ string) error {
+	code := NewInviteCode()
+	expires, err := t.tx.CreateLink(t.ctx, m, code, actor(m))
+	if err != nil {
+		return err
+	}
+	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "link", 0, "ok", ""); err != nil {
+		return err
+	}
+	return t.inPrivate(m, func(pt *turn) error {
+		return pt.say(pt.T("link.made", catalog.Args{"Code": code, "Expires": pt.e.Catalog.DateTime(pt.lang, expires)}))
+	})
 }
 
 // actor names a member in audit rows.
@@ -112,7 +188,10 @@ func (t *turn) inGroup() error {
 	case !ok || t.u.Kind != KindText:
 		return nil
 	}
-	cmd, _, isCmd := command(t.u.Text)
+	cmd, args, isCmd := command(t.u.Text)
+	if isCmd && inGroupCommands[cmd] {
+		return memberCommands[cmd].run(t, m, args)
+	}
 	if !isCmd || cmd != "bindgroup" {
 		return nil // members talk among themselves here
 	}

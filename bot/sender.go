@@ -24,10 +24,12 @@ type Health struct {
 	Since     time.Time `json:"since,omitzero"`
 }
 
-// Transport delivers one reply over a channel. Its error, when it is a
+// Transport delivers one reply over a channel. id is the reply's outbox
+// row, the same on every attempt, so a channel that takes message ids
+// (WhatsApp) can make a retry the same message. Its error, when it is a
 // *SendError, says whether and when to try again.
 type Transport interface {
-	Deliver(ctx context.Context, chatID string, r Reply) (ref string, err error)
+	Deliver(ctx context.Context, id int64, chatID string, r Reply) (ref string, err error)
 }
 
 // Kinds of send failure, as counted in metrics.
@@ -345,7 +347,7 @@ func (s *Sender) deliver(ctx context.Context, row storage.OutboxRow, r Reply) st
 		}
 		r.EditMessageID, r.EditOutboxID = ref, 0
 	}
-	ref, err := s.Transport.Deliver(ctx, row.ChatID, r)
+	ref, err := s.Transport.Deliver(ctx, row.ID, row.ChatID, r)
 	if err == nil {
 		if s.Metrics != nil {
 			s.Metrics.Sent.WithLabelValues(s.Channel).Inc()

@@ -166,12 +166,13 @@ func (tx *Tx) roomFor(ctx context.Context, municipality string, role monitoring.
 // names. The code works once and only before it expires.
 func (tx *Tx) Join(ctx context.Context, municipality, code, channel, userRef, chatID string) (monitoring.Member, error) {
 	var inv struct {
-		ID      int64     `db:"id"`
-		Role    string    `db:"role"`
-		Name    string    `db:"name"`
-		Expires time.Time `db:"expires_at"`
+		ID      int64         `db:"id"`
+		Role    string        `db:"role"`
+		Name    string        `db:"name"`
+		Expires time.Time     `db:"expires_at"`
+		Link    sql.NullInt64 `db:"link_member"`
 	}
-	err := tx.get(ctx, &inv, `SELECT id, role, name, expires_at FROM invites WHERE municipality = ? AND code_hash = ? AND used_at IS NULL`,
+	err := tx.get(ctx, &inv, `SELECT id, role, name, expires_at, link_member FROM invites WHERE municipality = ? AND code_hash = ? AND used_at IS NULL`,
 		municipality, HashCode(municipality, code))
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !tx.now.Before(inv.Expires) {
 		return monitoring.Member{}, monitoring.Errorf(monitoring.EUNAUTHORIZED, "the code is wrong, used or expired")
@@ -183,12 +184,24 @@ func (tx *Tx) Join(ctx context.Context, municipality, code, channel, userRef, ch
 		return monitoring.Member{}, monitoring.Errorf(monitoring.ECONFLICT, "already a member")
 	}
 	role := monitoring.Role(inv.Role)
-	if err := tx.roomFor(ctx, municipality, role); err != nil {
-		return monitoring.Member{}, err
-	}
-	id, err := tx.insertID(ctx, `INSERT INTO members (municipality, name, role, joined_at) VALUES (?, ?, ?, ?)`, municipality, inv.Name, string(role), tx.now)
-	if err != nil {
-		return monitoring.Member{}, fmt.Errorf("record member: %w", err)
+	var id int64
+	if inv.Link.Valid {
+		// A link code: the same member, reached on one more channel.
+		var active int
+		if err := tx.get(ctx, &active, `SELECT COUNT(*) FROM members WHERE id = ? AND removed_at IS NULL`, inv.Link.Int64); err != nil {
+			return monitoring.Member{}, fmt.Errorf("read linked member: %w", err)
+		}
+		if active == 0 {
+			return monitoring.Member{}, monitoring.Errorf(monitoring.EUNAUTHORIZED, "the code is wrong, used or expired")
+		}
+		id = inv.Link.Int64
+	} else {
+		if err := tx.roomFor(ctx, municipality, role); err != nil {
+			return monitoring.Member{}, err
+		}
+		if id, err = tx.insertID(ctx, `INSERT INTO members (municipality, name, role, joined_at) VALUES (?, ?, ?, ?)`, municipality, inv.Name, string(role), tx.now); err != nil {
+			return monitoring.Member{}, fmt.Errorf("record member: %w", err)
+		}
 	}
 	// A removed member's old identity is replaced by the new membership.
 	if _, err := tx.exec(ctx, `DELETE FROM member_identities WHERE municipality = ? AND channel = ? AND user_ref = ?`, municipality, channel, userRef); err != nil {
@@ -202,6 +215,28 @@ func (tx *Tx) Join(ctx context.Context, municipality, code, channel, userRef, ch
 		return monitoring.Member{}, fmt.Errorf("use invite: %w", err)
 	}
 	return monitoring.Member{ID: id, Municipality: municipality, Name: inv.Name, Role: role, JoinedAt: tx.now}, nil
+}
+
+// CreateLink records a code with which member m binds their identity on
+// another channel to the same membership.
+func (tx *Tx) CreateLink(ctx context.Context, m monitoring.Member, code, createdBy string) (time.Time, error) {
+	expires := tx.now.Add(monitoring.InviteTTL)
+	_, err := tx.exec(ctx, `INSERT INTO invites (municipality, code_hash, role, name, created_by, created_at, expires_at, link_member) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Municipality, HashCode(m.Municipality, code), string(m.Role), m.Name, createdBy, tx.now, expires, m.ID)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("record link code: %w", err)
+	}
+	return expires, nil
+}
+
+// LastChange is the member's latest status change not undone, for /undo.
+func (tx *Tx) LastChange(ctx context.Context, municipality string, memberID int64) (int64, error) {
+	var id sql.NullInt64
+	if err := tx.get(ctx, &id, `SELECT MAX(id) FROM entry_events WHERE municipality = ? AND member_id = ? AND undone_at IS NULL AND reason NOT LIKE 'undo #%'`,
+		municipality, memberID); err != nil {
+		return 0, fmt.Errorf("read last change: %w", err)
+	}
+	return id.Int64, nil
 }
 
 // RemoveMember ends a membership early for a reason of 3.4.

@@ -137,3 +137,47 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		}
 	})
 }
+
+// Without buttons (as on WhatsApp) members type the actions; /link makes
+// another account (or channel) the same member.
+func TestTypedActionsAndLink(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := &clock{}
+		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
+		_, others := s.group(t)
+		m := others[1]
+		n := report(t, s, 6901, 1, 1, "Суу жок")
+		m.Say("/verify " + n)
+		m.Expect(t, "«Текшерилип, тастыкталды»")
+		m.Say("/undo")
+		m.Sees(t, "өзгөртүү артка кайтарылды")
+		m.Say("/verify " + n)
+		m.Expect(t, "«Текшерилип, тастыкталды»")
+		m.InGroup(groupChat).Say("/resolve " + n + " Насос алмаштырылды")
+		s.card(t, n, "Чечилди")
+		m.Say("/show " + n)
+		m.Expect(t, "Абалы: Чечилди")
+		m.Say("/verify 2020-0001")
+		m.Expect(t, "№ 2020-0001 журналда жок")
+		m.Say("/verify")
+		m.Expect(t, "Номерди кошо жазыңыз")
+		c.Add(11 * time.Minute)
+		if r := s.fake.User(6901, "ky").Expect(t, "көйгөй чечилди"); !strings.Contains(r.Text, "Насос алмаштырылды") {
+			t.Fatalf("resolution = %q", r.Text)
+		}
+
+		m.Say("/link")
+		link := m.Expect(t, "Башка каналда")
+		code := link.Text[strings.Index(link.Text, "/join ")+len("/join "):][:9]
+		second := s.fake.User(6902, "ky") // the same person's other account
+		second.Say("/join " + code)
+		second.Expect(t, "Кош келиңиз, "+"Э. Осмоналиев")
+		list, _ := db.Members(context.Background(), s.muni.Code, false)
+		if len(list) != 5 {
+			t.Fatalf("%d members after a link, want still 5", len(list))
+		}
+		second.Say("/undo")
+		second.Expect(t, "Артка кайтарууга болбойт") // too late, but recognised as the member
+	})
+}
