@@ -26,8 +26,8 @@ func scoped(data string) bool {
 	return len(data) > 2 && data[1] == '|' && strings.IndexByte("auofxr", data[0]) >= 0
 }
 
-func (t *turn) scopedButton() error {
-	parts := strings.Split(t.u.Callback.Data, "|")
+func (t *turn) scopedButton(data string) error {
+	parts := strings.Split(data, "|")
 	var id int64
 	if len(parts) >= 2 {
 		id, _ = strconv.ParseInt(parts[1], 10, 64)
@@ -111,11 +111,16 @@ func (t *turn) card(e monitoring.Entry, lang monitoring.Lang, m *monitoring.Memb
 	menu := &Menu{Columns: 3}
 	for _, a := range monitoring.MemberActions {
 		if _, ok := monitoring.Next(e.Status, a); ok {
-			menu.Options = append(menu.Options, Option{Label: c.T(lang, "action."+string(a), nil), Data: fmt.Sprintf("a|%d|%s", e.ID, a)})
+			cmd := "/" + string(a) + " " + e.Number.String()
+			if monitoring.NeedsReason(a) {
+				cmd += " …"
+			}
+			menu.Options = append(menu.Options, Option{Label: c.T(lang, "action."+string(a), nil), Data: fmt.Sprintf("a|%d|%s", e.ID, a), Command: cmd})
 		}
 	}
 	if e.Status.Open() {
-		menu.Options = append(menu.Options, Option{Label: c.T(lang, "action.note", nil), Data: fmt.Sprintf("a|%d|note", e.ID)})
+		menu.Options = append(menu.Options, Option{Label: c.T(lang, "action.note", nil), Data: fmt.Sprintf("a|%d|note", e.ID),
+			Command: "/note " + e.Number.String() + " …"})
 	}
 	if len(menu.Options) > 0 {
 		r.Menu = menu
@@ -632,7 +637,7 @@ func (t *turn) feedbackButton(id int64, fb monitoring.Feedback) error {
 		return err
 	}
 	label := t.T("feedback."+string(fb), nil)
-	if t.u.Callback.MessageID != "" {
+	if t.u.Kind == KindCallback && t.u.Callback.MessageID != "" {
 		if err := t.send(Reply{EditMessageID: t.u.Callback.MessageID, Text: t.T("feedback.answered", catalog.Args{"Number": e.Number.String()}) + "\n\n✓ " + label}, ""); err != nil {
 			return err
 		}

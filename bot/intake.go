@@ -258,8 +258,12 @@ func chooseContact(t *turn, data string) error {
 		}
 		return t.advance()
 	case "share":
-		// A channel that cannot share a contact (WhatsApp, console) sends
-		// the option back as a choice: ask for the number as text.
+		// On WhatsApp the sender's number is known: that is the contact.
+		if t.u.Channel == monitoring.WhatsApp && t.draft().Via == "" && digitsOnly(t.u.UserID) {
+			return t.setPhone("+"+t.u.UserID, "")
+		}
+		// A channel that cannot share a contact (the console) sends the
+		// option back as a choice: ask for the number as text.
 		return t.ask("phone")
 	}
 	return t.resend()
@@ -286,6 +290,8 @@ func contactInput(t *turn) error {
 	}
 	return t.setPhone(c.Phone, c.Name)
 }
+
+func digitsOnly(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 
 // typedPhone reads a phone number as people type it: "+996 555 12-34-56".
 func typedPhone(text string) (string, bool) {

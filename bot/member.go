@@ -182,9 +182,11 @@ func (t *turn) inGroup() error {
 	t.lang = t.memberLang()
 	switch {
 	case t.u.Kind == KindCallback && ok:
-		return t.scopedButton()
+		return t.scopedButton(t.u.Callback.Data)
 	case t.u.Kind == KindCallback:
 		return t.refuse(t.stranger(), "button", 0, "members.only")
+	case !ok && t.u.Channel == monitoring.WhatsApp && t.u.ChatID == t.e.Muni.WhatsAppGroup && t.e.Muni.WhatsAppGroup != "":
+		return t.groupReport()
 	case !ok || t.u.Kind != KindText:
 		return nil
 	}
@@ -394,15 +396,15 @@ func errOr(err, alt error) error {
 
 // sendTo puts a reply to another chat of the same channel in the outbox,
 // held back until notBefore when that is set.
-func (t *turn) sendTo(chat string, lang monitoring.Lang, r Reply, collapse string, notBefore time.Time) {
-	r.Lang = lang
-	t.b.out = append(t.b.out, t.e.outboxItem(string(t.u.Channel), chat, r, collapse, notBefore))
+func (t *turn) sendTo(chat string, lang monitoring.Lang, r Reply, collapse string, notBefore time.Time) error {
+	return t.sendOn(string(t.u.Channel), chat, lang, r, collapse, notBefore)
 }
 
 // sendOn puts a reply to a chat of any channel in the outbox.
-func (t *turn) sendOn(channel, chat string, lang monitoring.Lang, r Reply, collapse string, notBefore time.Time) {
+func (t *turn) sendOn(channel, chat string, lang monitoring.Lang, r Reply, collapse string, notBefore time.Time) error {
 	r.Lang = lang
 	t.b.out = append(t.b.out, t.e.outboxItem(channel, chat, r, collapse, notBefore))
+	return nil
 }
 
 // dm sends a member a private message in their language.
@@ -411,8 +413,7 @@ func (t *turn) dm(m monitoring.Member, r Reply) error {
 	if err != nil || chat == "" {
 		return err
 	}
-	t.sendTo(chat, t.lang, r, "", time.Time{})
-	return nil
+	return t.sendTo(chat, t.lang, r, "", time.Time{})
 }
 
 var _ = storage.Post{}

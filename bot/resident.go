@@ -15,6 +15,10 @@ import (
 // resident reports and a member works. Anonymous senders and system events
 // are kept in the inbox and never answered.
 func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update) error {
+	if u.Kind == KindAlert {
+		t := &turn{ctx: ctx, e: e, tx: tx, b: b, u: u}
+		return t.tellGroup(u.Text, nil)
+	}
 	if u.Anonymous || u.Kind == KindSystem || u.UserID == "" || u.ChatID == "" {
 		return nil
 	}
@@ -23,6 +27,13 @@ func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update
 	}}
 	if u.ChatKind != Private {
 		return t.inGroup()
+	}
+	if u.Kind == KindOffer && u.Offer != nil {
+		if err := t.load(); err != nil {
+			return err
+		}
+		t.st.Menu = &MenuState{Seq: t.st.Menu.seq() + 1, Options: u.Offer.Options}
+		return t.save()
 	}
 	if err := t.loadResident(); err != nil {
 		return err
@@ -67,7 +78,7 @@ func (t *turn) residentKey() string {
 func (t *turn) converse() error {
 	u := t.u
 	if u.Kind == KindCallback && scoped(u.Callback.Data) {
-		return t.scopedButton()
+		return t.scopedButton(u.Callback.Data)
 	}
 	if u.Kind == KindCallback {
 		// Always stop the button's spinner, whatever the button was.
@@ -99,6 +110,9 @@ func (t *turn) converse() error {
 		return t.edited()
 	}
 	if opt, ok, _ := t.chosen(); ok {
+		if scoped(opt.Data) { // "2" for a choice that came with an entry's message
+			return t.scopedButton(opt.Data)
+		}
 		return t.choose(opt)
 	}
 	if s := steps[t.st.Step]; s != nil {

@@ -131,6 +131,9 @@ func (e *Engine) digest(ctx context.Context, tx *storage.Tx, b *batch) error {
 
 // placeIn names a village or service in lang, outside a turn.
 func placeIn(m *monitoring.Municipality, lang monitoring.Lang, code string, village bool, c *catalog.Catalog) string {
+	if code == "" {
+		return "—" // posted in the residents' group: the resident did not say
+	}
 	if village {
 		if p, ok := m.Village(code); ok {
 			return p.Name.In(lang)

@@ -75,6 +75,11 @@ type Sender struct {
 	Limits    Limits
 	Log       *slog.Logger
 	Metrics   *metrics.Metrics
+	// Offer, for channels with numbered menus, turns a delivered reply with
+	// choices of its own into the update that tells the engine (KindOffer);
+	// Offered is called once such updates are stored.
+	Offer   func(chatID string, r Reply) (storage.InboxItem, bool)
+	Offered func()
 
 	wake    chan struct{}
 	results chan result
@@ -105,8 +110,9 @@ type chatPace struct {
 }
 
 type result struct {
-	chat string
-	d    storage.Delivery
+	chat  string
+	d     storage.Delivery
+	offer *storage.InboxItem
 }
 
 // NewSender returns a sender for one channel.
@@ -242,7 +248,7 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 		if err := json.Unmarshal(row.Payload, &r); err != nil {
 			s.start(chat, row)
 			d := storage.Delivery{ID: row.ID, Status: storage.OutboxFailed, Error: "unreadable reply: " + err.Error()}
-			go func() { s.results <- result{chat, d} }()
+			go func() { s.results <- result{chat: chat, d: d} }()
 			continue
 		}
 		c := s.chat(chat, now)
@@ -269,7 +275,16 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 			break
 		}
 		s.start(chat, row)
-		go func() { s.results <- result{chat, s.deliver(ctx, row, r)} }()
+		go func() {
+			res := result{chat: chat, d: s.deliver(ctx, row, r)}
+			if res.d.Status == storage.OutboxSent && s.Offer != nil && Offers(r) {
+				if item, ok := s.Offer(chat, r); ok {
+					item.ExternalID = fmt.Sprintf("offer:%d", row.ID)
+					res.offer = &item
+				}
+			}
+			s.results <- res
+		}()
 	}
 	if s.refillNow { // new replies wait for the next read of the outbox
 		next = min(next, wakeRefill-time.Since(s.lastFill))
@@ -332,6 +347,20 @@ func (s *Sender) collect(ctx context.Context, wait time.Duration, stop <-chan st
 	}
 	for _, d := range ds {
 		delete(s.taken, d.ID)
+	}
+	var offers []storage.InboxItem
+	for _, r := range done {
+		if r.offer != nil {
+			offers = append(offers, *r.offer)
+		}
+	}
+	if len(offers) > 0 {
+		if _, err := s.DB.PutInbox(recCtx, offers); err != nil {
+			return err
+		}
+		if s.Offered != nil {
+			s.Offered()
+		}
 	}
 	return nil
 }

@@ -25,6 +25,13 @@ const (
 	KindUnsupported Kind = "unsupported" // sticker, poll, dice, game…
 	KindEmpty       Kind = "empty"       // nothing in it a user meant to send
 	KindSystem      Kind = "system"      // chat membership changes and the like: never answered
+	// KindOffer is not from a user: a channel with numbered menus tells the
+	// engine that a message with its own choices (an entry's actions, "Was
+	// it fixed?") reached the chat, so "2" now means its second choice.
+	KindOffer Kind = "offer"
+	// KindAlert is a channel's trouble the members must hear of (WhatsApp
+	// logged out, banned…); Text is the catalogue id of the notice.
+	KindAlert Kind = "alert"
 )
 
 // Chat kinds.
@@ -54,6 +61,13 @@ type Update struct {
 	File     *File                `json:"file,omitempty"`
 	Location *monitoring.Location `json:"location,omitempty"`
 	Contact  *SharedContact       `json:"contact,omitempty"`
+	Offer    *Menu                `json:"offer,omitempty"`
+}
+
+// Offers reports whether a reply carries choices of its own that a
+// numbered channel must tell the engine about once delivered (see KindOffer).
+func Offers(r Reply) bool {
+	return r.Menu != nil && len(r.Menu.Options) > 0 && scoped(r.Menu.Options[0].Data)
 }
 
 // Callback is a pressed menu button.
@@ -121,7 +135,13 @@ type Option struct {
 	Data  string `json:"data"`
 	// RequestContact asks the channel to share the user's own phone contact.
 	RequestContact bool `json:"contact,omitempty"`
+	// Command is the same choice typed, for a chat where numbers would be
+	// ambiguous (a group chat on WhatsApp): "/verify 2026-0042".
+	Command string `json:"command,omitempty"`
 }
+
+// Numbered reports whether a channel shows menus as numbered lines.
+func Numbered(ch monitoring.Channel) bool { return ch != monitoring.Telegram }
 
 // MaxText is the longest reply text: Telegram's limit, in UTF-16 code units.
 const MaxText = 4096

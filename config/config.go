@@ -36,6 +36,13 @@ type File struct {
 		// GroupChatID binds the members' chat without /bindgroup.
 		GroupChatID int64 `yaml:"group_chat_id"`
 	} `yaml:"telegram"`
+	WhatsApp struct {
+		// ResidentGroup is the WhatsApp group residents post to (5.6).
+		ResidentGroup string `yaml:"resident_group"`
+		// PerMinute and ColdChatSeconds pace the sender.
+		PerMinute       int `yaml:"per_minute"`
+		ColdChatSeconds int `yaml:"cold_chat_seconds"`
+	} `yaml:"whatsapp"`
 }
 
 // Load reads the municipality file at path, or the shipped example when path is "".
@@ -82,6 +89,9 @@ func (f *File) validate() error {
 	if len(f.Villages) == 0 {
 		errs = append(errs, errors.New("villages: list at least one"))
 	}
+	if g := f.WhatsApp.ResidentGroup; g != "" && !strings.HasSuffix(g, "@g.us") {
+		errs = append(errs, fmt.Errorf("whatsapp.resident_group %q: give the group's JID, ending in @g.us (bmjbt whatsapp status lists the groups)", g))
+	}
 	if f.GroupLang != monitoring.Kyrgyz && f.GroupLang != monitoring.Russian {
 		errs = append(errs, fmt.Errorf("group_lang %q: use ky or ru", f.GroupLang))
 	}
@@ -116,5 +126,6 @@ func (f *File) Municipality() *monitoring.Municipality {
 	return &monitoring.Municipality{
 		Code: f.Code, Name: f.Name, Seat: f.Seat, Council: f.Council, Villages: f.Villages, Services: f.Services,
 		ResponseDays: f.ResponseDays, EntriesPerHour: f.EntriesPerHour, GroupLang: f.GroupLang,
+		WhatsAppGroup: f.WhatsApp.ResidentGroup,
 	}
 }

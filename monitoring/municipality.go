@@ -18,6 +18,8 @@ type Municipality struct {
 	EntriesPerHour int
 	// GroupLang is the language of cards and digests in the group's chat.
 	GroupLang Lang
+	// WhatsAppGroup is the WhatsApp group residents post to (5.6), "" if none.
+	WhatsAppGroup string
 }
 
 // Place is a village or a service category: a short code and its names.

@@ -21,6 +21,7 @@ import (
 	"bmjbt/bot"
 	"bmjbt/bot/console"
 	"bmjbt/bot/telegram"
+	"bmjbt/bot/whatsapp"
 	"bmjbt/metrics"
 	"bmjbt/monitoring"
 	"bmjbt/storage"
@@ -46,12 +47,14 @@ type Server struct {
 	Metrics  *metrics.Metrics
 	Engine   *bot.Engine
 	Telegram *telegram.Adapter // nil when not configured
+	WhatsApp *whatsapp.Adapter // nil when not paired
 	Console  *console.Console  // nil when not configured
 	Opts     Options
 
 	listening chan struct{}
 	addr      string
 	fetchWake chan struct{}
+	waFetch   chan struct{}
 }
 
 // New returns a server with its engine; set Telegram and/or Console before Run.
@@ -60,7 +63,7 @@ func New(db *storage.DB, m *monitoring.Municipality, log *slog.Logger, opts Opti
 	e := bot.NewEngine(db, m, log)
 	e.Metrics = met
 	s := &Server{DB: db, Muni: m, Log: log, Metrics: met, Engine: e, Opts: opts,
-		listening: make(chan struct{}), fetchWake: make(chan struct{}, 1)}
+		listening: make(chan struct{}), fetchWake: make(chan struct{}, 1), waFetch: make(chan struct{}, 1)}
 	met.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "bmjbt_outbox_depth", Help: "Replies waiting to be delivered.",
 	}, func() float64 {
@@ -86,6 +89,13 @@ func (s *Server) committed() {
 		s.Telegram.Sender.Wake()
 		select {
 		case s.fetchWake <- struct{}{}:
+		default:
+		}
+	}
+	if s.WhatsApp != nil {
+		s.WhatsApp.Sender.Wake()
+		select {
+		case s.waFetch <- struct{}{}:
 		default:
 		}
 	}
@@ -139,7 +149,15 @@ func (s *Server) Run(ctx context.Context) error {
 			recv.Go(func() { tg.Poll(recvCtx, s.Engine.Wake) })
 		}
 	}
+	if wa := s.WhatsApp; wa != nil {
+		wa.Sender.Offered = s.Engine.Wake
+		wa.Start(s.Engine.Wake)
+		work.Go(func() { wa.Sender.Run(workCtx, hard) })
+		work.Go(func() { wa.Fetch(workCtx, s.waFetch) })
+		recv.Go(func() { wa.Run(recvCtx) })
+	}
 	if c := s.Console; c != nil {
+		c.Sender.Offered = s.Engine.Wake
 		work.Go(func() { c.Sender.Run(workCtx, hard) })
 		recv.Go(func() {
 			if err := c.Read(recvCtx, s.Engine.Wake); err != nil {
@@ -178,6 +196,9 @@ func (s *Server) senders() []*bot.Sender {
 	var out []*bot.Sender
 	if s.Telegram != nil {
 		out = append(out, s.Telegram.Sender)
+	}
+	if s.WhatsApp != nil {
+		out = append(out, s.WhatsApp.Sender)
 	}
 	if s.Console != nil {
 		out = append(out, s.Console.Sender)
@@ -246,6 +267,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		th := s.Telegram.Health()
 		h.Channels["telegram"] = th
 		if !th.Connected {
+			h.Status = "unhealthy"
+		}
+	}
+	if s.WhatsApp != nil {
+		wh := s.WhatsApp.Health()
+		h.Channels["whatsapp"] = wh
+		if !wh.Connected {
 			h.Status = "unhealthy"
 		}
 	}

@@ -1,0 +1,60 @@
+package bot
+
+import (
+	"strings"
+	"time"
+
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+)
+
+// groupReport registers a resident's message in the residents' WhatsApp
+// group (Regulation 5.6: messages to the group's WhatsApp group are
+// registered in the journal) and answers with the number, briefly. Members'
+// messages there are not registered (inGroup checks that first); stickers
+// and the like pass in silence, so the group is not flooded with replies.
+func (t *turn) groupReport() error {
+	u := t.u
+	if u.Edited || u.Kind != KindText && u.Kind != KindMedia && u.Kind != KindLocation {
+		return nil
+	}
+	if u.Kind == KindText && strings.TrimSpace(u.Text) == "" {
+		return nil
+	}
+	res, err := t.tx.Resident(t.ctx, t.e.Muni.Code, u.Channel, u.UserID, privateChat(u.UserID))
+	if err != nil {
+		return err
+	}
+	n, err := t.tx.CountEntriesSince(t.ctx, res.ID, t.tx.Now().Add(-time.Hour))
+	if err != nil || n >= t.e.Muni.EntriesPerHour {
+		return err // the inbox keeps it; the group is not answered
+	}
+	e := monitoring.Entry{Municipality: t.e.Muni.Code, Service: monitoring.OtherService, Description: u.Text,
+		Location: u.Location, Channel: u.Channel, ResidentID: res.ID}
+	if err := t.tx.CreateEntry(t.ctx, &e, nil, "resident"); err != nil {
+		return err
+	}
+	if u.File != nil && u.File.Size <= monitoring.MaxMediaBytes {
+		id, err := t.tx.AddMedia(t.ctx, t.e.Muni.Code, monitoring.Media{Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size})
+		if err != nil {
+			return err
+		}
+		if err := t.tx.AttachMedia(t.ctx, e.ID, []int64{id}); err != nil {
+			return err
+		}
+	}
+	if err := t.postCard(e); err != nil {
+		return err
+	}
+	lang := t.e.groupLang()
+	return t.sendTo(u.ChatID, lang, Reply{Text: t.e.Catalog.T(lang, "group.registered", catalog.Args{"Number": e.Number.String()})}, "", time.Time{})
+}
+
+// privateChat is where a WhatsApp user is written to in private: their
+// phone number's JID, or their LID's.
+func privateChat(userRef string) string {
+	if lid, ok := strings.CutPrefix(userRef, "lid:"); ok {
+		return lid + "@lid"
+	}
+	return userRef + "@s.whatsapp.net"
+}

@@ -1,0 +1,81 @@
+package whatsapp
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mau.fi/whatsmeow/types/events"
+
+	"bmjbt/bot"
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+)
+
+// handle is the success-status event handler. A message is acknowledged
+// to WhatsApp only if it was stored (the client runs with SynchronousAck):
+// returning false leaves it unacknowledged, and WhatsApp delivers it again.
+// A message seen before (same id) is dropped by the inbox's key.
+func (a *Adapter) handle(evt any) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	switch e := evt.(type) {
+	case *events.Message:
+		item, ok := a.inboxItem(ctx, e)
+		if !ok {
+			return true
+		}
+		n, err := a.db.PutInbox(ctx, []storage.InboxItem{item})
+		if err != nil {
+			a.log.Error("whatsapp: cannot store a message; leaving it unacknowledged so WhatsApp sends it again", "err", err)
+			return false
+		}
+		if a.metrics != nil {
+			a.metrics.Received.WithLabelValues("whatsapp").Add(float64(n))
+			a.metrics.Duplicates.WithLabelValues("whatsapp").Add(float64(1 - n))
+		}
+		a.mu.Lock()
+		a.written[item.ChatID] = time.Now()
+		a.mu.Unlock()
+		if a.stored != nil {
+			a.stored()
+		}
+	case *events.Connected:
+		a.setHealth(true, "")
+		a.log.Info("whatsapp: connected")
+	case *events.Disconnected:
+		a.setHealth(false, "disconnected; reconnecting")
+		a.log.Warn("whatsapp: disconnected; whatsmeow reconnects by itself")
+	case *events.KeepAliveTimeout:
+		a.log.Warn("whatsapp: the connection is not answering", "failures", e.ErrorCount)
+	case *events.LoggedOut:
+		return a.trouble(ctx, "whatsapp.logged_out", fmt.Sprintf("logged out (reason %d): the phone unlinked this device; run `bmjbt whatsapp pair` again", e.Reason))
+	case *events.StreamReplaced:
+		return a.trouble(ctx, "whatsapp.replaced", "another program connected with the same keys (a second bmjbt?); stop it, then restart serve")
+	case *events.ClientOutdated:
+		return a.trouble(ctx, "whatsapp.outdated", "WhatsApp says this client is too old; update bmjbt (it carries whatsmeow)")
+	case *events.TemporaryBan:
+		return a.trouble(ctx, "whatsapp.banned", e.String()+"; send fewer messages to people who have not written first, and wait")
+	case *events.ConnectFailure:
+		a.setHealth(false, fmt.Sprintf("connect failure %d: %s", e.Reason, e.Message))
+		a.log.Error("whatsapp: connection refused by WhatsApp", "reason", int(e.Reason), "message", e.Message)
+	}
+	return true
+}
+
+// trouble records a state that needs the operator: in /healthz, in the
+// log with what to do, and as a notice the engine posts to the members'
+// chat (through the inbox, like everything that reaches the engine).
+func (a *Adapter) trouble(ctx context.Context, notice, what string) bool {
+	a.setHealth(false, what)
+	a.log.Error("whatsapp: " + what)
+	u := bot.Update{Channel: monitoring.WhatsApp, Kind: bot.KindAlert, Text: notice}
+	item := storage.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
+		ExternalID: fmt.Sprintf("alert:%s:%d", notice, time.Now().Unix()/60), ChatID: "system", Payload: u.Encode()}
+	if _, err := a.db.PutInbox(ctx, []storage.InboxItem{item}); err != nil {
+		a.log.Error("whatsapp: cannot tell the members", "err", err)
+	} else if a.stored != nil {
+		a.stored()
+	}
+	return true
+}

@@ -1,0 +1,184 @@
+package whatsapp_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+	"google.golang.org/protobuf/proto"
+)
+
+// fakeClient stands in for *whatsmeow.Client, which has no test server:
+// the adapter gets whatsmeow's own events and protobufs from it, and what
+// the adapter sends is recorded.
+type fakeClient struct {
+	mu        sync.Mutex
+	changed   chan struct{}
+	handlers  []whatsmeow.EventHandlerWithSuccessStatus
+	sent      []sent
+	failSends int
+	files     map[string][]byte // by direct path
+	connected bool
+	nextID    int
+}
+
+type sent struct {
+	To   types.JID
+	Text string
+	ID   types.MessageID
+	OK   bool
+}
+
+func newFakeClient() *fakeClient {
+	return &fakeClient{changed: make(chan struct{}), files: map[string][]byte{}}
+}
+
+func (f *fakeClient) notify() { close(f.changed); f.changed = make(chan struct{}) }
+
+func (f *fakeClient) Connect() error {
+	f.mu.Lock()
+	f.connected = true
+	f.mu.Unlock()
+	f.emit(&events.Connected{})
+	return nil
+}
+
+func (f *fakeClient) Disconnect() { f.mu.Lock(); f.connected = false; f.mu.Unlock() }
+
+func (f *fakeClient) IsConnected() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.connected }
+
+func (f *fakeClient) AddEventHandlerWithSuccessStatus(h whatsmeow.EventHandlerWithSuccessStatus) uint32 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.handlers = append(f.handlers, h)
+	return uint32(len(f.handlers))
+}
+
+func (f *fakeClient) SendMessage(_ context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := extra[0].ID
+	if f.failSends > 0 {
+		f.failSends--
+		f.sent = append(f.sent, sent{To: to, Text: msg.GetConversation(), ID: id})
+		f.notify()
+		return whatsmeow.SendResponse{}, whatsmeow.ErrNotConnected
+	}
+	f.sent = append(f.sent, sent{To: to, Text: msg.GetConversation(), ID: id, OK: true})
+	f.notify()
+	return whatsmeow.SendResponse{ID: id, Timestamp: time.Now()}, nil
+}
+
+func (f *fakeClient) Download(_ context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	data, ok := f.files[msg.GetDirectPath()]
+	if !ok {
+		return nil, whatsmeow.ErrMediaDownloadFailedWith404
+	}
+	return data, nil
+}
+
+// emit hands an event to the adapter as whatsmeow does; false means the
+// adapter did not take it (whatsmeow would not acknowledge the message).
+func (f *fakeClient) emit(evt any) bool {
+	f.mu.Lock()
+	hs := append([]whatsmeow.EventHandlerWithSuccessStatus(nil), f.handlers...)
+	f.mu.Unlock()
+	for _, h := range hs {
+		if !h(evt) {
+			return false
+		}
+	}
+	return true
+}
+
+// messages returns the texts delivered to a chat.
+func (f *fakeClient) messages(chat types.JID) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, s := range f.sent {
+		if s.OK && s.To == chat {
+			out = append(out, s.Text)
+		}
+	}
+	return out
+}
+
+// user is someone writing to the bot's number, in private or in a group.
+type user struct {
+	f      *fakeClient
+	jid    types.JID // who sends
+	alt    types.JID // their other address, if the event carries it
+	chat   types.JID // where
+	cursor int
+}
+
+func (f *fakeClient) user(phone string) *user {
+	j := types.NewJID(phone, types.DefaultUserServer)
+	return &user{f: f, jid: j, chat: j}
+}
+
+func (u *user) in(group types.JID) *user { return &user{f: u.f, jid: u.jid, alt: u.alt, chat: group} }
+
+func (u *user) info() types.MessageInfo {
+	u.f.mu.Lock()
+	u.f.nextID++
+	id := fmt.Sprintf("MSG%06d", u.f.nextID)
+	u.f.mu.Unlock()
+	return types.MessageInfo{
+		MessageSource: types.MessageSource{Chat: u.chat, Sender: u.jid, SenderAlt: u.alt, IsGroup: u.chat.Server == types.GroupServer},
+		ID:            types.MessageID(id), Timestamp: time.Now(), PushName: "Resident",
+	}
+}
+
+// say sends a plain text, the way most phones do.
+func (u *user) say(t *testing.T, text string) *events.Message {
+	t.Helper()
+	e := &events.Message{Info: u.info(), Message: &waE2E.Message{Conversation: proto.String(text)}}
+	if !u.f.emit(e) {
+		t.Fatalf("the adapter did not take %q", text)
+	}
+	return e
+}
+
+// expect waits for the next message to the user's chat containing want.
+func (u *user) expect(t *testing.T, want string) string {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		u.f.mu.Lock()
+		changed := u.f.changed
+		u.f.mu.Unlock()
+		msgs := u.f.messages(u.chat)
+		for i := u.cursor; i < len(msgs); i++ {
+			if strings.Contains(msgs[i], want) {
+				u.cursor = i + 1
+				return msgs[i]
+			}
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("no message containing %q to %s; got %q", want, u.chat, msgs[u.cursor:])
+		}
+	}
+}
+
+// fakeLIDs is whatsmeow's LID map as the store would answer.
+type fakeLIDs map[string]string
+
+func (m fakeLIDs) GetPNForLID(_ context.Context, lid types.JID) (types.JID, error) {
+	if pn, ok := m[lid.User]; ok {
+		return types.NewJID(pn, types.DefaultUserServer), nil
+	}
+	return types.JID{}, nil
+}

@@ -1,0 +1,98 @@
+package whatsapp_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"go.mau.fi/whatsmeow/types"
+
+	"bmjbt/bot"
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+)
+
+func (s *stack) invite(t *testing.T, role monitoring.Role, name string) string {
+	t.Helper()
+	code := bot.NewInviteCode()
+	if err := s.db.InTx(context.Background(), func(tx *storage.Tx) error {
+		_, err := tx.CreateInvite(context.Background(), s.muni.Code, code, role, name, "operator")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// A member on WhatsApp, recognised by phone number and by LID, verifies
+// and resolves an entry with typed commands; the resident answers "Was it
+// fixed?" with a number; the residents' group registers messages.
+func TestMemberVerifiesAndResolvesOnWhatsApp(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db, fakeLIDs{"777000111": "996700000001"})
+		member := s.fake.user("996700000001")
+		member.say(t, "/join "+s.invite(t, monitoring.Chair, "Г. Кандарова"))
+		member.expect(t, "Кош келиңиз, Г. Кандарова")
+		membersGroup := types.NewJID("120363000000000001", types.GroupServer)
+		mg := member.in(membersGroup)
+		mg.say(t, "/bindgroup")
+		mg.expect(t, "Бул чат эми БМжБТнын чаты")
+
+		resident := s.fake.user("996555000222")
+		for _, m := range []string{"Жол бузулду", "1", "3", "3", "Даяр", "2", "Жөнөтүү"} {
+			resident.say(t, m)
+		}
+		resident.expect(t, "журналга № "+number(1))
+		card := mg.expect(t, "№ "+number(1))
+		if !strings.Contains(card, "Тастыкталды: /verify "+number(1)) || strings.Contains(card, "\n1. ") {
+			t.Fatalf("the group card should show commands, not numbers: %q", card)
+		}
+
+		// The same member writing from their LID is still the member.
+		lid := &user{f: s.fake, jid: types.NewJID("777000111", types.HiddenUserServer), chat: membersGroup}
+		lid.say(t, "/verify "+number(1))
+		member.expect(t, "«Текшерилип, тастыкталды»")
+		mg.say(t, "/resolve "+number(1)+" Жол чарба ишканасы чуңкурларды толтурду")
+		waitFor(t, "resolved", func() bool { return s.entries(t)[0].Status == monitoring.Resolved })
+		s.clk.Add(11 * time.Minute)
+		m := resident.expect(t, "көйгөй чечилди")
+		if !strings.Contains(m, "1. Ооба\n2. Жарым-жартылай\n3. Жок") {
+			t.Fatalf("feedback question = %q", m)
+		}
+		// The numbers mean what the resident sees once it has arrived.
+		waitFor(t, "the offer handled", func() bool {
+			var n int
+			db.SQL().Get(&n, db.SQL().Rebind(`SELECT COUNT(*) FROM inbox WHERE external_id LIKE 'offer:%' AND chat_id = ? AND handled_at IS NOT NULL`), resident.chat.String())
+			return n > 0
+		})
+		resident.say(t, "3")
+		resident.expect(t, "кайра ачылды")
+		mg.expect(t, "тургун көйгөй чечилген жок")
+		if e := s.entries(t)[0]; e.Status != monitoring.InReview || e.Feedback != monitoring.NotFixed {
+			t.Fatalf("entry = %+v", e)
+		}
+
+		// The residents' WhatsApp group: residents' messages are entries,
+		// members' messages are not.
+		rg := types.NewJID(strings.TrimSuffix(residentGroup, "@g.us"), types.GroupServer)
+		resident.in(rg).say(t, "Бирдик айылында жарык жок")
+		got := resident.in(rg).expect(t, "Катталды: № "+number(2))
+		if !strings.Contains(got, "/status "+number(2)) {
+			t.Fatalf("group reply = %q", got)
+		}
+		member.in(rg).say(t, "Эртең карап чыгабыз")
+		waitFor(t, "handled", func() bool {
+			_, pending, _ := db.InboxCounts(context.Background(), s.muni.Code)
+			return pending == 0
+		})
+		if list := s.entries(t); len(list) != 2 || list[1].Description != "Бирдик айылында жарык жок" || list[1].ResidentID == 0 {
+			t.Fatalf("entries = %+v", list)
+		}
+		// The resident can follow it privately.
+		resident.say(t, "/status "+number(2))
+		resident.expect(t, "Абалы: Кабыл алынды")
+	})
+}

@@ -1,0 +1,175 @@
+// Package whatsapp is the WhatsApp adapter, on go.mau.fi/whatsmeow. Regulation
+// 5.6 names WhatsApp first: residents write to the group's number or to its
+// WhatsApp group, and those messages go into the journal. The adapter
+// stores each message in the inbox before whatsmeow acknowledges it (a
+// failed store is not acknowledged, so WhatsApp delivers it again), sends
+// replies from the outbox slowly and steadily with message ids fixed per
+// reply so a retry never sends twice, and fetches media into the store.
+package whatsapp
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"golang.org/x/time/rate"
+
+	"bmjbt/bot"
+	"bmjbt/metrics"
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+)
+
+// Client is the part of *whatsmeow.Client the adapter uses. The real client
+// satisfies it; tests put a fake in its place and feed it whatsmeow's own
+// event and protobuf types.
+type Client interface {
+	Connect() error
+	Disconnect()
+	IsConnected() bool
+	AddEventHandlerWithSuccessStatus(h whatsmeow.EventHandlerWithSuccessStatus) uint32
+	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
+	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+}
+
+// LIDs maps WhatsApp's hidden user ids (LIDs) to phone numbers: whatsmeow's
+// store keeps the mapping (Device.LIDs).
+type LIDs interface {
+	GetPNForLID(ctx context.Context, lid types.JID) (types.JID, error)
+}
+
+// Config is the WhatsApp side of a municipality.
+type Config struct {
+	// ResidentGroup is the WhatsApp group residents post to (5.6): each
+	// resident's message there becomes a journal entry. "" for none.
+	ResidentGroup string
+	// Limits pace the sender; zero means DefaultLimits.
+	Limits bot.Limits
+	// PerMinute and ColdChatEvery are the defaults' knobs: replies a minute
+	// in all, and the gap between messages to a chat that has not written
+	// in the last 24 hours.
+	PerMinute     int
+	ColdChatEvery time.Duration
+}
+
+// Adapter is the WhatsApp channel of one municipality.
+type Adapter struct {
+	cli     Client
+	lids    LIDs
+	cfg     Config
+	db      *storage.DB
+	muni    *monitoring.Municipality
+	log     *slog.Logger
+	metrics *metrics.Metrics
+
+	Sender *bot.Sender
+	stored func()
+
+	mu      sync.Mutex
+	health  bot.Health
+	written map[string]time.Time // chats that wrote to us, for the pace
+}
+
+// New returns the adapter; Start registers it with the client.
+func New(cli Client, lids LIDs, cfg Config, db *storage.DB, m *monitoring.Municipality, log *slog.Logger, met *metrics.Metrics) *Adapter {
+	a := &Adapter{cli: cli, lids: lids, cfg: cfg, db: db, muni: m, log: log, metrics: met, written: map[string]time.Time{}}
+	if cfg.Limits.Global == 0 {
+		cfg.Limits = a.DefaultLimits()
+	}
+	a.Sender = bot.NewSender(db, m.Code, string(monitoring.WhatsApp), a, cfg.Limits, log)
+	a.Sender.Metrics = met
+	a.Sender.Offer = a.offer
+	a.health = bot.Health{Mode: "whatsmeow", Error: "not connected yet"}
+	return a
+}
+
+// DefaultLimits are a slow, steady pace that keeps a number off WhatsApp's
+// spam radar: about 20 messages a minute in all, and to a chat that has not
+// written in the last 24 hours at most one every 3 seconds.
+func (a *Adapter) DefaultLimits() bot.Limits {
+	perMinute, cold := a.cfg.PerMinute, a.cfg.ColdChatEvery
+	if perMinute <= 0 {
+		perMinute = 20
+	}
+	if cold <= 0 {
+		cold = 3 * time.Second
+	}
+	return bot.Limits{
+		Global: rate.Limit(float64(perMinute) / 60), GlobalBurst: 3, Workers: 4,
+		PerChat: func(chat string) (rate.Limit, int) {
+			if a.wroteRecently(chat) {
+				return 1, 3
+			}
+			return rate.Every(cold), 1
+		},
+	}
+}
+
+func (a *Adapter) wroteRecently(chat string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return time.Since(a.written[chat]) < 24*time.Hour
+}
+
+// Start registers the event handler; stored is called after each stored
+// update, to wake the engine.
+func (a *Adapter) Start(stored func()) {
+	a.stored = stored
+	a.cli.AddEventHandlerWithSuccessStatus(a.handle)
+}
+
+// Run keeps the connection until ctx is done. whatsmeow reconnects by
+// itself once connected; Run retries the first connection with backoff.
+func (a *Adapter) Run(ctx context.Context) error {
+	wait := time.Second
+	for ctx.Err() == nil && !a.cli.IsConnected() {
+		err := a.cli.Connect()
+		if err == nil {
+			break
+		}
+		a.setHealth(false, "cannot connect: "+err.Error())
+		a.log.Warn("whatsapp: cannot connect; retrying", "err", err, "retry_in", wait)
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, time.Minute)
+	}
+	<-ctx.Done()
+	a.cli.Disconnect()
+	return nil
+}
+
+// Health reports the connection to WhatsApp.
+func (a *Adapter) Health() bot.Health {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.health
+}
+
+func (a *Adapter) setHealth(connected bool, problem string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.health.Connected != connected || a.health.Since.IsZero() {
+		a.health.Since = time.Now()
+	}
+	a.health.Connected, a.health.Error = connected, problem
+}
+
+// messageID is the WhatsApp id of an outbox row's message: fixed per row, so
+// a retry after a lost answer is the same message, never a second one.
+func (a *Adapter) messageID(outboxID int64) types.MessageID {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("bmjbt:%s:%d", a.muni.Code, outboxID)))
+	return types.MessageID("3EB0" + strings.ToUpper(hex.EncodeToString(sum[:9])))
+}
+
+// isGroup reports whether a chat id is a WhatsApp group.
+func isGroup(chat string) bool { return strings.HasSuffix(chat, "@"+types.GroupServer) }
