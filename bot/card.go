@@ -65,6 +65,15 @@ func (t *turn) scopedButton(data string) error {
 	return t.refuse(t.stranger(), "button", 0, "button.forged")
 }
 
+// oldButton answers a press of a button that no longer applies (or was
+// never the sender's), where there is no question to go back to.
+func (t *turn) oldButton() error {
+	if t.u.Kind == KindCallback {
+		return t.ack(t.T("button.old", nil))
+	}
+	return t.say(t.T("button.old", nil))
+}
+
 // ack stops a pressed button's spinner, with an optional short notice.
 func (t *turn) ack(text string) error {
 	if t.u.Kind != KindCallback {
@@ -86,7 +95,9 @@ func (t *turn) card(e monitoring.Entry, lang monitoring.Lang, m *monitoring.Memb
 	if files > 0 {
 		extras = append(extras, c.T(lang, "card.files", catalog.Args{"Count": files}))
 	}
-	if e.Location != nil {
+	if e.Location != nil && (m != nil || !e.Anonymous) {
+		// An anonymous resident's point could show where they live: in the
+		// group chat it is left out; members see it in private.
 		extras = append(extras, fmt.Sprintf("📍 https://maps.google.com/?q=%.6f,%.6f", e.Location.Lat, e.Location.Lon))
 	}
 	if e.MergedInto != 0 {
@@ -208,11 +219,16 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 	if m.RecusedFrom(e.Service) {
 		return t.refuse(actor(m), arg, e.ID, "recused")
 	}
+	// A dialogue started from the group continues in private: say so on the button.
+	inPrivateNext := ""
+	if t.u.ChatKind != Private && strings.TrimSpace(text) == "" && (arg == "note" || monitoring.NeedsReason(monitoring.Action(arg))) {
+		inPrivateNext = t.T("continue.private", nil)
+	}
 	if arg == "note" {
 		if !e.Status.Open() {
 			return t.refuse(actor(m), "note", e.ID, "action.closed")
 		}
-		if err := t.ack(""); err != nil {
+		if err := t.ack(inPrivateNext); err != nil {
 			return err
 		}
 		if text != "" {
@@ -237,7 +253,7 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 		}
 		return t.refuseStale(m, e, string(a))
 	}
-	if err := t.ack(""); err != nil {
+	if err := t.ack(inPrivateNext); err != nil {
 		return err
 	}
 	if monitoring.NeedsReason(a) && strings.TrimSpace(text) == "" {
@@ -265,8 +281,15 @@ func (t *turn) mergeTarget(e monitoring.Entry, text string) (into monitoring.Ent
 		return into, t.T("reason.merge_number", nil), nil
 	}
 	into, err = t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
-	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && (into.ID == e.ID || into.Status == monitoring.Merged) {
+	// The entry a duplicate joins must still be open: a new report of a
+	// fixed outage is a new problem, not a duplicate.
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && (into.ID == e.ID || !into.Status.Open()) {
 		return into, t.T("reason.merge_bad", catalog.Args{"Number": n.String()}), nil
+	}
+	if err == nil {
+		if m, ok, merr := t.member(); merr == nil && ok && m.RecusedFrom(into.Service) {
+			return into, t.T("recused", nil), nil
+		}
 	}
 	return into, "", err
 }
@@ -365,7 +388,37 @@ func (t *turn) notifyResident(e monitoring.Entry, ev monitoring.Event) error {
 			r.Menu.Options = append(r.Menu.Options, Option{Label: c.T(lang, "feedback."+string(fb), nil), Data: fmt.Sprintf("f|%d|%s", e.ID, fb)})
 		}
 	}
-	t.sendOn(string(res.Channel), res.ChatID, lang, r, fmt.Sprintf("ev:%d", ev.ID), t.tx.Now().Add(monitoring.UndoWindow))
+	if err := t.sendOn(string(res.Channel), res.ChatID, lang, r, fmt.Sprintf("ev:%d", ev.ID), t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
+		return err
+	}
+	return t.notifyMerged(e, ev)
+}
+
+// notifyMerged tells the residents whose reports were merged into e how
+// it ended: they were told the result would come with it.
+func (t *turn) notifyMerged(e monitoring.Entry, ev monitoring.Event) error {
+	if e.Status != monitoring.Resolved && e.Status != monitoring.Rejected {
+		return nil
+	}
+	dups, err := t.tx.Merged(t.ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range dups {
+		if d.ResidentID == 0 || d.ResidentID == e.ResidentID {
+			continue
+		}
+		res, err := t.tx.ResidentByID(t.ctx, d.ResidentID)
+		if err != nil {
+			return err
+		}
+		lang := langOr(string(res.Lang))
+		text := t.e.Catalog.T(lang, "notify."+string(e.Status), catalog.Args{"Number": e.Number.String(), "Reason": ev.Reason})
+		text = t.e.Catalog.T(lang, "notify.merged_outcome", catalog.Args{"Own": d.Number.String()}) + "\n" + text
+		if err := t.sendOn(string(res.Channel), res.ChatID, lang, Reply{Text: text}, fmt.Sprintf("ev:%d", ev.ID), t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -423,6 +476,9 @@ func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
 	if err != nil {
 		return err
 	}
+	if m.RecusedFrom(e.Service) { // 6.3: no part in it, so no contact, notes or files
+		return t.send(r, "")
+	}
 	if !e.Anonymous {
 		if c, err := t.tx.EntryContact(t.ctx, e.ID); err != nil {
 			return err
@@ -430,17 +486,51 @@ func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
 			r.Text += "\n" + t.T("card.contact", catalog.Args{"Phone": c.Phone})
 		}
 	}
-	notes, err := t.tx.NoteCount(t.ctx, e.ID)
+	notes, err := t.tx.NotesOf(t.ctx, e.ID)
 	if err != nil {
 		return err
 	}
-	if notes > 0 {
-		r.Text += "\n" + t.T("card.notes", catalog.Args{"Count": notes})
+	if len(notes) > 0 {
+		r.Text += "\n" + t.T("card.notes", catalog.Args{"Count": len(notes)})
 	}
 	if err := t.send(r, ""); err != nil {
 		return err
 	}
+	if len(notes) > 0 {
+		if err := t.say(t.noteList(notes)); err != nil {
+			return err
+		}
+	}
 	return t.sendFiles(e.ID, 0, e.Number.String())
+}
+
+// notesShown bounds the notes one look at an entry lists (the latest).
+const notesShown = 10
+
+// noteList shows the latest notes with who wrote them and when.
+func (t *turn) noteList(notes []storage.Note) string {
+	names := map[int64]string{}
+	if ms, err := t.tx.Members(t.ctx, t.e.Muni.Code, true); err == nil {
+		for _, m := range ms {
+			names[m.ID] = m.Name
+		}
+	}
+	if len(notes) > notesShown {
+		notes = notes[len(notes)-notesShown:]
+	}
+	lines := []string{t.T("notes.header", nil)}
+	for _, n := range notes {
+		who := t.T("notes.resident", nil)
+		if n.MemberID.Valid {
+			who = names[n.MemberID.Int64]
+		}
+		text := n.Text
+		if n.MediaID.Valid && text == "" {
+			text = "📎"
+		}
+		lines = append(lines, fmt.Sprintf("%s · %s: %s", t.e.Catalog.DateTime(t.lang, n.At.Time), who, TruncateText(text, 300)))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // maxFilesShown bounds how many files one look at an entry sends.
@@ -477,6 +567,9 @@ func (t *turn) inPrivate(m monitoring.Member, fn func(pt *turn) error) error {
 		return err
 	}
 	if chat == "" || t.u.ChatKind == Private && t.u.ChatID == chat {
+		if t.st.Work != nil && t.st.Step != "" {
+			return t.say(t.T("work.busy", nil))
+		}
 		return fn(t)
 	}
 	u := *t.u
@@ -485,6 +578,10 @@ func (t *turn) inPrivate(m monitoring.Member, fn func(pt *turn) error) error {
 		Municipality: t.e.Muni.Code, Channel: string(u.Channel), ChatID: chat, UserRef: u.UserID}}
 	if err := pt.load(); err != nil {
 		return err
+	}
+	if pt.st.Work != nil && pt.st.Step != "" {
+		// Another errand is half done there: it is not thrown away.
+		return pt.say(pt.T("work.busy", nil))
 	}
 	if err := fn(pt); err != nil {
 		return err
@@ -628,7 +725,7 @@ func (t *turn) feedbackButton(id int64, fb monitoring.Feedback) error {
 		if err := t.tx.Audit(t.ctx, t.e.Muni.Code, t.stranger(), "feedback", 0, "refused", "stale or forged"); err != nil {
 			return err
 		}
-		return t.ack(t.T("button.stale", nil))
+		return t.oldButton()
 	}
 	if err := t.ack(""); err != nil {
 		return err
@@ -645,6 +742,11 @@ func (t *turn) feedbackButton(id int64, fb monitoring.Feedback) error {
 	if fb != monitoring.NotFixed {
 		if err := t.tx.AddEvent(t.ctx, t.e.Muni.Code, monitoring.Event{EntryID: e.ID, Actor: "resident", From: e.Status, To: e.Status, Reason: "feedback: " + string(fb)}); err != nil {
 			return err
+		}
+		if fb == monitoring.Partly {
+			if err := t.tellGroup("group.partly", catalog.Args{"Number": e.Number.String()}); err != nil {
+				return err
+			}
 		}
 		return t.say(t.T("feedback.thanks", nil))
 	}
@@ -671,7 +773,7 @@ func (t *turn) addInfoButton(id int64) error {
 		if err := t.tx.Audit(t.ctx, t.e.Muni.Code, t.stranger(), "add", 0, "refused", "stale or not theirs"); err != nil {
 			return err
 		}
-		return t.ack(t.T("button.stale", nil))
+		return t.oldButton()
 	}
 	if err := t.ack(""); err != nil {
 		return err
@@ -706,7 +808,7 @@ func addInfoInput(t *turn) error {
 		return err
 	}
 	t.st.Work.Count++
-	if text != "" {
+	if _, isPhone := typedPhone(text); text != "" && !isPhone { // a number stays with the note, out of the group chat
 		t.st.Work.Parts = append(t.st.Work.Parts, Part{Text: text})
 	}
 	return t.send(Reply{Text: t.T("add.got", nil), Menu: t.menu(1)}, "add")

@@ -231,14 +231,16 @@ func (e *Engine) groupLang() monitoring.Lang {
 // inviteAlphabet leaves out letters and digits that are easy to confuse.
 const inviteAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-// NewInviteCode makes a random one-time code, shown as XXXX-XXXX.
+// NewInviteCode makes a random one-time code, shown as XXXX-XXXX-XXXX:
+// 60 bits, so that even someone who reads the database (codes are kept
+// hashed) cannot find a live code within its 72 hours.
 func NewInviteCode() string {
-	b := make([]byte, 8)
+	b := make([]byte, 12)
 	rand.Read(b)
 	for i := range b {
-		b[i] = inviteAlphabet[int(b[i])%len(inviteAlphabet)]
+		b[i] = inviteAlphabet[int(b[i])%len(inviteAlphabet)] // 256 is a multiple of 32: no bias
 	}
-	return string(b[:4]) + "-" + string(b[4:])
+	return string(b[:4]) + "-" + string(b[4:8]) + "-" + string(b[8:])
 }
 
 // joinAttempts is how many wrong codes a user may try per hour.
@@ -405,15 +407,6 @@ func (t *turn) sendOn(channel, chat string, lang monitoring.Lang, r Reply, colla
 	r.Lang = lang
 	t.b.out = append(t.b.out, t.e.outboxItem(channel, chat, r, collapse, notBefore))
 	return nil
-}
-
-// dm sends a member a private message in their language.
-func (t *turn) dm(m monitoring.Member, r Reply) error {
-	chat, err := t.tx.MemberChat(t.ctx, m.ID, string(t.u.Channel))
-	if err != nil || chat == "" {
-		return err
-	}
-	return t.sendTo(chat, t.lang, r, "", time.Time{})
 }
 
 var _ = storage.Post{}

@@ -117,13 +117,20 @@ func (t *turn) createRequest(entries []monitoring.Number) error {
 	}))
 }
 
+// requestsShown bounds /requests to the latest ones (all are in
+// `bmjbt request list`).
+const requestsShown = 20
+
 func cmdRequests(t *turn, _ monitoring.Member, _ string) error {
-	list, err := t.tx.Requests(t.ctx, t.e.Muni.Code, true, time.Time{})
+	list, err := t.tx.Requests(t.ctx, t.e.Muni.Code, false, time.Time{})
 	if err != nil {
 		return err
 	}
 	if len(list) == 0 {
 		return t.say(t.T("requests.none", nil))
+	}
+	if len(list) > requestsShown {
+		list = list[len(list)-requestsShown:]
 	}
 	lines := []string{t.T("requests.header", nil)}
 	menu := &Menu{Columns: 2}
@@ -131,7 +138,10 @@ func cmdRequests(t *turn, _ monitoring.Member, _ string) error {
 	for _, r := range list {
 		line := t.T("requests.line", catalog.Args{"Number": monitoring.RequestNumber(r.Number), "To": r.Addressee,
 			"Deadline": t.e.Catalog.Date(t.lang, r.Deadline)})
-		if r.Overdue(now) {
+		switch {
+		case r.AnsweredAt != nil:
+			line += " ✓ " + t.T("request.answered_short", nil)
+		case r.Overdue(now):
 			line += " ⚠ " + t.T("requests.overdue", nil)
 		}
 		lines = append(lines, line)
@@ -236,14 +246,14 @@ func reqAnswerDone(t *turn, data string) error {
 		texts = append(texts, p.Text)
 	}
 	t.st.Step, t.st.Work = "", nil
-	err = t.tx.AnswerRequest(t.ctx, t.e.Muni.Code, w.RequestID, strings.Join(texts, "\n"), w.Media)
-	if monitoring.ErrorCode(err) == monitoring.ECONFLICT {
-		return t.say(t.T("request.already", catalog.Args{"Number": ""}))
-	}
+	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, w.RequestID)
 	if err != nil {
 		return err
 	}
-	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, w.RequestID)
+	err = t.tx.AnswerRequest(t.ctx, t.e.Muni.Code, w.RequestID, strings.Join(texts, "\n"), w.Media)
+	if monitoring.ErrorCode(err) == monitoring.ECONFLICT {
+		return t.say(t.T("request.already", catalog.Args{"Number": monitoring.RequestNumber(r.Number)}))
+	}
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,9 @@ func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update
 		t := &turn{ctx: ctx, e: e, tx: tx, b: b, u: u}
 		return t.tellGroup(u.Text, nil)
 	}
+	if u.Kind == KindMoved {
+		return tx.MoveChat(ctx, e.Muni.Code, string(u.Channel), u.ChatID, u.Text)
+	}
 	if u.Anonymous || u.Kind == KindSystem || u.UserID == "" || u.ChatID == "" {
 		return nil
 	}

@@ -14,12 +14,20 @@ import (
 // DigestHour is when the daily digest goes to the group's chat (Bishkek).
 const DigestHour = 9
 
+// digestLines bounds the overdue entries a digest lists, to stay within a
+// message; /queue lists them all.
+const digestLines = 30
+
 // Tick does the group's scheduled work due at the store's "now": reminders
 // of request deadlines to the secretary (two days before, and on the day it
 // becomes overdue: 6.1), and the daily digest of new and overdue entries to
 // the group's chat. Each is done once; the engine calls Tick every minute.
 func (e *Engine) Tick(ctx context.Context) error {
 	err := e.DB.InTx(ctx, func(tx *storage.Tx) error {
+		// Another process's Tick waits: each reminder goes out once.
+		if err := tx.Hold(ctx, e.Muni.Code); err != nil {
+			return err
+		}
 		b := &batch{careful: true, residents: map[string]monitoring.Resident{}, convs: map[storage.ConversationKey]*State{}}
 		if err := e.remind(ctx, tx, b); err != nil {
 			return err
@@ -98,6 +106,7 @@ func (e *Engine) digest(ctx context.Context, tx *storage.Tx, b *batch) error {
 	c := e.Catalog
 	var fresh, waiting int
 	var late []string
+	lateCount := 0
 	for _, en := range open {
 		if now.Sub(en.CreatedAt) <= 24*time.Hour {
 			fresh++
@@ -106,13 +115,17 @@ func (e *Engine) digest(ctx context.Context, tx *storage.Tx, b *batch) error {
 			waiting++
 		}
 		if ok, why := en.Overdue(now, e.Muni.ResponseDays); ok {
+			lateCount++
+			if len(late) == digestLines {
+				continue // the count says how many more; the queue lists them all
+			}
 			late = append(late, c.T(lang, "queue.line", catalog.Args{"Number": en.Number.String(),
 				"Village": placeIn(e.Muni, lang, en.Village, true, c), "Service": placeIn(e.Muni, lang, en.Service, false, c),
 				"Status": c.T(lang, "status."+string(en.Status), nil), "Days": int(now.Sub(en.CreatedAt).Hours() / 24)})+
 				" ⚠ "+c.T(lang, "queue.late."+why, nil))
 		}
 	}
-	text := c.T(lang, "digest", catalog.Args{"Date": c.Date(lang, now), "New": fresh, "Waiting": waiting, "Open": len(open), "Late": len(late)})
+	text := c.T(lang, "digest", catalog.Args{"Date": c.Date(lang, now), "New": fresh, "Waiting": waiting, "Open": len(open), "Late": lateCount})
 	if len(late) > 0 {
 		text += "\n" + strings.Join(late, "\n")
 	}

@@ -32,6 +32,9 @@ const (
 	// KindAlert is a channel's trouble the members must hear of (WhatsApp
 	// logged out, banned…); Text is the catalogue id of the notice.
 	KindAlert Kind = "alert"
+	// KindMoved says a chat now has a new id (Text): a Telegram group
+	// became a supergroup.
+	KindMoved Kind = "moved"
 )
 
 // Chat kinds.

@@ -39,5 +39,19 @@ func DeadlineFor(created time.Time) time.Time {
 	return day.AddDate(0, 0, RequestDays+1).Add(-time.Second)
 }
 
+// RemindAt is when the secretary hears that two days are left: 09:00 in
+// Bishkek, two days before the deadline day; not in the middle of the night.
+func RemindAt(deadline time.Time) time.Time {
+	d := deadline.In(Bishkek)
+	return time.Date(d.Year(), d.Month(), d.Day()-2, 9, 0, 0, 0, Bishkek)
+}
+
+// OverdueAt is when the secretary hears the deadline passed: 09:00 on the
+// day after it.
+func OverdueAt(deadline time.Time) time.Time {
+	d := deadline.In(Bishkek)
+	return time.Date(d.Year(), d.Month(), d.Day()+1, 9, 0, 0, 0, Bishkek)
+}
+
 // Overdue reports whether the request is unanswered past its deadline.
 func (r Request) Overdue(now time.Time) bool { return r.AnsweredAt == nil && now.After(r.Deadline) }

@@ -66,15 +66,25 @@ func (db *DB) PendingInbox(ctx context.Context, municipality string, limit int) 
 // municipality's inbox until the transaction ends: two engines (a second
 // process, or `bmjbt chat` beside `serve`) never handle the same update.
 func (tx *Tx) TakeInbox(ctx context.Context, municipality string, limit int) ([]InboxRow, error) {
-	if tx.db.Dialect == Postgres { // SQLite's immediate transactions already take turns
-		// NO KEY UPDATE: engines take turns, while the poller's inserts
-		// (which only share-lock the key, for their foreign key) go on.
-		var code string
-		if err := tx.get(ctx, &code, `SELECT code FROM municipalities WHERE code = ? FOR NO KEY UPDATE`, municipality); err != nil {
-			return nil, fmt.Errorf("hold the inbox: %w", err)
-		}
+	if err := tx.Hold(ctx, municipality); err != nil {
+		return nil, err
 	}
 	return pendingInbox(ctx, tx, municipality, limit)
+}
+
+// Hold makes other processes' engines and scheduled work for the
+// municipality wait until this transaction ends.
+func (tx *Tx) Hold(ctx context.Context, municipality string) error {
+	if tx.db.Dialect != Postgres { // SQLite's immediate transactions already take turns
+		return nil
+	}
+	// NO KEY UPDATE: engines take turns, while the poller's inserts (which
+	// only share-lock the key, for their foreign key) go on.
+	var code string
+	if err := tx.get(ctx, &code, `SELECT code FROM municipalities WHERE code = ? FOR NO KEY UPDATE`, municipality); err != nil {
+		return fmt.Errorf("hold the municipality: %w", err)
+	}
+	return nil
 }
 
 func pendingInbox(ctx context.Context, q querier, municipality string, limit int) ([]InboxRow, error) {

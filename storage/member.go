@@ -211,8 +211,12 @@ func (tx *Tx) Join(ctx context.Context, municipality, code, channel, userRef, ch
 		municipality, channel, userRef, id, chatID, tx.now); err != nil {
 		return monitoring.Member{}, fmt.Errorf("bind member: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE invites SET used_at = ?, member_id = ? WHERE id = ?`, tx.now, id, inv.ID); err != nil {
+	res, err := tx.exec(ctx, `UPDATE invites SET used_at = ?, member_id = ? WHERE id = ? AND used_at IS NULL`, tx.now, id, inv.ID)
+	if err != nil {
 		return monitoring.Member{}, fmt.Errorf("use invite: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 { // someone used it a moment ago
+		return monitoring.Member{}, monitoring.Errorf(monitoring.EUNAUTHORIZED, "the code is wrong, used or expired")
 	}
 	return monitoring.Member{ID: id, Municipality: municipality, Name: inv.Name, Role: role, JoinedAt: tx.now}, nil
 }
@@ -320,6 +324,31 @@ func (db *DB) AuditLog(ctx context.Context, municipality string) ([]AuditEntry, 
 		return nil, fmt.Errorf("read audit log: %w", err)
 	}
 	return rows, nil
+}
+
+// BindGroupIfNone records the chat named in the config, unless the chair
+// already bound one with /bindgroup: the chair's choice stands.
+func (tx *Tx) BindGroupIfNone(ctx context.Context, municipality, channel, chatID string) error {
+	_, err := tx.exec(ctx, `INSERT INTO group_chats (municipality, channel, chat_id, bound_by, bound_at) VALUES (?, ?, ?, 'config', ?)
+		ON CONFLICT (municipality, channel) DO NOTHING`, municipality, channel, chatID, tx.now)
+	if err != nil {
+		return fmt.Errorf("bind group chat: %w", err)
+	}
+	return nil
+}
+
+// MoveChat follows a chat that changed its id (Telegram turns a group into
+// a supergroup with a new id): the group's binding and its cards move too.
+func (tx *Tx) MoveChat(ctx context.Context, municipality, channel, from, to string) error {
+	for _, q := range []string{
+		`UPDATE group_chats SET chat_id = ? WHERE municipality = ? AND channel = ? AND chat_id = ?`,
+		`UPDATE entry_posts SET chat_id = ? WHERE municipality = ? AND channel = ? AND chat_id = ?`,
+	} {
+		if _, err := tx.exec(ctx, q, to, municipality, channel, from); err != nil {
+			return fmt.Errorf("move chat: %w", err)
+		}
+	}
+	return nil
 }
 
 // BindGroup records the group's chat on a channel.

@@ -83,15 +83,19 @@ func (tx *Tx) Apply(ctx context.Context, municipality string, entryID int64, c C
 		takenBy = sql.NullInt64{Int64: c.MemberID, Valid: true}
 	}
 	into := sql.NullInt64{Int64: c.Into, Valid: c.Action == monitoring.Merge}
-	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = ? WHERE id = ?`,
-		string(to), tx.now, takenBy, into, e.ID); err != nil {
+	feedback := e.Feedback
+	if c.Action == monitoring.Reopen {
+		feedback = "" // asked again after the next resolution
+	}
+	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = ?, feedback = ? WHERE id = ?`,
+		string(to), tx.now, takenBy, into, string(feedback), e.ID); err != nil {
 		return e, monitoring.Event{}, fmt.Errorf("change entry %s: %w", e.Number, err)
 	}
 	ev := monitoring.Event{EntryID: e.ID, Actor: c.Actor, MemberID: c.MemberID, At: tx.now, From: e.Status, To: to, Reason: c.Reason}
 	if ev.ID, err = tx.addEvent(ctx, municipality, ev); err != nil {
 		return e, ev, err
 	}
-	e.Status, e.UpdatedAt, e.TakenBy, e.MergedInto = to, tx.now, takenBy.Int64, into.Int64
+	e.Status, e.UpdatedAt, e.TakenBy, e.MergedInto, e.Feedback = to, tx.now, takenBy.Int64, into.Int64, feedback
 	return e, ev, nil
 }
 
@@ -127,7 +131,7 @@ func (tx *Tx) Undo(ctx context.Context, municipality string, eventID, memberID i
 		return e, ev, monitoring.Errorf(monitoring.ECONFLICT, "the entry changed since")
 	}
 	takenBy := sql.NullInt64{Int64: e.TakenBy, Valid: e.TakenBy != 0}
-	if ev.To == monitoring.InReview && ev.From == monitoring.Received {
+	if ev.From == monitoring.Received { // back to nobody's
 		takenBy = sql.NullInt64{}
 	}
 	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = NULL WHERE id = ?`,
@@ -239,6 +243,25 @@ func (tx *Tx) ClaimJob(ctx context.Context, municipality, name, key string) (cla
 // Entries lists entries inside a transaction.
 func (tx *Tx) Entries(ctx context.Context, municipality string, f monitoring.Filter) ([]monitoring.Entry, error) {
 	return entriesWhere(ctx, tx, municipality, f)
+}
+
+// Merged lists the entries merged into an entry, whose residents hear of
+// its outcome too.
+func (tx *Tx) Merged(ctx context.Context, entryID int64) ([]monitoring.Entry, error) {
+	var rows []entryRow
+	if err := tx.sel(ctx, &rows, `SELECT `+entryColumns+` FROM entries e WHERE e.merged_into = ? AND e.status = 'merged' ORDER BY e.id`, entryID); err != nil {
+		return nil, fmt.Errorf("read merged entries: %w", err)
+	}
+	return entries(rows), nil
+}
+
+// NotesOf lists an entry's notes inside a transaction, newest last.
+func (tx *Tx) NotesOf(ctx context.Context, entryID int64) ([]Note, error) {
+	var out []Note
+	if err := tx.sel(ctx, &out, `SELECT id, author, member_id, text, media_id, created_at FROM entry_notes WHERE entry_id = ? ORDER BY id`, entryID); err != nil {
+		return nil, fmt.Errorf("read notes: %w", err)
+	}
+	return out, nil
 }
 
 // MediaCount is how many files an entry has.

@@ -122,8 +122,12 @@ func fromMessage(m *tgbotapi.Message) bot.Update {
 		}
 	case m.Sticker != nil, m.Poll != nil, m.Dice != nil, m.Game != nil, m.Animation != nil:
 		b.Kind = bot.KindUnsupported
+	case m.MigrateToChatID != 0:
+		// The group became a supergroup with a new id: the binding follows.
+		b.Kind, b.Text = bot.KindMoved, strconv.FormatInt(m.MigrateToChatID, 10)
+		b.UserID = "system"
 	case len(m.NewChatMembers) > 0, m.LeftChatMember != nil, m.NewChatTitle != "", m.PinnedMessage != nil,
-		m.GroupChatCreated, m.SuperGroupChatCreated, m.MigrateToChatID != 0, m.MigrateFromChatID != 0, len(m.NewChatPhoto) > 0, m.DeleteChatPhoto:
+		m.GroupChatCreated, m.SuperGroupChatCreated, m.MigrateFromChatID != 0, len(m.NewChatPhoto) > 0, m.DeleteChatPhoto:
 		b.Kind = bot.KindSystem
 	default:
 		b.Kind = bot.KindEmpty

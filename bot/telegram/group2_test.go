@@ -32,7 +32,7 @@ func TestUndoWithinTenMinutesAndOnlyByTheAuthor(t *testing.T) {
 		chair, others := s.group(t)
 		n := report(t, s, 6101, 1, 1, "Суу жок")
 		s.card(t, n, "Кабыл алынды")
-		others[1].InGroup(groupChat).Press(t, "Тастыкталды")
+		others[1].InGroup(groupChat).Press(t, "Тастыктоо")
 		confirm := others[1].Expect(t, "№ "+n+": «Текшерилип, тастыкталды»")
 		// Someone else presses the undo button: refused, nothing changes.
 		chair.PressData(confirm.ID, confirm.Buttons[0][0].Data)

@@ -20,9 +20,9 @@ func TestRecusedMemberCannotActOnThatService(t *testing.T) {
 		_, others := s.group(t)
 		m := others[3]
 		m.Say("/recuse")
-		m.Expect(t, "кызыкчылыктардын кагылышуусу бар")
+		m.Expect(t, "кызыкчылыктардын кагылышы бар")
 		m.Press(t, "Ичүүчү суу")
-		again := m.Expect(t, "кызыкчылыктардын кагылышуусу бар")
+		again := m.Expect(t, "кызыкчылыктардын кагылышы бар")
 		if !strings.Contains(strings.Join(again.Labels(), "|"), "✓ Ичүүчү суу") {
 			t.Fatalf("the declared service is not marked: %v", again.Labels())
 		}
@@ -157,6 +157,10 @@ func TestNotesAndResidentAdditions(t *testing.T) {
 		others[0].Press(t, n)
 		if view := others[0].Expect(t, "Абалы: Кабыл алынды"); !strings.Contains(view.Text, "Эскертмелер: 3") {
 			t.Fatalf("entry view = %q", view.Text)
+		}
+		notesList := others[0].Expect(t, "Эскертмелер:")
+		if !strings.Contains(notesList.Text, "У. Жантаева: Барып көрдүк") || !strings.Contains(notesList.Text, "тургун: Кечээ дагы бир машина") {
+			t.Fatalf("notes as members read them = %q", notesList.Text)
 		}
 		doc := others[0].Expect(t, n+" · 1/1")
 		if doc.Document == nil || string(doc.Document.Data) != "site photo bytes" {

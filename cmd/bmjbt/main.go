@@ -109,7 +109,7 @@ func (a *app) open(ctx context.Context) (*storage.DB, *monitoring.Municipality, 
 	}
 	if id := f.Telegram.GroupChatID; id != 0 {
 		err := db.InTx(ctx, func(tx *storage.Tx) error {
-			return tx.BindGroup(ctx, m.Code, string(monitoring.Telegram), fmt.Sprint(id), "config")
+			return tx.BindGroupIfNone(ctx, m.Code, string(monitoring.Telegram), fmt.Sprint(id))
 		})
 		if err != nil {
 			db.Close()
