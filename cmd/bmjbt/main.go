@@ -33,6 +33,7 @@ type app struct {
 	configPath string
 	env        config.Env
 	log        *slog.Logger
+	file       *config.File // the municipality file, once open has read it
 }
 
 // run is main without the process: tests call it with their own streams.
@@ -63,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", "municipality file (YAML); default $BMJBT_CONFIG, else the built-in D. Sadyrbaev example")
-	root.AddCommand(a.serveCmd(), a.chatCmd(), a.migrateCmd(), a.journalCmd(), a.memberCmd(), a.requestCmd())
+	root.AddCommand(a.serveCmd(), a.chatCmd(), a.migrateCmd(), a.journalCmd(), a.memberCmd(), a.requestCmd(), a.whatsappCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		var merr *monitoring.Error
 		if errors.As(err, &merr) {
@@ -94,6 +95,7 @@ func (a *app) open(ctx context.Context) (*storage.DB, *monitoring.Municipality, 
 	if err != nil {
 		return nil, nil, err
 	}
+	a.file = f
 	m := f.Municipality()
 	db, err := storage.Open(ctx, a.env.DatabaseURL)
 	if err != nil {

@@ -212,3 +212,18 @@ func TestMembersAndRequestsFromTheCommandLine(t *testing.T) {
 		})
 	}
 }
+
+func TestWhatsAppStatusWithoutALink(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": storagetest.URL(t, storage.SQLite)}
+	var out, errs syncBuffer
+	if code := run(context.Background(), []string{"whatsapp", "status"}, envOf(env), nil, &out, &errs); code != 0 {
+		t.Fatalf("exit %d: %s", code, errs.String())
+	}
+	if !strings.Contains(out.String(), "Not linked. Run `bmjbt whatsapp pair`") {
+		t.Fatalf("status = %q", out.String())
+	}
+	var out2 syncBuffer
+	if code := run(context.Background(), []string{"whatsapp", "logout"}, envOf(env), nil, &out2, &errs); code != 0 || !strings.Contains(out2.String(), "nothing to do") {
+		t.Fatalf("logout: %d %q %s", code, out2.String(), errs.String())
+	}
+}

@@ -6,11 +6,16 @@ import (
 	"log/slog"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/store"
 
 	"github.com/spf13/cobra"
 
 	"bmjbt/bot/console"
 	"bmjbt/bot/telegram"
+	"bmjbt/bot/whatsapp"
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
 	"bmjbt/server"
@@ -22,7 +27,7 @@ func (a *app) serveCmd() *cobra.Command {
 		Short: "Run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, else the console",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.serve(cmd.Context(), a.env.TelegramToken == "", true)
+			return a.serve(cmd.Context(), false, true)
 		},
 	}
 }
@@ -48,6 +53,17 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 		return err
 	}
 	defer db.Close()
+	var wa *store.Device
+	if !onConsole {
+		if wa, err = a.device(ctx, db); err != nil {
+			return err
+		}
+		if wa.ID == nil {
+			wa = nil
+		}
+		// With no channel at all, the console stands in.
+		onConsole = a.env.TelegramToken == "" && wa == nil
+	}
 	cat := catalog.Default()
 	en := monitoring.English
 	log := a.log
@@ -77,7 +93,17 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
 		c.EOF = cancel
-	} else {
+	}
+	if wa != nil {
+		f := a.file
+		cli := whatsmeow.NewClient(wa, whatsapp.Logger(log, "whatsmeow"))
+		cli.SynchronousAck = true // acknowledged only once stored
+		cli.EnableAutoReconnect = true
+		srv.WhatsApp = whatsapp.New(cli, wa.LIDs, whatsapp.Config{ResidentGroup: m.WhatsAppGroup,
+			PerMinute: f.WhatsApp.PerMinute, ColdChatEvery: time.Duration(f.WhatsApp.ColdChatSeconds) * time.Second}, db, m, log, srv.Metrics)
+		fmt.Fprintln(a.stdout, cat.T(en, "serve.whatsapp", map[string]any{"Number": wa.ID.User}))
+	}
+	if !onConsole && a.env.TelegramToken != "" {
 		srv.Telegram = telegram.New(telegram.Config{Token: a.env.TelegramToken, APIURL: a.env.TelegramAPIURL}, db, m, log, srv.Metrics)
 		mode := "long polling"
 		if opts.WebhookURL != "" {

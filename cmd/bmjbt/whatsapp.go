@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+	"github.com/spf13/cobra"
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+	"go.mau.fi/whatsmeow/types/events"
+
+	"bmjbt/bot/whatsapp"
+	"bmjbt/storage"
+)
+
+// pairWindow is how long WhatsApp keeps offering QR codes to scan.
+const pairWindow = 160 * time.Second
+
+func (a *app) whatsappCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "whatsapp", Short: "Link the group's WhatsApp number (Regulation 5.6), see its state, unlink it"}
+	cmd.AddCommand(a.whatsappPairCmd(), a.whatsappStatusCmd(), a.whatsappLogoutCmd())
+	return cmd
+}
+
+// device opens whatsmeow's store in the journal's database (its own
+// whatsmeow_* tables) and returns its one device, paired or not.
+func (a *app) device(ctx context.Context, db *storage.DB) (*store.Device, error) {
+	c := sqlstore.NewWithDB(db.SQL().DB, db.Dialect, whatsapp.Logger(a.log, "whatsmeow-store"))
+	if err := c.Upgrade(ctx); err != nil {
+		return nil, fmt.Errorf("prepare the WhatsApp device store: %w", err)
+	}
+	dev, err := c.GetFirstDevice(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the WhatsApp device: %w", err)
+	}
+	return dev, nil
+}
+
+func (a *app) whatsappPairCmd() *cobra.Command {
+	var phone, png string
+	cmd := &cobra.Command{
+		Use:   "pair [--phone +996…] [--png FILE]",
+		Short: "Link the number: scan the QR code in WhatsApp > Linked devices, or enter the pairing code",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, _, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			dev, err := a.device(ctx, db)
+			if err != nil {
+				return err
+			}
+			if dev.ID != nil {
+				return fmt.Errorf("already linked as +%s; to link another number run `bmjbt whatsapp logout` first", dev.ID.User)
+			}
+			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
+			paired := make(chan struct{}, 1)
+			cli.AddEventHandler(func(evt any) {
+				if _, ok := evt.(*events.PairSuccess); ok {
+					select {
+					case paired <- struct{}{}:
+					default:
+					}
+				}
+			})
+			ctx, cancel := context.WithTimeout(ctx, pairWindow)
+			defer cancel()
+			if phone != "" {
+				err = a.pairWithCode(ctx, cli, phone, paired)
+			} else {
+				err = a.pairWithQR(ctx, cli, png, paired)
+			}
+			if err != nil {
+				cli.Disconnect()
+				return err
+			}
+			// Stay a moment so the phone finishes setting up the link.
+			time.Sleep(3 * time.Second)
+			cli.Disconnect()
+			fmt.Fprintf(a.stdout, "Linked as +%s. Start `bmjbt serve`: WhatsApp runs beside Telegram.\n", cli.Store.ID.User)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&phone, "phone", "", "link with an 8-character code instead of a QR code: the number in international form, e.g. +996555123456")
+	cmd.Flags().StringVar(&png, "png", filepath.Join("data", "whatsapp-qr.png"), "also write the QR code to this PNG file (for a remote screen)")
+	return cmd
+}
+
+var errWindow = errors.New("the pairing window (160 s) ran out before the phone linked; run `bmjbt whatsapp pair` again and scan (or enter the code) sooner")
+
+func (a *app) pairWithQR(ctx context.Context, cli *whatsmeow.Client, png string, paired chan struct{}) error {
+	qrs, err := cli.GetQRChannel(ctx)
+	if err != nil {
+		return fmt.Errorf("ask WhatsApp for a QR code: %w", err)
+	}
+	if err := cli.Connect(); err != nil {
+		return fmt.Errorf("connect to WhatsApp: %w", err)
+	}
+	for item := range qrs {
+		switch item.Event {
+		case whatsmeow.QRChannelEventCode:
+			q, err := qrcode.New(item.Code, qrcode.Low)
+			if err != nil {
+				return fmt.Errorf("draw the QR code: %w", err)
+			}
+			fmt.Fprintln(a.stdout, q.ToSmallString(false))
+			if png != "" {
+				if err := os.MkdirAll(filepath.Dir(png), 0o750); err == nil {
+					if err := q.WriteFile(512, png); err != nil {
+						a.log.Warn("cannot write the QR code PNG", "file", png, "err", err)
+					}
+				}
+			}
+			fmt.Fprintf(a.stdout, "Scan this in WhatsApp on the group's phone: Settings > Linked devices > Link a device.\n"+
+				"The code changes every %s (also in %s).\n", item.Timeout.Round(time.Second), png)
+		case whatsmeow.QRChannelSuccess.Event:
+			return nil
+		case whatsmeow.QRChannelTimeout.Event:
+			return errWindow
+		case whatsmeow.QRChannelEventError:
+			return fmt.Errorf("pairing failed: %w", item.Error)
+		default:
+			return fmt.Errorf("pairing ended: %s", item.Event)
+		}
+	}
+	if ctx.Err() != nil {
+		return errWindow
+	}
+	return nil
+}
+
+func (a *app) pairWithCode(ctx context.Context, cli *whatsmeow.Client, phone string, paired chan struct{}) error {
+	if err := cli.Connect(); err != nil {
+		return fmt.Errorf("connect to WhatsApp: %w", err)
+	}
+	code, err := cli.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, "Chrome (Linux)")
+	if err != nil {
+		return fmt.Errorf("ask WhatsApp for a pairing code for %s: %w", phone, err)
+	}
+	fmt.Fprintf(a.stdout, "On the group's phone: WhatsApp > Settings > Linked devices > Link a device > Link with phone number instead,\nand enter: %s\n", code)
+	select {
+	case <-paired:
+		return nil
+	case <-ctx.Done():
+		return errWindow
+	}
+}
+
+func (a *app) whatsappStatusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Say whether the number is linked, and whether WhatsApp accepts it now",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, m, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			dev, err := a.device(ctx, db)
+			if err != nil {
+				return err
+			}
+			if dev.ID == nil {
+				fmt.Fprintln(a.stdout, "Not linked. Run `bmjbt whatsapp pair` and scan the code with the group's phone.")
+				return nil
+			}
+			fmt.Fprintf(a.stdout, "Linked as +%s (%s, %s).\n", dev.ID.User, dev.PushName, dev.Platform)
+			if m.WhatsAppGroup != "" {
+				fmt.Fprintf(a.stdout, "Residents' group: %s\n", m.WhatsAppGroup)
+			}
+			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
+			state := make(chan string, 1)
+			cli.AddEventHandler(func(evt any) {
+				switch e := evt.(type) {
+				case *events.Connected:
+					state <- "WhatsApp accepts the link: connected."
+				case *events.LoggedOut:
+					state <- "WhatsApp says the phone unlinked this device: run `bmjbt whatsapp logout`, then `bmjbt whatsapp pair`."
+				case *events.TemporaryBan:
+					state <- "Temporarily banned: " + e.String()
+				case *events.ClientOutdated:
+					state <- "WhatsApp says this client is too old: update bmjbt."
+				}
+			})
+			if err := cli.Connect(); err != nil {
+				return fmt.Errorf("connect to WhatsApp: %w", err)
+			}
+			defer cli.Disconnect()
+			select {
+			case s := <-state:
+				fmt.Fprintln(a.stdout, s)
+			case <-time.After(20 * time.Second):
+				fmt.Fprintln(a.stdout, "No answer from WhatsApp in 20 s: check the network.")
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) whatsappLogoutCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Unlink the number and delete its device keys",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			db, _, err := a.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			dev, err := a.device(ctx, db)
+			if err != nil {
+				return err
+			}
+			if dev.ID == nil {
+				fmt.Fprintln(a.stdout, "Not linked: nothing to do.")
+				return nil
+			}
+			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
+			if err := cli.Connect(); err == nil {
+				time.Sleep(2 * time.Second)
+				if err := cli.Logout(ctx); err == nil {
+					fmt.Fprintln(a.stdout, "Unlinked; the device keys are deleted.")
+					return nil
+				}
+				cli.Disconnect()
+			}
+			// WhatsApp cannot be reached: forget the keys here at least.
+			if err := dev.Delete(ctx); err != nil {
+				return fmt.Errorf("delete the device keys: %w", err)
+			}
+			fmt.Fprintln(a.stdout, "WhatsApp could not be reached; the device keys are deleted here. Also remove the device on the phone: Linked devices.")
+			return nil
+		},
+	}
+}
