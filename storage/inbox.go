@@ -144,3 +144,13 @@ func (tx *Tx) MarkAllHandled(ctx context.Context, ids []int64) error {
 	}
 	return nil
 }
+
+// RecentChats lists the chats of a channel that wrote since a time.
+func (db *DB) RecentChats(ctx context.Context, municipality, channel string, since time.Time) ([]string, error) {
+	var chats []string
+	if err := db.sel(ctx, &chats, `SELECT DISTINCT chat_id FROM inbox WHERE municipality = ? AND channel = ? AND received_at >= ?`,
+		municipality, channel, since.UTC()); err != nil {
+		return nil, fmt.Errorf("read recent chats: %w", err)
+	}
+	return chats, nil
+}

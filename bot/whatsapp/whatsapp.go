@@ -123,6 +123,17 @@ func (a *Adapter) wroteRecently(chat string) bool {
 // update, to wake the engine.
 func (a *Adapter) Start(stored func()) {
 	a.stored = stored
+	// Who wrote in the last day, from before a restart, sets their pace.
+	// (Counted from now: at most a day more of the quick pace.)
+	if recent, err := a.db.RecentChats(context.Background(), a.muni.Code, string(monitoring.WhatsApp), time.Now().Add(-24*time.Hour)); err != nil {
+		a.log.Warn("whatsapp: cannot read who wrote recently; everyone gets the slow pace for now", "err", err)
+	} else {
+		a.mu.Lock()
+		for _, c := range recent {
+			a.written[c] = time.Now()
+		}
+		a.mu.Unlock()
+	}
 	a.cli.AddEventHandlerWithSuccessStatus(a.handle)
 }
 

@@ -244,3 +244,27 @@ func TestDeviceStoreLivesBesideTheJournal(t *testing.T) {
 		}
 	})
 }
+
+// WhatsApp's pace: a chat that wrote in the last day may get replies at
+// once; one that did not, one message every 3 seconds; about 20 a minute in all.
+func TestPaceFavoursChatsThatWrote(t *testing.T) {
+	t.Parallel()
+	db := storagetest.Open(t, storage.SQLite)
+	m := storagetest.Municipality(t)
+	a := whatsapp.New(newFakeClient(), nil, whatsapp.Config{}, db, m, slog.New(slog.DiscardHandler), nil)
+	u := bot.Update{Channel: monitoring.WhatsApp, ChatID: "996555000333@s.whatsapp.net", ChatKind: bot.Private, UserID: "996555000333", Kind: bot.KindText, Text: "Салам"}
+	if _, err := db.PutInbox(context.Background(), []storage.InboxItem{{Municipality: m.Code, Channel: "whatsapp", ExternalID: "wa:1", ChatID: u.ChatID, Payload: u.Encode()}}); err != nil {
+		t.Fatal(err)
+	}
+	a.Start(nil) // reads who wrote from the inbox
+	l := a.DefaultLimits()
+	if lim, burst := l.PerChat(u.ChatID); lim != 1 || burst != 3 {
+		t.Fatalf("a chat that wrote: %v/s burst %d", lim, burst)
+	}
+	if lim, burst := l.PerChat("996555000444@s.whatsapp.net"); lim != rate.Every(3*time.Second) || burst != 1 {
+		t.Fatalf("a chat that did not write: %v/s burst %d", lim, burst)
+	}
+	if l.Global != rate.Limit(20.0/60) {
+		t.Fatalf("overall pace %v/s, want 20 a minute", l.Global)
+	}
+}
