@@ -16,62 +16,27 @@ import (
 )
 
 // Fetch downloads residents' photos and voice notes into the store until
-// ctx is done, so the evidence survives if Telegram drops the file. It runs
-// apart from the engine: no conversation waits on a download.
+// ctx is done (see bot.Fetcher).
 func (a *Adapter) Fetch(ctx context.Context, wake <-chan struct{}) error {
-	tick := time.NewTicker(5 * time.Second)
-	defer tick.Stop()
-	for {
-		if _, err := a.FetchDue(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("telegram: fetching files failed; will retry", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-wake:
-		case <-tick.C:
-		}
-	}
+	return a.fetcher.Run(ctx, wake)
 }
 
 // FetchDue fetches every file that is due now and returns how many it stored.
-func (a *Adapter) FetchDue(ctx context.Context) (int, error) {
-	stored := 0
-	tried := map[int64]bool{} // each file once per pass
-	for {
-		due, err := a.db.DueMedia(ctx, a.muni.Code, string(monitoring.Telegram), 10)
-		if err != nil {
-			return stored, err
-		}
-		fresh := 0
-		for _, m := range due {
-			if ctx.Err() != nil {
-				return stored, nil
+func (a *Adapter) FetchDue(ctx context.Context) (int, error) { return a.fetcher.Due(ctx) }
+
+func (a *Adapter) newFetcher() *bot.Fetcher {
+	return &bot.Fetcher{DB: a.db, Muni: a.muni.Code, Channel: string(monitoring.Telegram), Log: a.log, Metrics: a.metrics,
+		Download: func(ctx context.Context, m monitoring.Media) ([]byte, error) { return a.download(ctx, m.FileID) },
+		Final: func(m monitoring.Media, err error) (monitoring.MediaState, bool) {
+			var se *bot.SendError
+			switch {
+			case errors.Is(err, errTooLarge):
+				return monitoring.MediaTooLarge, true
+			case errors.As(err, &se) && se.Kind == bot.Rejected && m.Attempts >= 2:
+				return monitoring.MediaFailed, true
 			}
-			if tried[m.ID] {
-				continue
-			}
-			tried[m.ID] = true
-			fresh++
-			data, err := a.download(ctx, m.FileID)
-			if err == nil {
-				if err := a.db.StoreMediaData(ctx, a.muni.Code, m.ID, "", data); err != nil {
-					return stored, err
-				}
-				stored++
-				a.fetched("stored")
-				continue
-			}
-			state, retryAt := a.fetchFailure(m, err)
-			a.fetched(string(state))
-			if err := a.db.MediaFetchFailed(ctx, m.ID, state, err.Error(), retryAt); err != nil {
-				return stored, err
-			}
-		}
-		if fresh == 0 {
-			return stored, nil
-		}
-	}
+			return "", false
+		}}
 }
 
 var errTooLarge = errors.New("file is larger than 20 MB")
@@ -88,7 +53,7 @@ func (a *Adapter) download(ctx context.Context, fileID string) ([]byte, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.fileURL(f.FilePath), nil)
 	if err != nil {
-		return nil, err
+		return nil, a.redact(err)
 	}
 	resp, err := a.httpc.Do(req)
 	if err != nil {
@@ -110,26 +75,4 @@ func (a *Adapter) download(ctx context.Context, fileID string) ([]byte, error) {
 		return nil, errTooLarge
 	}
 	return data, nil
-}
-
-// fetchFailure decides what a failed fetch means: too large and refused
-// files are final; anything else is retried with backoff for about a day.
-func (a *Adapter) fetchFailure(m monitoring.Media, err error) (monitoring.MediaState, time.Time) {
-	now := a.db.Now() // the store's clock: it decides when a retry is due
-	if errors.Is(err, errTooLarge) {
-		return monitoring.MediaTooLarge, now
-	}
-	var se *bot.SendError
-	if errors.As(err, &se) && se.Kind == bot.Rejected && m.Attempts >= 2 || m.Attempts >= 30 {
-		a.log.Warn("telegram: giving up on a file", "media_id", m.ID, "attempts", m.Attempts+1, "err", err)
-		return monitoring.MediaFailed, now
-	}
-	wait := min(time.Duration(1<<min(m.Attempts, 12))*time.Second, time.Hour)
-	return monitoring.MediaPending, now.Add(wait)
-}
-
-func (a *Adapter) fetched(result string) {
-	if a.metrics != nil {
-		a.metrics.Fetched.WithLabelValues("telegram", result).Inc()
-	}
 }

@@ -61,9 +61,10 @@ type Adapter struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 
-	httpc  *http.Client
-	Sender *bot.Sender
-	status status
+	httpc   *http.Client
+	Sender  *bot.Sender
+	fetcher *bot.Fetcher
+	status  status
 }
 
 // New returns the adapter. It makes no request until Run.
@@ -81,6 +82,7 @@ func New(cfg Config, db *storage.DB, m *monitoring.Municipality, log *slog.Logge
 	a := &Adapter{cfg: cfg, db: db, muni: m, log: log, metrics: met, httpc: &http.Client{Timeout: 60 * time.Second}}
 	a.Sender = bot.NewSender(db, m.Code, string(monitoring.Telegram), a, cfg.Limits, log)
 	a.Sender.Metrics = met
+	a.fetcher = a.newFetcher()
 	return a
 }
 

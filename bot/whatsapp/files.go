@@ -7,65 +7,32 @@ import (
 
 	"go.mau.fi/whatsmeow"
 
+	"bmjbt/bot"
 	"bmjbt/monitoring"
 )
 
-// Fetch downloads residents' media into the store until ctx is done.
+// Fetch downloads residents' media into the store until ctx is done (see
+// bot.Fetcher).
 func (a *Adapter) Fetch(ctx context.Context, wake <-chan struct{}) error {
-	tick := time.NewTicker(5 * time.Second)
-	defer tick.Stop()
-	for {
-		if _, err := a.FetchDue(ctx); err != nil && ctx.Err() == nil {
-			a.log.Error("whatsapp: fetching files failed; will retry", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-wake:
-		case <-tick.C:
-		}
-	}
+	return a.fetcher.Run(ctx, wake)
 }
 
-// FetchDue fetches every file due now, each once per pass, and returns how
-// many it stored.
-func (a *Adapter) FetchDue(ctx context.Context) (int, error) {
-	stored := 0
-	tried := map[int64]bool{}
-	for {
-		due, err := a.db.DueMedia(ctx, a.muni.Code, string(monitoring.WhatsApp), 10)
-		if err != nil {
-			return stored, err
-		}
-		fresh := 0
-		for _, m := range due {
-			if ctx.Err() != nil || tried[m.ID] {
-				continue
+// FetchDue fetches every file due now and returns how many it stored.
+func (a *Adapter) FetchDue(ctx context.Context) (int, error) { return a.fetcher.Due(ctx) }
+
+func (a *Adapter) newFetcher() *bot.Fetcher {
+	return &bot.Fetcher{DB: a.db, Muni: a.muni.Code, Channel: string(monitoring.WhatsApp), Log: a.log, Metrics: a.metrics,
+		Download: a.download,
+		Final: func(_ monitoring.Media, err error) (monitoring.MediaState, bool) {
+			// Expired media (WhatsApp keeps files a few weeks) will not come back.
+			if errors.Is(err, whatsmeow.ErrMediaDownloadFailedWith404) || errors.Is(err, whatsmeow.ErrMediaDownloadFailedWith410) {
+				return monitoring.MediaFailed, true
 			}
-			tried[m.ID] = true
-			fresh++
-			data, err := a.download(ctx, m)
-			if err == nil {
-				if err := a.db.StoreMediaData(ctx, a.muni.Code, m.ID, "", data); err != nil {
-					return stored, err
-				}
-				stored++
-				continue
-			}
-			now := a.db.Now()
-			state, retry := monitoring.MediaPending, now.Add(min(time.Duration(1<<min(m.Attempts, 12))*time.Second, time.Hour))
-			if m.Attempts >= 30 {
-				state = monitoring.MediaFailed
-			}
-			if err := a.db.MediaFetchFailed(ctx, m.ID, state, err.Error(), retry); err != nil {
-				return stored, err
-			}
-		}
-		if fresh == 0 {
-			return stored, nil
-		}
-	}
+			return "", false
+		}}
 }
+
+var errNotDownloadable = errors.New("not a downloadable message")
 
 func (a *Adapter) download(ctx context.Context, m monitoring.Media) ([]byte, error) {
 	msg, err := media(m.FileID)
@@ -80,5 +47,3 @@ func (a *Adapter) download(ctx context.Context, m monitoring.Media) ([]byte, err
 	defer cancel()
 	return a.cli.Download(ctx, d)
 }
-
-var errNotDownloadable = errors.New("not a downloadable message")

@@ -70,8 +70,9 @@ type Adapter struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 
-	Sender *bot.Sender
-	stored func()
+	Sender  *bot.Sender
+	fetcher *bot.Fetcher
+	stored  func()
 
 	mu      sync.Mutex
 	health  bot.Health
@@ -87,6 +88,7 @@ func New(cli Client, lids LIDs, cfg Config, db *storage.DB, m *monitoring.Munici
 	a.Sender = bot.NewSender(db, m.Code, string(monitoring.WhatsApp), a, cfg.Limits, log)
 	a.Sender.Metrics = met
 	a.Sender.Offer = a.offer
+	a.fetcher = a.newFetcher()
 	a.health = bot.Health{Mode: "whatsmeow", Error: "not connected yet"}
 	return a
 }

@@ -16,6 +16,7 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"bmjbt/bot/whatsapp"
+	"bmjbt/monitoring"
 	"bmjbt/storage"
 )
 
@@ -26,6 +27,20 @@ func (a *app) whatsappCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "whatsapp", Short: "Link the group's WhatsApp number (Regulation 5.6), see its state, unlink it"}
 	cmd.AddCommand(a.whatsappPairCmd(), a.whatsappStatusCmd(), a.whatsappLogoutCmd())
 	return cmd
+}
+
+// openDevice opens the database and the WhatsApp device in it; close
+// closes the database.
+func (a *app) openDevice(ctx context.Context) (dev *store.Device, m *monitoring.Municipality, closeDB func(), err error) {
+	db, m, err := a.open(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if dev, err = a.device(ctx, db); err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return dev, m, func() { db.Close() }, nil
 }
 
 // device opens whatsmeow's store in the journal's database (its own
@@ -50,15 +65,11 @@ func (a *app) whatsappPairCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			db, _, err := a.open(ctx)
+			dev, _, closeDB, err := a.openDevice(ctx)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			dev, err := a.device(ctx, db)
-			if err != nil {
-				return err
-			}
+			defer closeDB()
 			if dev.ID != nil {
 				return fmt.Errorf("already linked as +%s; to link another number run `bmjbt whatsapp logout` first", dev.ID.User)
 			}
@@ -162,15 +173,11 @@ func (a *app) whatsappStatusCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			db, m, err := a.open(ctx)
+			dev, m, closeDB, err := a.openDevice(ctx)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			dev, err := a.device(ctx, db)
-			if err != nil {
-				return err
-			}
+			defer closeDB()
 			if dev.ID == nil {
 				fmt.Fprintln(a.stdout, "Not linked. Run `bmjbt whatsapp pair` and scan the code with the group's phone.")
 				return nil
@@ -215,15 +222,11 @@ func (a *app) whatsappLogoutCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			db, _, err := a.open(ctx)
+			dev, _, closeDB, err := a.openDevice(ctx)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			dev, err := a.device(ctx, db)
-			if err != nil {
-				return err
-			}
+			defer closeDB()
 			if dev.ID == nil {
 				fmt.Fprintln(a.stdout, "Not linked: nothing to do.")
 				return nil
