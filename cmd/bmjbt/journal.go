@@ -184,10 +184,11 @@ func (a *app) showEntry(ctx context.Context, db *storage.DB, m *monitoring.Munic
 		fmt.Fprintf(w, "%-20s %s\n", h[i]+":", r[i])
 	}
 	fmt.Fprintf(w, "\n%s\n", e.Description)
+	cat := catalog.Default()
 	if len(e.Media) > 0 {
 		fmt.Fprintln(w)
 		for _, md := range e.Media {
-			fmt.Fprintf(w, "  file %d: %s, %s, %d bytes, %s\n", md.ID, md.Kind, md.Mime, md.Size, md.State)
+			fmt.Fprintln(w, "  "+cat.T(monitoring.English, "cli.file", map[string]any{"ID": md.ID, "Kind": md.Kind, "Mime": md.Mime, "Size": md.Size, "State": md.State}))
 		}
 	}
 	events, err := db.EntryEvents(ctx, e.ID)
@@ -195,7 +196,6 @@ func (a *app) showEntry(ctx context.Context, db *storage.DB, m *monitoring.Munic
 		return err
 	}
 	fmt.Fprintln(w)
-	cat := catalog.Default()
 	for _, ev := range events {
 		from := ""
 		if ev.From != "" {

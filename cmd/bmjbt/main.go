@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"bmjbt/catalog"
 	"bmjbt/config"
 	"bmjbt/monitoring"
 	"bmjbt/storage"
@@ -86,6 +87,11 @@ func envHelp() string {
 		s += fmt.Sprintf("  %-20s %s%s\n", o.Name, o.Help, def)
 	}
 	return s
+}
+
+// say prints an operator message from the English catalogue.
+func (a *app) say(id string, args map[string]any) {
+	fmt.Fprintln(a.stdout, catalog.Default().T(monitoring.English, id, args))
 }
 
 // open connects to the database, brings its schema up to date and records

@@ -52,8 +52,7 @@ func (a *app) memberInviteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Invite code for %s (%s): %s\nThey write /join %s to the bot in a private chat. The code works once, until %s (Bishkek).\n",
-				name, r, code, code, expires)
+			a.say("cli.invite", map[string]any{"Name": name, "Role": r, "Code": code, "Expires": expires})
 			return nil
 		},
 	}
@@ -87,7 +86,7 @@ func (a *app) listMembers(ctx context.Context, db *storage.DB, m *monitoring.Mun
 		return err
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tROLE\tJOINED\tRECUSED\tREMOVED")
+	fmt.Fprintln(tw, catalog.Default().T(monitoring.English, "cli.members_header", nil))
 	active := 0
 	for _, mb := range list {
 		removed := ""
@@ -102,8 +101,8 @@ func (a *app) listMembers(ctx context.Context, db *storage.DB, m *monitoring.Mun
 		return err
 	}
 	if !monitoring.Quorum(active) {
-		fmt.Fprintf(a.stdout, "\nThe group has %d active members; Regulation 3.4 asks for %d to %d. Collective decisions wait until it does.\n",
-			active, monitoring.MinMembers, monitoring.MaxMembers)
+		fmt.Fprintln(a.stdout)
+		a.say("cli.quorum", map[string]any{"Count": active, "Min": monitoring.MinMembers, "Max": monitoring.MaxMembers})
 	}
 	return nil
 }
@@ -138,7 +137,8 @@ func (a *app) memberRemoveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Removed %s (%s): %s.\n\n", removed.Name, removed.Role, r)
+			a.say("cli.removed", map[string]any{"Name": removed.Name, "Role": removed.Role, "Reason": r})
+			fmt.Fprintln(a.stdout)
 			return a.listMembers(cmd.Context(), db, m, false)
 		},
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 )
 
@@ -21,7 +19,7 @@ func (a *app) migrateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "%s database schema at version %d (newest %d)\n", db.Dialect, current, latest)
+			a.say("cli.migrated", map[string]any{"Dialect": db.Dialect, "Current": current, "Latest": latest})
 			return nil
 		},
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"bmjbt/catalog"
 	"bmjbt/monitoring"
 )
 
@@ -32,15 +33,16 @@ func (a *app) requestCmd() *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NUMBER\tTO\tSENT\tDEADLINE\tSTATE\tQUESTION")
+			cat := catalog.Default()
+			fmt.Fprintln(tw, cat.T(monitoring.English, "cli.requests_header", nil))
 			now := db.Now()
 			for _, r := range reqs {
-				state := "open"
+				state := cat.T(monitoring.English, "cli.request_open", nil)
 				switch {
 				case r.AnsweredAt != nil:
-					state = fmt.Sprintf("answered %s, %d files", r.AnsweredAt.In(monitoring.Bishkek).Format("2006-01-02"), r.Files)
+					state = cat.T(monitoring.English, "cli.request_answered", map[string]any{"Date": r.AnsweredAt.In(monitoring.Bishkek).Format("2006-01-02"), "Files": r.Files})
 				case r.Overdue(now):
-					state = "OVERDUE"
+					state = cat.T(monitoring.English, "cli.request_overdue", nil)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", monitoring.RequestNumber(r.Number), oneLine(r.Addressee, 30),
 					r.CreatedAt.In(monitoring.Bishkek).Format("2006-01-02"), r.Deadline.In(monitoring.Bishkek).Format("2006-01-02"), state, oneLine(r.Question, 50))

@@ -97,7 +97,7 @@ func (a *app) whatsappPairCmd() *cobra.Command {
 			// Stay a moment so the phone finishes setting up the link.
 			time.Sleep(3 * time.Second)
 			cli.Disconnect()
-			fmt.Fprintf(a.stdout, "Linked as +%s. Start `bmjbt serve`: WhatsApp runs beside Telegram.\n", cli.Store.ID.User)
+			a.say("cli.wa_linked", map[string]any{"Number": cli.Store.ID.User})
 			return nil
 		},
 	}
@@ -131,8 +131,7 @@ func (a *app) pairWithQR(ctx context.Context, cli *whatsmeow.Client, png string,
 					}
 				}
 			}
-			fmt.Fprintf(a.stdout, "Scan this in WhatsApp on the group's phone: Settings > Linked devices > Link a device.\n"+
-				"The code changes every %s (also in %s).\n", item.Timeout.Round(time.Second), png)
+			a.say("cli.wa_scan", map[string]any{"Every": item.Timeout.Round(time.Second), "File": png})
 		case whatsmeow.QRChannelSuccess.Event:
 			return nil
 		case whatsmeow.QRChannelTimeout.Event:
@@ -157,7 +156,7 @@ func (a *app) pairWithCode(ctx context.Context, cli *whatsmeow.Client, phone str
 	if err != nil {
 		return fmt.Errorf("ask WhatsApp for a pairing code for %s: %w", phone, err)
 	}
-	fmt.Fprintf(a.stdout, "On the group's phone: WhatsApp > Settings > Linked devices > Link a device > Link with phone number instead,\nand enter: %s\n", code)
+	a.say("cli.wa_code", map[string]any{"Code": code})
 	select {
 	case <-paired:
 		return nil
@@ -179,25 +178,26 @@ func (a *app) whatsappStatusCmd() *cobra.Command {
 			}
 			defer closeDB()
 			if dev.ID == nil {
-				fmt.Fprintln(a.stdout, "Not linked. Run `bmjbt whatsapp pair` and scan the code with the group's phone.")
+				a.say("cli.wa_not_linked", nil)
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "Linked as +%s (%s, %s).\n", dev.ID.User, dev.PushName, dev.Platform)
+			a.say("cli.wa_status", map[string]any{"Number": dev.ID.User, "Name": dev.PushName, "Platform": dev.Platform})
 			if m.WhatsAppGroup != "" {
-				fmt.Fprintf(a.stdout, "Residents' group: %s\n", m.WhatsAppGroup)
+				a.say("cli.wa_group", map[string]any{"Group": m.WhatsAppGroup})
 			}
 			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
 			state := make(chan string, 1)
 			cli.AddEventHandler(func(evt any) {
 				switch e := evt.(type) {
 				case *events.Connected:
-					state <- "WhatsApp accepts the link: connected."
+					state <- "cli.wa_connected"
 				case *events.LoggedOut:
-					state <- "WhatsApp says the phone unlinked this device: run `bmjbt whatsapp logout`, then `bmjbt whatsapp pair`."
+					state <- "cli.wa_logged_out"
 				case *events.TemporaryBan:
-					state <- "Temporarily banned: " + e.String()
+					a.log.Warn("whatsapp: temporarily banned", "detail", e.String())
+					state <- "cli.wa_banned"
 				case *events.ClientOutdated:
-					state <- "WhatsApp says this client is too old: update bmjbt."
+					state <- "cli.wa_outdated"
 				}
 			})
 			if err := cli.Connect(); err != nil {
@@ -206,9 +206,9 @@ func (a *app) whatsappStatusCmd() *cobra.Command {
 			defer cli.Disconnect()
 			select {
 			case s := <-state:
-				fmt.Fprintln(a.stdout, s)
+				a.say(s, nil)
 			case <-time.After(20 * time.Second):
-				fmt.Fprintln(a.stdout, "No answer from WhatsApp in 20 s: check the network.")
+				a.say("cli.wa_no_answer", nil)
 			}
 			return nil
 		},
@@ -228,14 +228,14 @@ func (a *app) whatsappLogoutCmd() *cobra.Command {
 			}
 			defer closeDB()
 			if dev.ID == nil {
-				fmt.Fprintln(a.stdout, "Not linked: nothing to do.")
+				a.say("cli.wa_nothing", nil)
 				return nil
 			}
 			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
 			if err := cli.Connect(); err == nil {
 				time.Sleep(2 * time.Second)
 				if err := cli.Logout(ctx); err == nil {
-					fmt.Fprintln(a.stdout, "Unlinked; the device keys are deleted.")
+					a.say("cli.wa_unlinked", nil)
 					return nil
 				}
 				cli.Disconnect()
@@ -244,7 +244,7 @@ func (a *app) whatsappLogoutCmd() *cobra.Command {
 			if err := dev.Delete(ctx); err != nil {
 				return fmt.Errorf("delete the device keys: %w", err)
 			}
-			fmt.Fprintln(a.stdout, "WhatsApp could not be reached; the device keys are deleted here. Also remove the device on the phone: Linked devices.")
+			a.say("cli.wa_unlinked_here", nil)
 			return nil
 		},
 	}
