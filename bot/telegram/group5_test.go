@@ -105,3 +105,29 @@ func TestGroupWorkEdges(t *testing.T) {
 		}
 	})
 }
+
+// Telegram turns a group into a supergroup with a new id; the group's
+// binding and its cards follow.
+func TestGroupThatBecomesASupergroupKeepsItsBinding(t *testing.T) {
+	t.Parallel()
+	db := storagetest.Open(t, storage.SQLite)
+	s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
+	chair, _ := s.group(t)
+	n := report(t, s, 7101, 1, 1, "Суу жок")
+	s.card(t, n, "Кабыл алынды")
+	const super = -1009990001
+	s.fake.Push(map[string]any{"message": map[string]any{"message_id": 99, "date": time.Now().Unix(),
+		"chat": map[string]any{"id": groupChat, "type": "group", "title": "БМжБТ"},
+		"from": map[string]any{"id": 5001, "is_bot": false, "first_name": "Chair"}, "migrate_to_chat_id": super}})
+	second := report(t, s, 7102, 2, 2, "Сугат суусу жок")
+	s.fake.WaitUntil(t, "the new card in the supergroup", func() bool {
+		for _, m := range s.fake.Messages(super) {
+			if strings.HasPrefix(m.Text, "№ "+second) {
+				return true
+			}
+		}
+		return false
+	})
+	chair.InGroup(super).Say("/verify " + n)
+	chair.Expect(t, "«Текшерилип, тастыкталды»")
+}
