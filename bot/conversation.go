@@ -150,7 +150,7 @@ func (t *turn) menu(columns int) *Menu {
 // chosen finds which option of the current menu an update picks: a pressed
 // button carrying this menu's sequence, a number ("2"), or the label typed.
 // stale is true for a button from an older menu or data we never sent.
-func (t *turn) chosen() (opt Option, ok, stale bool) {
+func (t *turn) chosen() (Option, bool, bool) {
 	m := t.st.Menu
 	if t.u.Kind == KindCallback {
 		seq, data, found := strings.Cut(t.u.Callback.Data, "|")
@@ -167,24 +167,48 @@ func (t *turn) chosen() (opt Option, ok, stale bool) {
 	if m == nil || t.u.Kind != KindText {
 		return Option{}, false, false
 	}
-	text := strings.TrimSpace(t.u.Text)
-	if n, err := strconv.Atoi(strings.TrimSuffix(text, ".")); err == nil && n >= 1 && n <= len(m.Options) {
-		return m.Options[n-1], true, false
-	}
-	f := fold(text)
-	if f == "" {
-		return Option{}, false, false
-	}
-	for _, o := range m.Options {
-		if fold(o.Label) == f {
-			return o, true, false
-		}
-	}
-	return Option{}, false, false
+	opt, ok := pick(m.Options, t.u.Text)
+	return opt, ok, false
 }
 
 // load reads the dialogue's state; on the fast path a batch reads each
 // dialogue once and saves it once, at its end.
+// offeredChoice reads a typed number or label, on a channel with
+// numbered menus, as a choice of the last menu the chat was sent when that
+// menu was a message's own (an entry's actions, "Was it fixed?") rather
+// than the dialogue's question: the user answers what they saw last.
+func (t *turn) offeredChoice() (Option, bool, error) {
+	if !Numbered(t.u.Channel) || t.u.Kind != KindText {
+		return Option{}, false, nil
+	}
+	raw, err := t.tx.LastSentMenu(t.ctx, t.e.Muni.Code, string(t.u.Channel), t.u.ChatID)
+	if err != nil || raw == nil {
+		return Option{}, false, err
+	}
+	var r Reply
+	if json.Unmarshal(raw, &r) != nil || !ownChoices(r) {
+		return Option{}, false, nil
+	}
+	opt, ok := pick(r.Menu.Options, t.u.Text)
+	return opt, ok, nil
+}
+
+// pick finds the option a typed answer means: its number, or its label.
+func pick(opts []Option, text string) (Option, bool) {
+	text = strings.TrimSpace(text)
+	if n, err := strconv.Atoi(strings.TrimSuffix(text, ".")); err == nil && n >= 1 && n <= len(opts) {
+		return opts[n-1], true
+	}
+	if f := fold(text); f != "" {
+		for _, o := range opts {
+			if fold(o.Label) == f {
+				return o, true
+			}
+		}
+	}
+	return Option{}, false
+}
+
 func (t *turn) load() error {
 	if st, ok := t.b.convs[t.key]; ok && !t.b.careful {
 		t.st = *st

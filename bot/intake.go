@@ -71,7 +71,10 @@ func (t *turn) keep() (kept bool, err error) {
 		}
 		d.Parts = append(d.Parts, Part{MessageID: u.MessageID, Text: u.Text})
 		return true, nil
-	case KindMedia:
+	case KindMedia, KindDocument:
+		if u.File == nil {
+			return false, t.notice("document.unsupported")
+		}
 		if u.File.Size > monitoring.MaxMediaBytes {
 			return false, t.notice("media.too_large")
 		}
@@ -91,8 +94,6 @@ func (t *turn) keep() (kept bool, err error) {
 		return true, nil
 	case KindContact:
 		return false, t.notice("contact.wrong_step")
-	case KindDocument:
-		return false, t.notice("document.unsupported")
 	}
 	return false, t.notice("unsupported")
 }

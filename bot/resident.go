@@ -31,13 +31,6 @@ func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update
 	if u.ChatKind != Private {
 		return t.inGroup()
 	}
-	if u.Kind == KindOffer && u.Offer != nil {
-		if err := t.load(); err != nil {
-			return err
-		}
-		t.st.Menu = &MenuState{Seq: t.st.Menu.seq() + 1, Options: u.Offer.Options}
-		return t.save()
-	}
 	if err := t.loadResident(); err != nil {
 		return err
 	}
@@ -112,10 +105,18 @@ func (t *turn) converse() error {
 	if u.Edited {
 		return t.edited()
 	}
-	if opt, ok, _ := t.chosen(); ok {
-		if scoped(opt.Data) { // "2" for a choice that came with an entry's message
-			return t.scopedButton(opt.Data)
+	if opt, ok, err := t.offeredChoice(); err != nil || ok {
+		if err != nil {
+			return err
 		}
+		// "3" for the last message's own choices ("Was it fixed?"), then
+		// the dialogue's open question again, if there is one.
+		if err := t.scopedButton(opt.Data); err != nil {
+			return err
+		}
+		return t.resend()
+	}
+	if opt, ok, _ := t.chosen(); ok {
 		return t.choose(opt)
 	}
 	if s := steps[t.st.Step]; s != nil {

@@ -18,10 +18,10 @@ func (t *turn) groupReport() error {
 	if u.Edited || u.Kind != KindText && u.Kind != KindMedia && u.Kind != KindLocation {
 		return nil
 	}
-	if u.Kind == KindText && strings.TrimSpace(u.Text) == "" {
+	if u.Kind == KindText && strings.TrimSpace(u.Text) == "" || u.PrivateChat == "" {
 		return nil
 	}
-	res, err := t.tx.Resident(t.ctx, t.e.Muni.Code, u.Channel, u.UserID, privateChat(u.UserID))
+	res, err := t.tx.Resident(t.ctx, t.e.Muni.Code, u.Channel, u.UserID, u.PrivateChat)
 	if err != nil {
 		return err
 	}
@@ -48,13 +48,4 @@ func (t *turn) groupReport() error {
 	}
 	lang := t.e.groupLang()
 	return t.sendTo(u.ChatID, lang, Reply{Text: t.e.Catalog.T(lang, "group.registered", catalog.Args{"Number": e.Number.String()})}, "", time.Time{})
-}
-
-// privateChat is where a WhatsApp user is written to in private: their
-// phone number's JID, or their LID's.
-func privateChat(userRef string) string {
-	if lid, ok := strings.CutPrefix(userRef, "lid:"); ok {
-		return lid + "@lid"
-	}
-	return userRef + "@s.whatsapp.net"
 }

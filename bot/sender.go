@@ -75,11 +75,6 @@ type Sender struct {
 	Limits    Limits
 	Log       *slog.Logger
 	Metrics   *metrics.Metrics
-	// Offer, for channels with numbered menus, turns a delivered reply with
-	// choices of its own into the update that tells the engine (KindOffer);
-	// Offered is called once such updates are stored.
-	Offer   func(chatID string, r Reply) (storage.InboxItem, bool)
-	Offered func()
 
 	wake    chan struct{}
 	results chan result
@@ -110,9 +105,8 @@ type chatPace struct {
 }
 
 type result struct {
-	chat  string
-	d     storage.Delivery
-	offer *storage.InboxItem
+	chat string
+	d    storage.Delivery
 }
 
 // NewSender returns a sender for one channel.
@@ -275,16 +269,7 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 			break
 		}
 		s.start(chat, row)
-		go func() {
-			res := result{chat: chat, d: s.deliver(ctx, row, r)}
-			if res.d.Status == storage.OutboxSent && s.Offer != nil && Offers(r) {
-				if item, ok := s.Offer(chat, r); ok {
-					item.ExternalID = fmt.Sprintf("offer:%d", row.ID)
-					res.offer = &item
-				}
-			}
-			s.results <- res
-		}()
+		go func() { s.results <- result{chat: chat, d: s.deliver(ctx, row, r)} }()
 	}
 	if s.refillNow { // new replies wait for the next read of the outbox
 		next = min(next, wakeRefill-time.Since(s.lastFill))
@@ -347,20 +332,6 @@ func (s *Sender) collect(ctx context.Context, wait time.Duration, stop <-chan st
 	}
 	for _, d := range ds {
 		delete(s.taken, d.ID)
-	}
-	var offers []storage.InboxItem
-	for _, r := range done {
-		if r.offer != nil {
-			offers = append(offers, *r.offer)
-		}
-	}
-	if len(offers) > 0 {
-		if _, err := s.DB.PutInbox(recCtx, offers); err != nil {
-			return err
-		}
-		if s.Offered != nil {
-			s.Offered()
-		}
 	}
 	return nil
 }
@@ -440,6 +411,13 @@ func (s *Sender) rateLimited(chat string, until time.Time) {
 // map does not grow without bound. Callers hold s.mu.
 func (s *Sender) chat(id string, now time.Time) *chatPace {
 	c, ok := s.chats[id]
+	if ok && s.Limits.PerChat != nil {
+		// A chat's pace may change (on WhatsApp, once someone writes).
+		if limit, burst := s.Limits.PerChat(id); limit != c.lim.Limit() || burst != c.lim.Burst() {
+			c.lim.SetLimitAt(now, limit)
+			c.lim.SetBurstAt(now, burst)
+		}
+	}
 	if !ok {
 		if len(s.chats) > 10000 {
 			for k, v := range s.chats {

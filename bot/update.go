@@ -25,10 +25,6 @@ const (
 	KindUnsupported Kind = "unsupported" // sticker, poll, dice, game…
 	KindEmpty       Kind = "empty"       // nothing in it a user meant to send
 	KindSystem      Kind = "system"      // chat membership changes and the like: never answered
-	// KindOffer is not from a user: a channel with numbered menus tells the
-	// engine that a message with its own choices (an entry's actions, "Was
-	// it fixed?") reached the chat, so "2" now means its second choice.
-	KindOffer Kind = "offer"
 	// KindAlert is a channel's trouble the members must hear of (WhatsApp
 	// logged out, banned…); Text is the catalogue id of the notice.
 	KindAlert Kind = "alert"
@@ -64,12 +60,14 @@ type Update struct {
 	File     *File                `json:"file,omitempty"`
 	Location *monitoring.Location `json:"location,omitempty"`
 	Contact  *SharedContact       `json:"contact,omitempty"`
-	Offer    *Menu                `json:"offer,omitempty"`
+	// PrivateChat, for a message in a group, is where its sender is written
+	// to in private (a WhatsApp resident posting in the residents' group).
+	PrivateChat string `json:"private_chat,omitempty"`
 }
 
-// Offers reports whether a reply carries choices of its own that a
-// numbered channel must tell the engine about once delivered (see KindOffer).
-func Offers(r Reply) bool {
+// ownChoices reports whether a reply carries choices of its own (an
+// entry's actions, "Was it fixed?") rather than a dialogue's question.
+func ownChoices(r Reply) bool {
 	return r.Menu != nil && len(r.Menu.Options) > 0 && scoped(r.Menu.Options[0].Data)
 }
 

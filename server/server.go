@@ -150,14 +150,12 @@ func (s *Server) Run(ctx context.Context) error {
 		}
 	}
 	if wa := s.WhatsApp; wa != nil {
-		wa.Sender.Offered = s.Engine.Wake
 		wa.Start(s.Engine.Wake)
 		work.Go(func() { wa.Sender.Run(workCtx, hard) })
 		work.Go(func() { wa.Fetch(workCtx, s.waFetch) })
 		recv.Go(func() { wa.Run(recvCtx) })
 	}
 	if c := s.Console; c != nil {
-		c.Sender.Offered = s.Engine.Wake
 		work.Go(func() { c.Sender.Run(workCtx, hard) })
 		recv.Go(func() {
 			if err := c.Read(recvCtx, s.Engine.Wake); err != nil {

@@ -426,3 +426,25 @@ func (tx *Tx) MembersReach(ctx context.Context, municipality string, roles ...mo
 	}
 	return out, nil
 }
+
+// KnownRef reports whether a channel user reference is already somebody
+// here: a resident or a member.
+func (db *DB) KnownRef(ctx context.Context, municipality, channel, ref string) (bool, error) {
+	var n int
+	err := db.get(ctx, &n, `SELECT (SELECT COUNT(*) FROM residents WHERE municipality = ? AND channel = ? AND user_ref = ?)
+		+ (SELECT COUNT(*) FROM member_identities WHERE municipality = ? AND channel = ? AND user_ref = ?)`,
+		municipality, channel, ref, municipality, channel, ref)
+	if err != nil {
+		return false, fmt.Errorf("look up user: %w", err)
+	}
+	return n > 0, nil
+}
+
+// IsBoundGroup reports whether a chat is the group's chat on a channel.
+func (db *DB) IsBoundGroup(ctx context.Context, municipality, channel, chatID string) (bool, error) {
+	var n int
+	if err := db.get(ctx, &n, `SELECT COUNT(*) FROM group_chats WHERE municipality = ? AND channel = ? AND chat_id = ?`, municipality, channel, chatID); err != nil {
+		return false, fmt.Errorf("check group chat: %w", err)
+	}
+	return n > 0, nil
+}

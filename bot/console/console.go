@@ -42,15 +42,7 @@ type Console struct {
 func New(db *storage.DB, m *monitoring.Municipality, in io.Reader, out io.Writer, log *slog.Logger) *Console {
 	c := &Console{db: db, muni: m, cat: catalog.Default(), log: log, In: in, Out: out}
 	c.Sender = bot.NewSender(db, m.Code, string(monitoring.Console), c, bot.Limits{Global: rate.Inf, Workers: 1}, log)
-	c.Sender.Offer = c.offer
 	return c
-}
-
-// offer tells the engine that an entry's numbered choices reached the
-// terminal, so that typing "2" picks the second (see bot.KindOffer).
-func (c *Console) offer(chat string, r bot.Reply) (storage.InboxItem, bool) {
-	u := bot.Update{Channel: monitoring.Console, ChatID: chat, ChatKind: bot.Private, UserID: ChatID, Kind: bot.KindOffer, Offer: r.Menu}
-	return storage.InboxItem{Municipality: c.muni.Code, Channel: string(monitoring.Console), ChatID: chat, Payload: u.Encode()}, true
 }
 
 // Read stores each line typed as an update until In ends or ctx is done.

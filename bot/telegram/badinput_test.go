@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"bmjbt/monitoring"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
 )
@@ -29,8 +30,8 @@ func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
 		u.Expect(t, "такое сообщение я не могу принять")
 		u.Empty()
 		u.Expect(t, "такое сообщение я не могу принять")
-		u.Document("act.pdf", "application/pdf", []byte("%PDF-1.4"))
-		u.Expect(t, "Документы пока не принимаю")
+		u.Document("act.pdf", "application/pdf", []byte("%PDF-1.4")) // a bill, a letter: evidence, kept
+		u.Expect(t, "Сохранено и добавлено к описанию")
 		u.Say("/frobnicate")
 		u.Expect(t, "Такой команды я не знаю")
 
@@ -94,8 +95,8 @@ func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
 			t.Fatalf("entry = %+v", e)
 		}
 		full, _ := db.EntryByNumber(context.Background(), s.muni.Code, e.Number)
-		if len(full.Media) != 0 {
-			t.Fatalf("the oversized video was attached: %+v", full.Media)
+		if len(full.Media) != 1 || full.Media[0].Kind != monitoring.Document {
+			t.Fatalf("media = %+v: want the document kept and the oversized video not", full.Media)
 		}
 
 		// An edit after the entry is registered changes nothing.

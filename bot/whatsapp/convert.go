@@ -17,51 +17,95 @@ import (
 	"bmjbt/storage"
 )
 
-// userRef is who sent a message: their phone number (digits, as in the JID)
-// when known, from the sender, its alternative address or whatsmeow's LID
-// mapping; else the LID itself. A member is recognised by either.
+// userRef is who sent a message: their phone number (digits, as in the
+// JID) when known, from the sender, its alternative address or whatsmeow's
+// LID mapping; else their LID ("lid:…"). Someone first known by their LID
+// stays known by it when WhatsApp later shows their number, so their
+// entries, dialogue and membership do not split in two.
 func (a *Adapter) userRef(ctx context.Context, src types.MessageSource) string {
 	return a.refOf(ctx, src.Sender.ToNonAD(), src.SenderAlt.ToNonAD())
 }
 
 func (a *Adapter) refOf(ctx context.Context, who, alt types.JID) string {
+	var lid, pn types.JID
 	switch who.Server {
 	case types.DefaultUserServer:
-		return who.User
-	case types.HiddenUserServer:
-		if alt.Server == types.DefaultUserServer {
-			return alt.User
+		pn = who
+		if alt.Server == types.HiddenUserServer {
+			lid = alt
 		}
-		if a.lids != nil {
-			if pn, err := a.lids.GetPNForLID(ctx, who); err == nil && !pn.IsEmpty() {
-				return pn.User
+	case types.HiddenUserServer:
+		lid = who
+		if alt.Server == types.DefaultUserServer {
+			pn = alt
+		} else if a.lids != nil {
+			if p, err := a.lids.GetPNForLID(ctx, who); err == nil && !p.IsEmpty() {
+				pn = p
 			}
 		}
-		return "lid:" + who.User
+	default:
+		return who.String()
 	}
-	return who.String()
+	if lid.IsEmpty() {
+		return pn.User
+	}
+	if pn.IsEmpty() {
+		return "lid:" + lid.User
+	}
+	if known, err := a.db.KnownRef(ctx, a.muni.Code, string(monitoring.WhatsApp), "lid:"+lid.User); err == nil && known {
+		return "lid:" + lid.User
+	}
+	return pn.User
+}
+
+// privateChat is where a WhatsApp user is written to in private: one chat
+// id per person, whether a message came addressed by number or by LID.
+func privateChat(ref string) string {
+	if lid, ok := strings.CutPrefix(ref, "lid:"); ok {
+		return lid + "@" + types.HiddenUserServer
+	}
+	return ref + "@" + types.DefaultUserServer
 }
 
 // inboxItem turns a whatsmeow message event into an inbox row; ok is false
-// for what is not for us (our own messages, status updates, newsletters).
+// for what is not for us: our own messages, status updates, newsletters,
+// events with nothing a person wrote (a group's encryption key comes as an
+// event of its own with the real message's id, reactions, poll votes), and
+// groups other than the residents' and the members' ones.
 func (a *Adapter) inboxItem(ctx context.Context, e *events.Message) (storage.InboxItem, bool) {
 	info := e.Info
 	if info.IsFromMe || info.Chat.Server == types.BroadcastServer || info.Chat.Server == types.NewsletterServer {
 		return storage.InboxItem{}, false
 	}
 	u := convert(e)
-	u.Channel = monitoring.WhatsApp
-	u.ChatID = info.Chat.ToNonAD().String()
-	u.ChatKind = bot.Private
-	if info.IsGroup {
-		u.ChatKind = bot.Group
+	if u.Kind == bot.KindEmpty || u.Kind == bot.KindSystem && !u.Edited {
+		return storage.InboxItem{}, false
 	}
+	u.Channel = monitoring.WhatsApp
 	u.UserID = a.userRef(ctx, info.MessageSource)
+	u.ChatKind, u.ChatID = bot.Private, privateChat(u.UserID)
+	if info.IsGroup {
+		u.PrivateChat = u.ChatID
+		u.ChatKind, u.ChatID = bot.Group, info.Chat.ToNonAD().String()
+		if !a.groupOfOurs(ctx, u) {
+			return storage.InboxItem{}, false
+		}
+	}
 	if c := u.Contact; c != nil && c.UserID != "" {
 		c.UserID = a.refOf(ctx, types.NewJID(c.UserID, types.DefaultUserServer), types.JID{})
 	}
 	return storage.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
-		ExternalID: "wa:" + u.ChatID + ":" + string(info.ID), ChatID: u.ChatID, Payload: u.Encode()}, true
+		ExternalID: "wa:" + info.Chat.ToNonAD().String() + ":" + string(info.ID), ChatID: u.ChatID, Payload: u.Encode()}, true
+}
+
+// groupOfOurs keeps only the groups the bot serves: the residents' group,
+// the members' bound group, and a group where someone binds it.
+func (a *Adapter) groupOfOurs(ctx context.Context, u bot.Update) bool {
+	if u.ChatID == a.muni.WhatsAppGroup && u.ChatID != "" || strings.HasPrefix(strings.TrimSpace(u.Text), "/bindgroup") {
+		return true
+	}
+	bound, err := a.db.IsBoundGroup(ctx, a.muni.Code, string(monitoring.WhatsApp), u.ChatID)
+	return err != nil || bound // when unsure, keep it: the engine decides
 }
 
 // convert reads what a message carries.
@@ -118,7 +162,10 @@ func convert(e *events.Message) bot.Update {
 		u.Kind, u.Location = bot.KindLocation, &monitoring.Location{Lat: x.GetDegreesLatitude(), Lon: x.GetDegreesLongitude()}
 	case m.GetContactMessage() != nil:
 		u.Kind, u.Contact = bot.KindContact, vcardContact(m.GetContactMessage())
-	case m.GetStickerMessage() != nil, m.GetReactionMessage() != nil, m.GetPollCreationMessage() != nil,
+	case m.GetReactionMessage() != nil, m.GetPollUpdateMessage() != nil, m.GetPinInChatMessage() != nil,
+		m.GetEncReactionMessage() != nil, m.GetKeepInChatMessage() != nil:
+		u.Kind = bot.KindSystem // a 👍 is not a message to answer
+	case m.GetStickerMessage() != nil, m.GetPollCreationMessage() != nil, m.GetPollCreationMessageV2() != nil,
 		m.GetPollCreationMessageV3() != nil, m.GetContactsArrayMessage() != nil:
 		u.Kind = bot.KindUnsupported
 	default:
@@ -137,13 +184,19 @@ func file(kind string, msg proto.Message, k monitoring.MediaKind, mime string, s
 	return &bot.File{ID: kind + ":" + base64.StdEncoding.EncodeToString(raw), Kind: k, Mime: mime, Size: int64(size)}
 }
 
-var telRE = regexp.MustCompile(`(?m)^(?:item\d+\.)?TEL[^:\n]*?(?:waid=(\d+))?[^:\n]*:\s*([+\d][\d\s()-]*)`)
+var (
+	telRE  = regexp.MustCompile(`(?m)^(?:item\d+\.)?TEL([^:\n]*):\s*([+\d][\d\s()-]*)`)
+	waidRE = regexp.MustCompile(`waid=(\d+)`)
+)
 
-// vcardContact reads a shared contact's phone (and WhatsApp id) from its vCard.
+// vcardContact reads a shared contact's phone (and WhatsApp id) from its
+// vCard: "TEL;type=CELL;waid=996555123456:+996 555 123 456".
 func vcardContact(c *waE2E.ContactMessage) *bot.SharedContact {
 	sc := &bot.SharedContact{Name: c.GetDisplayName()}
 	if m := telRE.FindStringSubmatch(c.GetVcard()); m != nil {
-		sc.UserID = m[1]
+		if w := waidRE.FindStringSubmatch(m[1]); w != nil {
+			sc.UserID = w[1]
+		}
 		sc.Phone = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(strings.TrimSpace(m[2]))
 	}
 	return sc

@@ -15,7 +15,6 @@ import (
 	"bmjbt/bot"
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // Deliver sends one reply as a text message, menus as numbered lines (in a
@@ -30,17 +29,16 @@ func (a *Adapter) Deliver(ctx context.Context, id int64, chatID string, r bot.Re
 		return "", &bot.SendError{Kind: bot.Rejected, Err: err}
 	}
 	text := bot.RenderNumbered(catalog.Default(), r, isGroup(chatID))
+	msg := &waE2E.Message{Conversation: proto.String(text)}
 	if r.MediaID != 0 {
-		// Files stay in the store; on WhatsApp members are told of them.
-		if m, err := a.db.MediaByID(ctx, r.MediaID); err == nil {
-			text = fmt.Sprintf("📎 %s (%s, %d KB)", r.Text, m.Kind, m.Size/1024)
+		if msg, err = a.fileMessage(ctx, r); err != nil {
+			return "", err
 		}
-	}
-	if strings.TrimSpace(text) == "" {
+	} else if strings.TrimSpace(text) == "" {
 		return "", nil
 	}
 	msgID := a.messageID(id)
-	_, err = a.cli.SendMessage(ctx, to, &waE2E.Message{Conversation: proto.String(text)}, whatsmeow.SendRequestExtra{ID: msgID})
+	_, err = a.cli.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: msgID})
 	if err != nil {
 		return "", classify(err)
 	}
@@ -51,7 +49,8 @@ func (a *Adapter) Deliver(ctx context.Context, id int64, chatID string, r bot.Re
 func classify(err error) error {
 	switch {
 	case errors.Is(err, whatsmeow.ErrNotLoggedIn):
-		return &bot.SendError{Kind: bot.ServerError, Err: err} // retried once paired again
+		// Unlinked: replies wait (long) until the operator pairs again.
+		return &bot.SendError{Kind: bot.RateLimited, RetryAfter: 10 * time.Minute, Err: err}
 	case errors.Is(err, whatsmeow.ErrNotConnected), errors.Is(err, context.DeadlineExceeded):
 		return &bot.SendError{Kind: bot.NetworkErr, Err: err}
 	case errors.Is(err, whatsmeow.ErrServerReturnedError):
@@ -61,17 +60,44 @@ func classify(err error) error {
 	return &bot.SendError{Kind: bot.NetworkErr, Err: err}
 }
 
-// offer is the update that tells the engine a numbered menu of an entry's
-// own choices reached a private chat (see bot.KindOffer).
-func (a *Adapter) offer(chatID string, r bot.Reply) (storage.InboxItem, bool) {
-	if isGroup(chatID) {
-		return storage.InboxItem{}, false
-	}
-	jid, err := types.ParseJID(chatID)
+// fileMessage uploads a stored file (for a member looking at an entry or a
+// request's answer) and wraps it in the message of its kind.
+func (a *Adapter) fileMessage(ctx context.Context, r bot.Reply) (*waE2E.Message, error) {
+	m, err := a.db.MediaByID(ctx, r.MediaID)
 	if err != nil {
-		return storage.InboxItem{}, false
+		return nil, &bot.SendError{Kind: bot.Rejected, Err: err}
 	}
-	u := bot.Update{Channel: monitoring.WhatsApp, ChatID: chatID, ChatKind: bot.Private, Kind: bot.KindOffer, Offer: r.Menu,
-		UserID: a.refOf(context.Background(), jid, types.JID{})}
-	return storage.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp), ChatID: chatID, Payload: u.Encode()}, true
+	data, err := a.db.MediaData(ctx, m.ID)
+	if err != nil {
+		// Not fetched yet: say so rather than wait for it.
+		return &waE2E.Message{Conversation: proto.String(fmt.Sprintf("📎 %s (%s)", r.Text, m.Kind))}, nil
+	}
+	kind := whatsmeow.MediaDocument
+	switch m.Kind {
+	case monitoring.Photo:
+		kind = whatsmeow.MediaImage
+	case monitoring.Voice, monitoring.Audio:
+		kind = whatsmeow.MediaAudio
+	case monitoring.Video:
+		kind = whatsmeow.MediaVideo
+	}
+	up, err := a.cli.Upload(ctx, data, kind)
+	if err != nil {
+		return nil, classify(err)
+	}
+	caption, mime, size := proto.String(r.Text), proto.String(m.Mime), proto.Uint64(up.FileLength)
+	switch kind {
+	case whatsmeow.MediaImage:
+		return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{Caption: caption, Mimetype: mime, URL: &up.URL, DirectPath: &up.DirectPath,
+			MediaKey: up.MediaKey, FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: size}}, nil
+	case whatsmeow.MediaAudio:
+		return &waE2E.Message{AudioMessage: &waE2E.AudioMessage{Mimetype: mime, URL: &up.URL, DirectPath: &up.DirectPath, PTT: proto.Bool(m.Kind == monitoring.Voice),
+			MediaKey: up.MediaKey, FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: size}}, nil
+	case whatsmeow.MediaVideo:
+		return &waE2E.Message{VideoMessage: &waE2E.VideoMessage{Caption: caption, Mimetype: mime, URL: &up.URL, DirectPath: &up.DirectPath,
+			MediaKey: up.MediaKey, FileEncSHA256: up.FileEncSHA256, FileSHA256: up.FileSHA256, FileLength: size}}, nil
+	}
+	return &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{Caption: caption, Mimetype: mime, URL: &up.URL, DirectPath: &up.DirectPath,
+		FileName: proto.String(fmt.Sprintf("%s-%d", m.Kind, m.ID)), MediaKey: up.MediaKey, FileEncSHA256: up.FileEncSHA256,
+		FileSHA256: up.FileSHA256, FileLength: size}}, nil
 }

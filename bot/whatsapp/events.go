@@ -25,7 +25,7 @@ func (a *Adapter) handle(evt any) bool {
 		if !ok {
 			return true
 		}
-		n, err := a.db.PutInbox(ctx, []storage.InboxItem{item})
+		n, err := a.store(ctx, item)
 		if err != nil {
 			a.log.Error("whatsapp: cannot store a message; leaving it unacknowledged so WhatsApp sends it again", "err", err)
 			return false
@@ -55,12 +55,38 @@ func (a *Adapter) handle(evt any) bool {
 	case *events.ClientOutdated:
 		return a.trouble(ctx, "whatsapp.outdated", "WhatsApp says this client is too old; update bmjbt (it carries whatsmeow)")
 	case *events.TemporaryBan:
-		return a.trouble(ctx, "whatsapp.banned", e.String()+"; send fewer messages to people who have not written first, and wait")
+		wait := e.Expire + time.Minute
+		if e.Expire <= 0 {
+			wait = time.Hour
+		}
+		select {
+		case a.reconnect <- wait:
+		default:
+		}
+		return a.trouble(ctx, "whatsapp.banned", e.String()+"; send fewer messages to people who have not written first; bmjbt connects again when it ends")
 	case *events.ConnectFailure:
 		a.setHealth(false, fmt.Sprintf("connect failure %d: %s", e.Reason, e.Message))
 		a.log.Error("whatsapp: connection refused by WhatsApp", "reason", int(e.Reason), "message", e.Message)
 	}
 	return true
+}
+
+// store keeps a message in the inbox, trying a few times over a second:
+// an unacknowledged message comes again only after a reconnect.
+func (a *Adapter) store(ctx context.Context, item storage.InboxItem) (int, error) {
+	var err error
+	for try := range 3 {
+		var n int
+		if n, err = a.db.PutInbox(ctx, []storage.InboxItem{item}); err == nil {
+			return n, nil
+		}
+		select {
+		case <-ctx.Done():
+			return 0, err
+		case <-time.After(time.Duration(try+1) * 200 * time.Millisecond):
+		}
+	}
+	return 0, err
 }
 
 // trouble records a state that needs the operator: in /healthz, in the

@@ -30,10 +30,11 @@ type fakeClient struct {
 }
 
 type sent struct {
-	To   types.JID
-	Text string
-	ID   types.MessageID
-	OK   bool
+	To    types.JID
+	Text  string
+	ID    types.MessageID
+	OK    bool
+	Image *waE2E.ImageMessage // a file sent as a photo
 }
 
 func newFakeClient() *fakeClient {
@@ -71,7 +72,7 @@ func (f *fakeClient) SendMessage(_ context.Context, to types.JID, msg *waE2E.Mes
 		f.notify()
 		return whatsmeow.SendResponse{}, whatsmeow.ErrNotConnected
 	}
-	f.sent = append(f.sent, sent{To: to, Text: msg.GetConversation(), ID: id, OK: true})
+	f.sent = append(f.sent, sent{To: to, Text: msg.GetConversation(), ID: id, OK: true, Image: msg.GetImageMessage()})
 	f.notify()
 	return whatsmeow.SendResponse{ID: id, Timestamp: time.Now()}, nil
 }
@@ -84,6 +85,14 @@ func (f *fakeClient) Download(_ context.Context, msg whatsmeow.DownloadableMessa
 		return nil, whatsmeow.ErrMediaDownloadFailedWith404
 	}
 	return data, nil
+}
+
+func (f *fakeClient) Upload(_ context.Context, data []byte, _ whatsmeow.MediaType) (whatsmeow.UploadResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	path := fmt.Sprintf("/up/%d", len(f.files))
+	f.files[path] = data
+	return whatsmeow.UploadResponse{URL: "https://mmg.example" + path, DirectPath: path, MediaKey: []byte("k"), FileLength: uint64(len(data))}, nil
 }
 
 // emit hands an event to the adapter as whatsmeow does; false means the

@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+	"google.golang.org/protobuf/proto"
 
 	"bmjbt/bot"
 	"bmjbt/monitoring"
@@ -62,11 +65,11 @@ func TestMemberVerifiesAndResolvesOnWhatsApp(t *testing.T) {
 		if !strings.Contains(m, "1. Ооба\n2. Жарым-жартылай\n3. Жок") {
 			t.Fatalf("feedback question = %q", m)
 		}
-		// The numbers mean what the resident sees once it has arrived.
-		waitFor(t, "the offer handled", func() bool {
+		// The numbers mean what the resident saw last: this question.
+		waitFor(t, "the question recorded as sent", func() bool {
 			var n int
-			db.SQL().Get(&n, db.SQL().Rebind(`SELECT COUNT(*) FROM inbox WHERE external_id LIKE 'offer:%' AND chat_id = ? AND handled_at IS NOT NULL`), resident.chat.String())
-			return n > 0
+			db.SQL().Get(&n, db.SQL().Rebind(`SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND status = 'pending'`), resident.chat.String())
+			return n == 0
 		})
 		resident.say(t, "3")
 		resident.expect(t, "кайра ачылды")
@@ -74,6 +77,17 @@ func TestMemberVerifiesAndResolvesOnWhatsApp(t *testing.T) {
 		if e := s.entries(t)[0]; e.Status != monitoring.InReview || e.Feedback != "" {
 			t.Fatalf("entry = %+v", e)
 		}
+
+		// A member who joined by LID alone stays the member once WhatsApp
+		// shows their number too.
+		lidOnly := &user{f: s.fake, jid: types.NewJID("888000222", types.HiddenUserServer), chat: types.NewJID("888000222", types.HiddenUserServer)}
+		lidOnly.say(t, "/join "+s.invite(t, monitoring.Ordinary, "К. Ташиев"))
+		lidOnly.expect(t, "Кош келиңиз, К. Ташиев")
+		withPhone := &user{f: s.fake, jid: types.NewJID("888000222", types.HiddenUserServer), alt: types.NewJID("996700000333", types.DefaultUserServer),
+			chat: types.NewJID("888000222", types.HiddenUserServer)}
+		withPhone.cursor = lidOnly.cursor
+		withPhone.say(t, "/members")
+		withPhone.expect(t, "Топтун курамы")
 
 		// The residents' WhatsApp group: residents' messages are entries,
 		// members' messages are not.
@@ -94,5 +108,73 @@ func TestMemberVerifiesAndResolvesOnWhatsApp(t *testing.T) {
 		// The resident can follow it privately.
 		resident.say(t, "/status "+number(2))
 		resident.expect(t, "Абалы: Кабыл алынды")
+	})
+}
+
+// A member looking at an entry on WhatsApp gets its photo; a resident in
+// the middle of a new complaint answers "Was it fixed?" by its number and
+// is asked their open question again.
+func TestFilesForMembersAndChoicesMidQuestion(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db, nil)
+		member := s.fake.user("996700000001")
+		member.say(t, "/join "+s.invite(t, monitoring.Chair, "Г. Кандарова"))
+		member.expect(t, "Кош келиңиз")
+
+		resident := s.fake.user("996555000444")
+		for _, m := range []string{"Көпүрө кулады", "1", "3", "3"} {
+			resident.say(t, m)
+		}
+		resident.expect(t, "«Даяр» баскычын")
+		img := &waE2E.ImageMessage{DirectPath: proto.String("/v/bridge"), MediaKey: []byte("k"), FileSHA256: []byte("h"),
+			FileEncSHA256: []byte("e"), Mimetype: proto.String("image/jpeg"), FileLength: proto.Uint64(6)}
+		s.fake.mu.Lock()
+		s.fake.files["/v/bridge"] = []byte("BRIDGE")
+		s.fake.mu.Unlock()
+		s.fake.emit(&events.Message{Info: resident.info(), Message: &waE2E.Message{ImageMessage: img}})
+		for _, m := range []string{"Даяр", "2", "Жөнөтүү"} {
+			resident.say(t, m)
+		}
+		resident.expect(t, "журналга № "+number(1))
+		waitFor(t, "the photo stored", func() bool {
+			e, _ := db.EntryByNumber(context.Background(), s.muni.Code, s.entries(t)[0].Number)
+			return len(e.Media) == 1 && e.Media[0].State == monitoring.MediaStored
+		})
+		member.say(t, "/show "+number(1))
+		member.expect(t, "№ "+number(1))
+		waitFor(t, "the photo sent to the member", func() bool {
+			s.fake.mu.Lock()
+			defer s.fake.mu.Unlock()
+			for _, m := range s.fake.sent {
+				if m.OK && m.To == member.chat && m.Image != nil {
+					return string(s.fake.files[m.Image.GetDirectPath()]) == "BRIDGE"
+				}
+			}
+			return false
+		})
+
+		member.say(t, "/verify "+number(1))
+		member.expect(t, "«Текшерилип, тастыкталды»")
+		member.say(t, "/resolve "+number(1)+" Көпүрө оңдолду")
+		member.expect(t, "«Чечилди»")
+		// Meanwhile the resident starts another complaint and is asked the village.
+		resident.say(t, "Дагы бир көйгөй")
+		resident.expect(t, "Көйгөй кайсы айылда?")
+		s.clk.Add(11 * time.Minute)
+		resident.expect(t, "көйгөй чечилди")
+		waitFor(t, "the question recorded as sent", func() bool {
+			var n int
+			db.SQL().Get(&n, db.SQL().Rebind(`SELECT COUNT(*) FROM outbox WHERE chat_id = ? AND status = 'pending'`), resident.chat.String())
+			return n == 0
+		})
+		resident.say(t, "1") // "Yes": the question they saw last
+		resident.expect(t, "Жообуңуз үчүн рахмат")
+		resident.expect(t, "Көйгөй кайсы айылда?") // and the open question again
+		resident.say(t, "Арал")
+		resident.expect(t, "Кайсы кызмат")
+		if e := s.entries(t)[0]; e.Feedback != monitoring.Fixed {
+			t.Fatalf("feedback = %q", e.Feedback)
+		}
 	})
 }

@@ -38,6 +38,7 @@ type Client interface {
 	AddEventHandlerWithSuccessStatus(h whatsmeow.EventHandlerWithSuccessStatus) uint32
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
 	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+	Upload(ctx context.Context, plaintext []byte, appInfo whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
 }
 
 // LIDs maps WhatsApp's hidden user ids (LIDs) to phone numbers: whatsmeow's
@@ -77,17 +78,21 @@ type Adapter struct {
 	mu      sync.Mutex
 	health  bot.Health
 	written map[string]time.Time // chats that wrote to us, for the pace
+
+	// reconnect asks Run to connect again after a while (a temporary ban
+	// ends, and whatsmeow does not come back from it by itself).
+	reconnect chan time.Duration
 }
 
 // New returns the adapter; Start registers it with the client.
 func New(cli Client, lids LIDs, cfg Config, db *storage.DB, m *monitoring.Municipality, log *slog.Logger, met *metrics.Metrics) *Adapter {
-	a := &Adapter{cli: cli, lids: lids, cfg: cfg, db: db, muni: m, log: log, metrics: met, written: map[string]time.Time{}}
+	a := &Adapter{cli: cli, lids: lids, cfg: cfg, db: db, muni: m, log: log, metrics: met, written: map[string]time.Time{},
+		reconnect: make(chan time.Duration, 1)}
 	if cfg.Limits.Global == 0 {
 		cfg.Limits = a.DefaultLimits()
 	}
 	a.Sender = bot.NewSender(db, m.Code, string(monitoring.WhatsApp), a, cfg.Limits, log)
 	a.Sender.Metrics = met
-	a.Sender.Offer = a.offer
 	a.fetcher = a.newFetcher()
 	a.health = bot.Health{Mode: "whatsmeow", Error: "not connected yet"}
 	return a
@@ -140,13 +145,33 @@ func (a *Adapter) Start(stored func()) {
 }
 
 // Run keeps the connection until ctx is done. whatsmeow reconnects by
-// itself once connected; Run retries the first connection with backoff.
+// itself after a dropped connection; Run makes the first connection (with
+// backoff) and connects again when a temporary ban has run out.
 func (a *Adapter) Run(ctx context.Context) error {
+	a.connect(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			a.cli.Disconnect()
+			return nil
+		case wait := <-a.reconnect:
+			a.log.Warn("whatsapp: will connect again", "in", wait)
+			select {
+			case <-ctx.Done():
+			case <-time.After(wait):
+				a.cli.Disconnect()
+				a.connect(ctx)
+			}
+		}
+	}
+}
+
+func (a *Adapter) connect(ctx context.Context) {
 	wait := time.Second
 	for ctx.Err() == nil && !a.cli.IsConnected() {
 		err := a.cli.Connect()
 		if err == nil {
-			break
+			return
 		}
 		a.setHealth(false, "cannot connect: "+err.Error())
 		a.log.Warn("whatsapp: cannot connect; retrying", "err", err, "retry_in", wait)
@@ -156,9 +181,6 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		wait = min(wait*2, time.Minute)
 	}
-	<-ctx.Done()
-	a.cli.Disconnect()
-	return nil
 }
 
 // Health reports the connection to WhatsApp.

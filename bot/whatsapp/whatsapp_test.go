@@ -172,7 +172,8 @@ func TestHandlerStoresBeforeAcknowledging(t *testing.T) {
 		mapped := &user{f: s.fake, jid: types.NewJID("555111222", types.HiddenUserServer), chat: types.NewJID("555111222", types.HiddenUserServer)}
 		unmapped := &user{f: s.fake, jid: types.NewJID("999888777", types.HiddenUserServer), chat: types.NewJID("999888777", types.HiddenUserServer)}
 		withAlt := &user{f: s.fake, jid: types.NewJID("444", types.HiddenUserServer), alt: types.NewJID("996777000444", types.DefaultUserServer), chat: types.NewJID("444", types.HiddenUserServer)}
-		group := pn.in(types.NewJID("120363000000000001", types.GroupServer))
+		group := pn.in(types.NewJID(strings.TrimSuffix(residentGroup, "@g.us"), types.GroupServer))
+		elsewhere := pn.in(types.NewJID("120363000000000555", types.GroupServer)) // a group the number is in, not ours
 		all := []*events.Message{ext, voice, loc,
 			{Info: mapped.info(), Message: &waE2E.Message{Conversation: proto.String("LID, mapped")}},
 			{Info: unmapped.info(), Message: &waE2E.Message{Conversation: proto.String("LID only")}},
@@ -180,6 +181,9 @@ func TestHandlerStoresBeforeAcknowledging(t *testing.T) {
 			{Info: group.info(), Message: &waE2E.Message{Conversation: proto.String("in a group")}},
 		}
 		for _, e := range all {
+			if e == nil {
+				continue
+			}
 			if !s.fake.emit(e) {
 				t.Fatalf("not taken: %+v", e.Info)
 			}
@@ -187,6 +191,22 @@ func TestHandlerStoresBeforeAcknowledging(t *testing.T) {
 		if !s.fake.emit(ext) { // a redelivery: taken, not stored twice
 			t.Fatal("a redelivered message was refused")
 		}
+		// Taken and not stored: another group's chatter, a reaction, and the
+		// group key that comes ahead of a group message with its id.
+		key := group.info()
+		for _, e := range []*events.Message{
+			{Info: elsewhere.info(), Message: &waE2E.Message{Conversation: proto.String("not for us")}},
+			{Info: pn.info(), Message: &waE2E.Message{ReactionMessage: &waE2E.ReactionMessage{Text: proto.String("👍")}}},
+			{Info: key, Message: &waE2E.Message{SenderKeyDistributionMessage: &waE2E.SenderKeyDistributionMessage{GroupID: proto.String("g")}}},
+		} {
+			if !s.fake.emit(e) {
+				t.Fatalf("refused: %+v", e.Info)
+			}
+		}
+		if !s.fake.emit(&events.Message{Info: key, Message: &waE2E.Message{Conversation: proto.String("after its key")}}) {
+			t.Fatal("the group message after its key was refused")
+		}
+		all = append(all, nil)
 		rows, err := db.PendingInbox(context.Background(), s.muni.Code, 100)
 		if err != nil || len(rows) != len(all) {
 			t.Fatalf("%d rows stored, %v; want %d (a duplicate dropped)", len(rows), err, len(all))
@@ -207,6 +227,7 @@ func TestHandlerStoresBeforeAcknowledging(t *testing.T) {
 			"text|private|lid:999888777|LID only",
 			"text|private|996777000444|LID with its phone",
 			"text|group|996700000001|in a group",
+			"text|group|996700000001|after its key",
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("stored:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

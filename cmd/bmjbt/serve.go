@@ -98,6 +98,10 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 		f := a.file
 		cli := whatsmeow.NewClient(wa, whatsapp.Logger(log, "whatsmeow"))
 		cli.SynchronousAck = true // acknowledged only once stored
+		// Keep what was decrypted until it is handled: a message left
+		// unacknowledged (the store failed) is handled again when WhatsApp
+		// redelivers it, instead of failing to decrypt a second time.
+		cli.EnableDecryptedEventBuffer = true
 		cli.EnableAutoReconnect = true
 		srv.WhatsApp = whatsapp.New(cli, wa.LIDs, whatsapp.Config{ResidentGroup: m.WhatsAppGroup,
 			PerMinute: f.WhatsApp.PerMinute, ColdChatEvery: time.Duration(f.WhatsApp.ColdChatSeconds) * time.Second}, db, m, log, srv.Metrics)

@@ -74,28 +74,28 @@ func (a *app) whatsappPairCmd() *cobra.Command {
 				return fmt.Errorf("already linked as +%s; to link another number run `bmjbt whatsapp logout` first", dev.ID.User)
 			}
 			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
-			paired := make(chan struct{}, 1)
-			cli.AddEventHandler(func(evt any) {
-				if _, ok := evt.(*events.PairSuccess); ok {
-					select {
-					case paired <- struct{}{}:
-					default:
-					}
-				}
-			})
-			ctx, cancel := context.WithTimeout(ctx, pairWindow)
+			ev := pairEvents(cli)
+			parent := ctx
+			ctx, cancel := context.WithTimeout(ctx, pairWindow+20*time.Second)
 			defer cancel()
 			if phone != "" {
-				err = a.pairWithCode(ctx, cli, phone, paired)
+				err = a.pairWithCode(ctx, cli, phone, ev)
 			} else {
-				err = a.pairWithQR(ctx, cli, png, paired)
+				err = a.pairWithQR(ctx, cli, png)
+			}
+			if parent.Err() != nil {
+				err = errors.New("pairing interrupted; run `bmjbt whatsapp pair` again")
 			}
 			if err != nil {
 				cli.Disconnect()
 				return err
 			}
-			// Stay a moment so the phone finishes setting up the link.
-			time.Sleep(3 * time.Second)
+			// After the pairing WhatsApp reconnects once: wait for it, so the
+			// phone finishes setting up the link.
+			select {
+			case <-ev.connected:
+			case <-time.After(30 * time.Second):
+			}
 			cli.Disconnect()
 			a.say("cli.wa_linked", map[string]any{"Number": cli.Store.ID.User})
 			return nil
@@ -108,7 +108,39 @@ func (a *app) whatsappPairCmd() *cobra.Command {
 
 var errWindow = errors.New("the pairing window (160 s) ran out before the phone linked; run `bmjbt whatsapp pair` again and scan (or enter the code) sooner")
 
-func (a *app) pairWithQR(ctx context.Context, cli *whatsmeow.Client, png string, paired chan struct{}) error {
+// pairing collects the events a pairing waits for.
+type pairing struct {
+	qr, paired, connected chan struct{}
+	failed                chan error
+}
+
+func pairEvents(cli *whatsmeow.Client) pairing {
+	p := pairing{qr: make(chan struct{}, 1), paired: make(chan struct{}, 1), connected: make(chan struct{}, 1), failed: make(chan error, 1)}
+	signal := func(c chan struct{}) {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+	cli.AddEventHandler(func(evt any) {
+		switch e := evt.(type) {
+		case *events.QR:
+			signal(p.qr)
+		case *events.PairSuccess:
+			signal(p.paired)
+		case *events.Connected:
+			signal(p.connected)
+		case *events.PairError:
+			select {
+			case p.failed <- e.Error:
+			default:
+			}
+		}
+	})
+	return p
+}
+
+func (a *app) pairWithQR(ctx context.Context, cli *whatsmeow.Client, png string) error {
 	qrs, err := cli.GetQRChannel(ctx)
 	if err != nil {
 		return fmt.Errorf("ask WhatsApp for a QR code: %w", err)
@@ -148,9 +180,15 @@ func (a *app) pairWithQR(ctx context.Context, cli *whatsmeow.Client, png string,
 	return nil
 }
 
-func (a *app) pairWithCode(ctx context.Context, cli *whatsmeow.Client, phone string, paired chan struct{}) error {
+func (a *app) pairWithCode(ctx context.Context, cli *whatsmeow.Client, phone string, ev pairing) error {
 	if err := cli.Connect(); err != nil {
 		return fmt.Errorf("connect to WhatsApp: %w", err)
+	}
+	// whatsmeow asks to wait for the first QR event before a pairing code.
+	select {
+	case <-ev.qr:
+	case <-ctx.Done():
+		return errWindow
 	}
 	code, err := cli.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, "Chrome (Linux)")
 	if err != nil {
@@ -158,17 +196,20 @@ func (a *app) pairWithCode(ctx context.Context, cli *whatsmeow.Client, phone str
 	}
 	a.say("cli.wa_code", map[string]any{"Code": code})
 	select {
-	case <-paired:
+	case <-ev.paired:
 		return nil
+	case err := <-ev.failed:
+		return fmt.Errorf("pairing failed: %w", err)
 	case <-ctx.Done():
 		return errWindow
 	}
 }
 
 func (a *app) whatsappStatusCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "status",
-		Short: "Say whether the number is linked, and whether WhatsApp accepts it now",
+	var connect bool
+	cmd := &cobra.Command{
+		Use:   "status [--connect]",
+		Short: "Say whether the number is linked (serve's /healthz says whether it is connected)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -185,7 +226,15 @@ func (a *app) whatsappStatusCmd() *cobra.Command {
 			if m.WhatsAppGroup != "" {
 				a.say("cli.wa_group", map[string]any{"Group": m.WhatsAppGroup})
 			}
+			if !connect {
+				a.say("cli.wa_live", map[string]any{"Addr": a.env.HTTPAddr})
+				return nil
+			}
+			// Connecting with the same keys takes the line from a running
+			// serve, so this is only on request.
 			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
+			cli.SynchronousAck = true
+			cli.AddEventHandlerWithSuccessStatus(func(any) bool { return false }) // acknowledge nothing: serve gets every message
 			state := make(chan string, 1)
 			cli.AddEventHandler(func(evt any) {
 				switch e := evt.(type) {
@@ -213,12 +262,14 @@ func (a *app) whatsappStatusCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&connect, "connect", false, "connect to check that WhatsApp accepts the link (stop serve first: one connection per link)")
+	return cmd
 }
 
 func (a *app) whatsappLogoutCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "logout",
-		Short: "Unlink the number and delete its device keys",
+		Short: "Unlink the number and delete its device keys (stop serve first)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
