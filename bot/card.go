@@ -304,19 +304,8 @@ func isMemberAction(a monitoring.Action) bool {
 }
 
 func (t *turn) refuseStale(m monitoring.Member, e monitoring.Entry, action string) error {
-	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), action, e.ID, "refused", "stale: "+string(e.Status)); err != nil {
-		return err
-	}
 	text := t.T("action.stale", catalog.Args{"Number": e.Number.String(), "Status": t.T("status."+string(e.Status), nil)})
-	if t.u.Kind == KindCallback {
-		if err := t.send(Reply{CallbackID: t.u.Callback.ID, Text: text}, ""); err != nil {
-			return err
-		}
-		if t.u.ChatKind != Private {
-			return nil
-		}
-	}
-	return t.say(text)
+	return t.refuseWith(actor(m), action, e.ID, "stale: "+string(e.Status), text)
 }
 
 // apply makes a member's change and everything that follows it.

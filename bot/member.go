@@ -155,10 +155,14 @@ func (t *turn) memberCommand(c memberCommand, args string) error {
 // language and writes the refusal to the audit log. A pressed button gets
 // its answer as a notice on the button.
 func (t *turn) refuse(who, action string, entryID int64, reasonID string) error {
-	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, who, action, entryID, "refused", reasonID); err != nil {
+	return t.refuseWith(who, action, entryID, reasonID, t.T(reasonID, nil))
+}
+
+// refuseWith is refuse with the audit's detail and the answer given apart.
+func (t *turn) refuseWith(who, action string, entryID int64, detail, text string) error {
+	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, who, action, entryID, "refused", detail); err != nil {
 		return err
 	}
-	text := t.T(reasonID, nil)
 	if t.u.Kind == KindCallback {
 		if err := t.send(Reply{CallbackID: t.u.Callback.ID, Text: text}, ""); err != nil {
 			return err
