@@ -161,7 +161,7 @@ func (t *turn) postCard(e monitoring.Entry) error {
 		if err != nil {
 			return err
 		}
-		if err := t.tx.AddPost(t.ctx, t.e.Muni.Code, e.ID, storage.Post{Channel: g.Channel, ChatID: g.ChatID, OutboxID: id}); err != nil {
+		if err := t.tx.AddPost(t.ctx, t.e.Muni.Code, e.ID, monitoring.Post{Channel: g.Channel, ChatID: g.ChatID, OutboxID: id}); err != nil {
 			return err
 		}
 	}
@@ -563,7 +563,7 @@ func (t *turn) inPrivate(m monitoring.Member, fn func(pt *turn) error) error {
 	}
 	u := *t.u
 	u.ChatID, u.ChatKind, u.Kind, u.Callback = chat, Private, KindText, nil
-	pt := &turn{ctx: t.ctx, e: t.e, tx: t.tx, b: t.b, u: &u, lang: t.lang, key: storage.ConversationKey{
+	pt := &turn{ctx: t.ctx, e: t.e, tx: t.tx, b: t.b, u: &u, lang: t.lang, key: monitoring.ConversationKey{
 		Municipality: t.e.Muni.Code, Channel: string(u.Channel), ChatID: chat, UserRef: u.UserID}}
 	if err := pt.load(); err != nil {
 		return err

@@ -103,7 +103,7 @@ type turn struct {
 	tx  *storage.Tx
 	b   *batch
 	u   *Update
-	key storage.ConversationKey
+	key monitoring.ConversationKey
 	st  State
 
 	resident monitoring.Resident
@@ -239,7 +239,7 @@ func (t *turn) save() error {
 	return saveState(t.ctx, t.tx, t.key, &t.st)
 }
 
-func saveState(ctx context.Context, tx *storage.Tx, k storage.ConversationKey, st *State) error {
+func saveState(ctx context.Context, tx *storage.Tx, k monitoring.ConversationKey, st *State) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)

@@ -150,9 +150,9 @@ const retries = 3
 // once and written once however many updates touch them.
 type batch struct {
 	careful   bool // each update in a savepoint, nothing cached across updates
-	out       []storage.OutboxItem
+	out       []monitoring.OutboxItem
 	residents map[string]monitoring.Resident
-	convs     map[storage.ConversationKey]*State
+	convs     map[monitoring.ConversationKey]*State
 }
 
 // handleBatch takes pending updates and handles them in one transaction.
@@ -161,8 +161,8 @@ type batch struct {
 // one is set aside (with an apology, and the error kept for the operator)
 // when it cannot succeed, or left for a later try, with the rest of its
 // chat after it so the chat's order holds; other chats go on.
-func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]storage.InboxRow, []string, error) {
-	var rows []storage.InboxRow
+func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.InboxRow, []string, error) {
+	var rows []monitoring.InboxRow
 	var results []string
 	err := e.DB.InTx(ctx, func(tx *storage.Tx) error {
 		var err error
@@ -170,7 +170,7 @@ func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]storage.Inbox
 			return err
 		}
 		results = make([]string, len(rows))
-		b := &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[storage.ConversationKey]*State{}}
+		b := &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[monitoring.ConversationKey]*State{}}
 		handled := make([]int64, 0, len(rows))
 		held := map[string]bool{} // chats whose next update waits for a retry
 		for i, row := range rows {
@@ -223,7 +223,7 @@ func permanent(err error) bool {
 }
 
 // handleRow handles one update, turning a panic into an error.
-func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, b *batch, row storage.InboxRow) (err error) {
+func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, b *batch, row monitoring.InboxRow) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: panic: %v\n%s", errPermanent, r, debug.Stack())
@@ -237,7 +237,7 @@ func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, b *batch, row st
 }
 
 // setAside closes a failed update with the error kept, and apologises.
-func (e *Engine) setAside(ctx context.Context, tx *storage.Tx, b *batch, row storage.InboxRow, herr error) error {
+func (e *Engine) setAside(ctx context.Context, tx *storage.Tx, b *batch, row monitoring.InboxRow, herr error) error {
 	e.Log.Error("engine: update failed; closing it with an apology", "inbox_id", row.ID, "channel", row.Channel, "err", herr)
 	return tx.Savepoint(ctx, func() error {
 		var u Update
@@ -269,13 +269,13 @@ func (e *Engine) enqueue(b *batch, u *Update, r Reply, collapse string) {
 	b.out = append(b.out, e.outboxItem(string(u.Channel), u.ChatID, r, collapse, time.Time{}))
 }
 
-func (e *Engine) outboxItem(channel, chat string, r Reply, collapse string, notBefore time.Time) storage.OutboxItem {
+func (e *Engine) outboxItem(channel, chat string, r Reply, collapse string, notBefore time.Time) monitoring.OutboxItem {
 	r.Text = TruncateText(r.Text, MaxText)
 	payload, err := json.Marshal(r)
 	if err != nil {
 		panic(fmt.Sprintf("encode reply: %v", err)) // plain structs always encode
 	}
-	return storage.OutboxItem{Municipality: e.Muni.Code, Channel: channel, ChatID: chat, Payload: payload, CollapseKey: collapse, NotBefore: notBefore}
+	return monitoring.OutboxItem{Municipality: e.Muni.Code, Channel: channel, ChatID: chat, Payload: payload, CollapseKey: collapse, NotBefore: notBefore}
 }
 
 func truncateBytes(s string, n int) string {

@@ -18,7 +18,7 @@ import (
 
 func put(t *testing.T, db *storage.DB, ext, chat string, payload []byte) {
 	t.Helper()
-	if _, err := db.PutInbox(context.Background(), []storage.InboxItem{{Municipality: "sadyrbaev", Channel: "telegram", ExternalID: ext, ChatID: chat, Payload: payload}}); err != nil {
+	if _, err := db.PutInbox(context.Background(), []monitoring.InboxItem{{Municipality: "sadyrbaev", Channel: "telegram", ExternalID: ext, ChatID: chat, Payload: payload}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -80,10 +80,10 @@ func TestAFailingUpdateDoesNotBlockItsBatch(t *testing.T) {
 func TestTwoEnginesNeverHandleAnUpdateTwice(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		const n = 300
-		items := make([]storage.InboxItem, n)
+		items := make([]monitoring.InboxItem, n)
 		for i := range items {
 			user := fmt.Sprint(1000 + i%30)
-			items[i] = storage.InboxItem{Municipality: "sadyrbaev", Channel: "telegram", ExternalID: fmt.Sprint("m:", i), ChatID: user, Payload: help(user)}
+			items[i] = monitoring.InboxItem{Municipality: "sadyrbaev", Channel: "telegram", ExternalID: fmt.Sprint("m:", i), ChatID: user, Payload: help(user)}
 		}
 		if _, err := db.PutInbox(context.Background(), items); err != nil {
 			t.Fatal(err)

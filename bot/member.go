@@ -8,7 +8,6 @@ import (
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // memberCommand is one command of the group's members, declared once: who
@@ -413,4 +412,4 @@ func (t *turn) sendOn(channel, chat string, lang monitoring.Lang, r Reply, colla
 	return nil
 }
 
-var _ = storage.Post{}
+var _ = monitoring.Post{}

@@ -25,7 +25,7 @@ func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update
 	if u.Anonymous || u.Kind == KindSystem || u.UserID == "" || u.ChatID == "" {
 		return nil
 	}
-	t := &turn{ctx: ctx, e: e, tx: tx, b: b, u: u, key: storage.ConversationKey{
+	t := &turn{ctx: ctx, e: e, tx: tx, b: b, u: u, key: monitoring.ConversationKey{
 		Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, UserRef: u.UserID,
 	}}
 	if u.ChatKind != Private {

@@ -28,7 +28,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 		if err := tx.Hold(ctx, e.Muni.Code); err != nil {
 			return err
 		}
-		b := &batch{careful: true, residents: map[string]monitoring.Resident{}, convs: map[storage.ConversationKey]*State{}}
+		b := &batch{careful: true, residents: map[string]monitoring.Resident{}, convs: map[monitoring.ConversationKey]*State{}}
 		if err := e.remind(ctx, tx, b); err != nil {
 			return err
 		}

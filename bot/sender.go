@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"bmjbt/monitoring"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -83,14 +85,14 @@ type Sender struct {
 	// Only the sending loop touches these: due rows by chat in order, the
 	// chats with a delivery in flight, and rows delivered (or in flight)
 	// but not yet recorded, which a refill must not queue again.
-	queues    map[string][]storage.OutboxRow
+	queues    map[string][]monitoring.OutboxRow
 	inflight  map[string]bool
 	taken     map[int64]bool
 	lastFill  time.Time
 	refillNow bool
 	// unrecorded are deliveries whose recording failed: recorded again
 	// later, never sent again.
-	unrecorded []storage.Delivery
+	unrecorded []monitoring.Delivery
 
 	mu          sync.Mutex
 	chats       map[string]*chatPace
@@ -106,7 +108,7 @@ type chatPace struct {
 
 type result struct {
 	chat string
-	d    storage.Delivery
+	d    monitoring.Delivery
 }
 
 // NewSender returns a sender for one channel.
@@ -123,7 +125,7 @@ func NewSender(db *storage.DB, muni, channel string, t Transport, l Limits, log 
 	return &Sender{DB: db, Muni: muni, Channel: channel, Transport: t, Limits: l, Log: log,
 		wake: make(chan struct{}, 1), results: make(chan result, 256), global: rate.NewLimiter(l.Global, l.GlobalBurst),
 		chats: map[string]*chatPace{}, inflight: map[string]bool{}, recent429: map[string]time.Time{},
-		queues: map[string][]storage.OutboxRow{}, taken: map[int64]bool{}, refillNow: true}
+		queues: map[string][]monitoring.OutboxRow{}, taken: map[int64]bool{}, refillNow: true}
 }
 
 // Wake tells the sender the outbox has new rows. It never blocks.
@@ -203,7 +205,7 @@ func (s *Sender) refill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.queues = map[string][]storage.OutboxRow{}
+	s.queues = map[string][]monitoring.OutboxRow{}
 	for _, row := range rows {
 		if !s.taken[row.ID] {
 			s.queues[row.ChatID] = append(s.queues[row.ChatID], row)
@@ -241,7 +243,7 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 		var r Reply
 		if err := json.Unmarshal(row.Payload, &r); err != nil {
 			s.start(chat, row)
-			d := storage.Delivery{ID: row.ID, Status: storage.OutboxFailed, Error: "unreadable reply: " + err.Error()}
+			d := monitoring.Delivery{ID: row.ID, Status: monitoring.OutboxFailed, Error: "unreadable reply: " + err.Error()}
 			go func() { s.results <- result{chat: chat, d: d} }()
 			continue
 		}
@@ -278,7 +280,7 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 }
 
 // start takes a chat's next row off its queue as in flight.
-func (s *Sender) start(chat string, row storage.OutboxRow) {
+func (s *Sender) start(chat string, row monitoring.OutboxRow) {
 	s.queues[chat] = s.queues[chat][1:]
 	s.inflight[chat], s.taken[row.ID] = true, true
 }
@@ -308,11 +310,11 @@ func (s *Sender) collect(ctx context.Context, wait time.Duration, stop <-chan st
 	if len(done) == 0 && len(s.unrecorded) == 0 {
 		return nil
 	}
-	ds := append(make([]storage.Delivery, 0, len(done)+len(s.unrecorded)), s.unrecorded...)
+	ds := append(make([]monitoring.Delivery, 0, len(done)+len(s.unrecorded)), s.unrecorded...)
 	s.unrecorded = nil
 	for _, r := range done {
 		delete(s.inflight, r.chat)
-		if r.d.Status != storage.OutboxSent {
+		if r.d.Status != monitoring.OutboxSent {
 			// Its chat's later replies wait for the retry (or, after a
 			// refusal, are read again in order).
 			delete(s.queues, r.chat)
@@ -337,13 +339,13 @@ func (s *Sender) collect(ctx context.Context, wait time.Duration, stop <-chan st
 }
 
 // deliver sends one reply and says what to record.
-func (s *Sender) deliver(ctx context.Context, row storage.OutboxRow, r Reply) storage.Delivery {
+func (s *Sender) deliver(ctx context.Context, row monitoring.OutboxRow, r Reply) monitoring.Delivery {
 	if r.EditOutboxID != 0 {
 		// An edit of a card: find the message it became. If it never went
 		// out, say it anew rather than lose it.
 		ref, err := s.DB.MessageRef(ctx, r.EditOutboxID)
 		if err != nil {
-			return storage.Delivery{ID: row.ID, Status: storage.OutboxPending, RetryAt: s.DB.Now().Add(backoff(row.Attempts)), Error: err.Error()}
+			return monitoring.Delivery{ID: row.ID, Status: monitoring.OutboxPending, RetryAt: s.DB.Now().Add(backoff(row.Attempts)), Error: err.Error()}
 		}
 		r.EditMessageID, r.EditOutboxID = ref, 0
 	}
@@ -352,10 +354,10 @@ func (s *Sender) deliver(ctx context.Context, row storage.OutboxRow, r Reply) st
 		if s.Metrics != nil {
 			s.Metrics.Sent.WithLabelValues(s.Channel).Inc()
 		}
-		return storage.Delivery{ID: row.ID, Status: storage.OutboxSent, MessageRef: ref}
+		return monitoring.Delivery{ID: row.ID, Status: monitoring.OutboxSent, MessageRef: ref}
 	}
 	if ctx.Err() != nil {
-		return storage.Delivery{} // the hard stop: the row stays pending, untouched
+		return monitoring.Delivery{} // the hard stop: the row stays pending, untouched
 	}
 	var se *SendError
 	if !errors.As(err, &se) {
@@ -364,21 +366,21 @@ func (s *Sender) deliver(ctx context.Context, row storage.OutboxRow, r Reply) st
 	if s.Metrics != nil {
 		s.Metrics.SendErrors.WithLabelValues(s.Channel, se.Kind).Inc()
 	}
-	d := storage.Delivery{ID: row.ID, Error: truncateBytes(se.Error(), 500)}
+	d := monitoring.Delivery{ID: row.ID, Error: truncateBytes(se.Error(), 500)}
 	switch {
 	case se.Kind == Rejected:
-		d.Status = storage.OutboxFailed
+		d.Status = monitoring.OutboxFailed
 		s.Log.Warn("sender: reply refused for good", "channel", s.Channel, "outbox_id", row.ID, "err", se.Err)
 	case row.Attempts+1 >= s.Limits.MaxAttempts:
-		d.Status = storage.OutboxFailed
+		d.Status = monitoring.OutboxFailed
 		s.Log.Error("sender: giving up on a reply after many attempts", "channel", s.Channel, "outbox_id", row.ID, "attempts", row.Attempts+1, "err", se.Err)
 	case se.Kind == RateLimited:
 		// Retry times are on the store's clock, which decides what is due;
 		// the pace in memory is on the wall clock.
-		d.Status, d.RetryAt = storage.OutboxPending, s.DB.Now().Add(se.RetryAfter)
+		d.Status, d.RetryAt = monitoring.OutboxPending, s.DB.Now().Add(se.RetryAfter)
 		s.rateLimited(row.ChatID, time.Now().Add(se.RetryAfter))
 	default:
-		d.Status, d.RetryAt = storage.OutboxPending, s.DB.Now().Add(backoff(row.Attempts))
+		d.Status, d.RetryAt = monitoring.OutboxPending, s.DB.Now().Add(backoff(row.Attempts))
 		s.Log.Warn("sender: delivery failed; will retry", "channel", s.Channel, "outbox_id", row.ID, "kind", se.Kind, "retry_at", d.RetryAt)
 	}
 	return d

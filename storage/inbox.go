@@ -1,37 +1,20 @@
 package storage
 
 import (
+	"bmjbt/monitoring"
+
 	"context"
 	"fmt"
 	"strings"
 	"time"
 )
 
-// InboxItem is an update as an adapter received it, before the engine sees it.
-// ExternalID is unique per municipality and channel (e.g. chat and message id),
-// so a redelivered update is recognised and dropped.
-type InboxItem struct {
-	Municipality string `db:"municipality"`
-	Channel      string `db:"channel"`
-	ExternalID   string `db:"external_id"`
-	ChatID       string `db:"chat_id"`
-	Payload      []byte `db:"payload"`
-}
-
-// InboxRow is a stored update waiting for the engine.
-type InboxRow struct {
-	ID int64 `db:"id"`
-	InboxItem
-	ReceivedAt time.Time `db:"received_at"`
-	Attempts   int       `db:"attempts"`
-}
-
 const inboxInsert = `INSERT INTO inbox (municipality, channel, external_id, chat_id, payload, received_at)
 	VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (municipality, channel, external_id) DO NOTHING`
 
 // PutInbox stores a batch of updates in one transaction and returns how many
 // were new. Only after it returns may the adapter acknowledge the batch.
-func (db *DB) PutInbox(ctx context.Context, items []InboxItem) (int, error) {
+func (db *DB) PutInbox(ctx context.Context, items []monitoring.InboxItem) (int, error) {
 	if len(items) == 0 {
 		return 0, nil
 	}
@@ -58,14 +41,14 @@ func (db *DB) PutInbox(ctx context.Context, items []InboxItem) (int, error) {
 }
 
 // PendingInbox returns the oldest updates not yet handled, in arrival order.
-func (db *DB) PendingInbox(ctx context.Context, municipality string, limit int) ([]InboxRow, error) {
+func (db *DB) PendingInbox(ctx context.Context, municipality string, limit int) ([]monitoring.InboxRow, error) {
 	return pendingInbox(ctx, db, municipality, limit)
 }
 
 // TakeInbox returns the oldest updates not yet handled, holding the
 // municipality's inbox until the transaction ends: two engines (a second
 // process, or `bmjbt chat` beside `serve`) never handle the same update.
-func (tx *Tx) TakeInbox(ctx context.Context, municipality string, limit int) ([]InboxRow, error) {
+func (tx *Tx) TakeInbox(ctx context.Context, municipality string, limit int) ([]monitoring.InboxRow, error) {
 	if err := tx.Hold(ctx, municipality); err != nil {
 		return nil, err
 	}
@@ -87,8 +70,8 @@ func (tx *Tx) Hold(ctx context.Context, municipality string) error {
 	return nil
 }
 
-func pendingInbox(ctx context.Context, q querier, municipality string, limit int) ([]InboxRow, error) {
-	var rows []InboxRow
+func pendingInbox(ctx context.Context, q querier, municipality string, limit int) ([]monitoring.InboxRow, error) {
+	var rows []monitoring.InboxRow
 	err := q.sel(ctx, &rows, `SELECT id, municipality, channel, external_id, chat_id, payload, received_at, attempts
 		FROM inbox WHERE municipality = ? AND handled_at IS NULL ORDER BY id LIMIT ?`, municipality, limit)
 	if err != nil {

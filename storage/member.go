@@ -362,15 +362,9 @@ func (tx *Tx) BindGroup(ctx context.Context, municipality, channel, chatID, by s
 	return nil
 }
 
-// GroupChat is a group chat bound to the municipality on some channel.
-type GroupChat struct {
-	Channel string `db:"channel"`
-	ChatID  string `db:"chat_id"`
-}
-
 // GroupChats returns the group's chats on every channel.
-func (tx *Tx) GroupChats(ctx context.Context, municipality string) ([]GroupChat, error) {
-	var out []GroupChat
+func (tx *Tx) GroupChats(ctx context.Context, municipality string) ([]monitoring.GroupChat, error) {
+	var out []monitoring.GroupChat
 	if err := tx.sel(ctx, &out, `SELECT channel, chat_id FROM group_chats WHERE municipality = ? ORDER BY channel`, municipality); err != nil {
 		return nil, fmt.Errorf("read group chats: %w", err)
 	}
@@ -399,17 +393,10 @@ func (tx *Tx) ResidentLang(ctx context.Context, municipality, channel, userRef s
 	return monitoring.Lang(lang), nil
 }
 
-// Reach is where and in which language a member is reached.
-type Reach struct {
-	Channel string `db:"channel"`
-	ChatID  string `db:"chat_id"`
-	Lang    string `db:"lang"`
-}
-
 // MembersReach returns the private chats of the active members holding any
 // of roles, on every channel, with the language each chose.
-func (tx *Tx) MembersReach(ctx context.Context, municipality string, roles ...monitoring.Role) ([]Reach, error) {
-	var out []Reach
+func (tx *Tx) MembersReach(ctx context.Context, municipality string, roles ...monitoring.Role) ([]monitoring.Reach, error) {
+	var out []monitoring.Reach
 	q := `SELECT i.channel, i.chat_id, COALESCE(r.lang, '') AS lang FROM member_identities i
 		JOIN members m ON m.id = i.member_id
 		LEFT JOIN residents r ON r.municipality = i.municipality AND r.channel = i.channel AND r.user_ref = i.user_ref

@@ -1,6 +1,8 @@
 package storage_test
 
 import (
+	"bmjbt/monitoring"
+
 	"context"
 	"testing"
 	"time"
@@ -12,7 +14,7 @@ import (
 func TestInboxDropsRedeliveries(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
-		batch := []storage.InboxItem{
+		batch := []monitoring.InboxItem{
 			{Municipality: muni, Channel: "telegram", ExternalID: "m:1:1", ChatID: "1", Payload: []byte(`{"text":"a"}`)},
 			{Municipality: muni, Channel: "telegram", ExternalID: "m:1:2", ChatID: "1", Payload: []byte(`{"text":"b"}`)},
 		}
@@ -43,7 +45,7 @@ func TestOutboxKeepsChatOrderAndCollapses(t *testing.T) {
 		db.Now = func() time.Time { return now }
 		put := func(chat, text, key string) {
 			err := db.InTx(ctx, func(tx *storage.Tx) error {
-				return tx.Enqueue(ctx, storage.OutboxItem{Municipality: muni, Channel: "telegram", ChatID: chat, Payload: []byte(text), CollapseKey: key})
+				return tx.Enqueue(ctx, monitoring.OutboxItem{Municipality: muni, Channel: "telegram", ChatID: chat, Payload: []byte(text), CollapseKey: key})
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -58,9 +60,9 @@ func TestOutboxKeepsChatOrderAndCollapses(t *testing.T) {
 			t.Fatalf("due = %+v, %v; want a1, b1, a3 (a2 collapsed into a3)", due, err)
 		}
 		// a1 must wait a minute; nothing else of chat a may overtake it.
-		err = db.RecordDeliveries(ctx, []storage.Delivery{
-			{ID: due[0].ID, Status: storage.OutboxPending, RetryAt: now.Add(time.Minute), Error: "429"},
-			{ID: due[1].ID, Status: storage.OutboxSent, MessageRef: "77"},
+		err = db.RecordDeliveries(ctx, []monitoring.Delivery{
+			{ID: due[0].ID, Status: monitoring.OutboxPending, RetryAt: now.Add(time.Minute), Error: "429"},
+			{ID: due[1].ID, Status: monitoring.OutboxSent, MessageRef: "77"},
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -73,7 +75,7 @@ func TestOutboxKeepsChatOrderAndCollapses(t *testing.T) {
 		if len(due) != 2 || string(due[0].Payload) != "a1" || due[0].Attempts != 1 {
 			t.Fatalf("due after the wait = %+v, want a1 on its second attempt, then a3", due)
 		}
-		db.RecordDeliveries(ctx, []storage.Delivery{{ID: due[0].ID, Status: storage.OutboxFailed, Error: "403 blocked"}})
+		db.RecordDeliveries(ctx, []monitoring.Delivery{{ID: due[0].ID, Status: monitoring.OutboxFailed, Error: "403 blocked"}})
 		due, _ = db.DueOutbox(ctx, muni, "telegram", 10)
 		if len(due) != 1 || string(due[0].Payload) != "a3" {
 			t.Fatalf("due after a1 failed for good = %+v, want a3 (a2 collapsed into it)", due)

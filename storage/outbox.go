@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"bmjbt/monitoring"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -9,39 +11,9 @@ import (
 	"time"
 )
 
-// Outbox statuses.
-const (
-	OutboxPending    = "pending"
-	OutboxSent       = "sent"
-	OutboxFailed     = "failed"     // the channel refused it for good (400, 403)
-	OutboxSuperseded = "superseded" // a newer reply with the same collapse key replaced it
-)
-
-// OutboxItem is a reply to deliver. CollapseKey, when set, replaces a still
-// unsent reply with the same key in the same chat, so a resident who sends
-// ten photos gets one "received" instead of ten.
-type OutboxItem struct {
-	Municipality string `db:"municipality"`
-	Channel      string `db:"channel"`
-	ChatID       string `db:"chat_id"`
-	Payload      []byte `db:"payload"`
-	CollapseKey  string `db:"collapse_key"`
-	// NotBefore, when set, holds the reply back until then without
-	// holding up the chat's other replies.
-	NotBefore time.Time `db:"-"`
-}
-
-// OutboxRow is a reply waiting in the outbox.
-type OutboxRow struct {
-	ID int64 `db:"id"`
-	OutboxItem
-	Attempts  int       `db:"attempts"`
-	CreatedAt time.Time `db:"created_at"`
-}
-
 // Enqueue adds a reply to the outbox, inside the transaction that caused it:
 // nothing is sent until that transaction commits.
-func (tx *Tx) Enqueue(ctx context.Context, it OutboxItem) error {
+func (tx *Tx) Enqueue(ctx context.Context, it monitoring.OutboxItem) error {
 	if it.CollapseKey != "" {
 		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'superseded' WHERE municipality = ? AND channel = ? AND chat_id = ?
 			AND collapse_key = ? AND status = 'pending' AND attempts = 0`,
@@ -57,7 +29,7 @@ func (tx *Tx) Enqueue(ctx context.Context, it OutboxItem) error {
 	return nil
 }
 
-func (tx *Tx) notBefore(it OutboxItem) time.Time {
+func (tx *Tx) notBefore(it monitoring.OutboxItem) time.Time {
 	if it.NotBefore.After(tx.now) {
 		return it.NotBefore.UTC()
 	}
@@ -66,7 +38,7 @@ func (tx *Tx) notBefore(it OutboxItem) time.Time {
 
 // EnqueueID adds one reply and returns its outbox id, so a later reply can
 // edit the message it becomes (an entry's card in the group chat).
-func (tx *Tx) EnqueueID(ctx context.Context, it OutboxItem) (int64, error) {
+func (tx *Tx) EnqueueID(ctx context.Context, it monitoring.OutboxItem) (int64, error) {
 	id, err := tx.insertID(ctx, `INSERT INTO outbox (municipality, channel, chat_id, payload, collapse_key, next_attempt_at, created_at, not_before)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, it.Municipality, it.Channel, it.ChatID, string(it.Payload), it.CollapseKey, tx.now, tx.now, tx.notBefore(it))
 	if err != nil {
@@ -103,8 +75,8 @@ func (db *DB) MessageRef(ctx context.Context, outboxID int64) (string, error) {
 // ready when every earlier reply to its chat is ready too, so a chat's
 // messages go out in order even across retries. (A reply held back until
 // later on purpose does not hold up the chat.)
-func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit int) ([]OutboxRow, error) {
-	var rows []OutboxRow
+func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit int) ([]monitoring.OutboxRow, error) {
+	var rows []monitoring.OutboxRow
 	now := db.now()
 	err := db.sel(ctx, &rows, `SELECT o.id, o.municipality, o.channel, o.chat_id, o.payload, o.collapse_key, o.attempts, o.created_at
 		FROM outbox o
@@ -120,18 +92,9 @@ func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit
 	return rows, nil
 }
 
-// Delivery is what happened to one outbox row.
-type Delivery struct {
-	ID         int64
-	Status     string    // OutboxSent, OutboxFailed, or OutboxPending to retry
-	RetryAt    time.Time // for OutboxPending
-	Error      string
-	MessageRef string // the channel's id of the sent message
-}
-
 // RecordDeliveries writes a batch of outcomes in one transaction, so a busy
 // sender does not pay a commit per message.
-func (db *DB) RecordDeliveries(ctx context.Context, ds []Delivery) error {
+func (db *DB) RecordDeliveries(ctx context.Context, ds []monitoring.Delivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -139,12 +102,12 @@ func (db *DB) RecordDeliveries(ctx context.Context, ds []Delivery) error {
 		for _, d := range ds {
 			var err error
 			switch d.Status {
-			case OutboxSent:
+			case monitoring.OutboxSent:
 				_, err = tx.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, message_ref = ?, error = '' WHERE id = ?`,
 					tx.now, d.MessageRef, d.ID)
-			case OutboxFailed:
+			case monitoring.OutboxFailed:
 				_, err = tx.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?`, d.Error, d.ID)
-			case OutboxPending:
+			case monitoring.OutboxPending:
 				_, err = tx.exec(ctx, `UPDATE outbox SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE id = ?`,
 					d.Error, d.RetryAt.UTC(), d.ID)
 			default:
@@ -170,7 +133,7 @@ func (db *DB) OutboxDepth(ctx context.Context, municipality string) (int, error)
 // EnqueueAll adds many replies in one statement per few hundred rows. Within
 // the batch, a reply with a collapse key replaces earlier ones with the same
 // chat and key; pending rows from earlier batches are superseded as Enqueue does.
-func (tx *Tx) EnqueueAll(ctx context.Context, items []OutboxItem) error {
+func (tx *Tx) EnqueueAll(ctx context.Context, items []monitoring.OutboxItem) error {
 	type ck struct{ muni, channel, chat, key string }
 	last := map[ck]int{}
 	for i, it := range items {

@@ -58,16 +58,8 @@ func (tx *Tx) SetResidentLang(ctx context.Context, id int64, lang monitoring.Lan
 	return nil
 }
 
-// ConversationKey names one dialogue: a user in a chat on a channel.
-type ConversationKey struct {
-	Municipality string
-	Channel      string
-	ChatID       string
-	UserRef      string
-}
-
 // Conversation returns the saved state of a dialogue, or nil if there is none.
-func (tx *Tx) Conversation(ctx context.Context, k ConversationKey) ([]byte, error) {
+func (tx *Tx) Conversation(ctx context.Context, k monitoring.ConversationKey) ([]byte, error) {
 	var state string
 	err := tx.get(ctx, &state, `SELECT state FROM conversations WHERE municipality = ? AND channel = ? AND chat_id = ? AND user_ref = ?`,
 		k.Municipality, k.Channel, k.ChatID, k.UserRef)
@@ -81,7 +73,7 @@ func (tx *Tx) Conversation(ctx context.Context, k ConversationKey) ([]byte, erro
 }
 
 // SaveConversation stores the state of a dialogue so a restart resumes it.
-func (tx *Tx) SaveConversation(ctx context.Context, k ConversationKey, state []byte) error {
+func (tx *Tx) SaveConversation(ctx context.Context, k monitoring.ConversationKey, state []byte) error {
 	_, err := tx.exec(ctx, `INSERT INTO conversations (municipality, channel, chat_id, user_ref, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, channel, chat_id, user_ref) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
 		k.Municipality, k.Channel, k.ChatID, k.UserRef, string(state), tx.now)

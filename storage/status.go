@@ -194,15 +194,8 @@ func (db *DB) Notes(ctx context.Context, entryID int64) ([]Note, error) {
 	return out, nil
 }
 
-// Post is where an entry's card went.
-type Post struct {
-	Channel  string `db:"channel"`
-	ChatID   string `db:"chat_id"`
-	OutboxID int64  `db:"outbox_id"`
-}
-
 // AddPost records an entry's card in a group chat.
-func (tx *Tx) AddPost(ctx context.Context, municipality string, entryID int64, p Post) error {
+func (tx *Tx) AddPost(ctx context.Context, municipality string, entryID int64, p monitoring.Post) error {
 	_, err := tx.exec(ctx, `INSERT INTO entry_posts (municipality, entry_id, channel, chat_id, outbox_id) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (entry_id, channel, chat_id) DO UPDATE SET outbox_id = excluded.outbox_id`, municipality, entryID, p.Channel, p.ChatID, p.OutboxID)
 	if err != nil {
@@ -212,8 +205,8 @@ func (tx *Tx) AddPost(ctx context.Context, municipality string, entryID int64, p
 }
 
 // Posts returns where an entry's cards are.
-func (tx *Tx) Posts(ctx context.Context, entryID int64) ([]Post, error) {
-	var out []Post
+func (tx *Tx) Posts(ctx context.Context, entryID int64) ([]monitoring.Post, error) {
+	var out []monitoring.Post
 	if err := tx.sel(ctx, &out, `SELECT channel, chat_id, outbox_id FROM entry_posts WHERE entry_id = ?`, entryID); err != nil {
 		return nil, fmt.Errorf("read cards: %w", err)
 	}

@@ -79,9 +79,9 @@ func (c *Console) Read(ctx context.Context, stored func()) error {
 			if strings.TrimSpace(line) == "" {
 				u.Kind = bot.KindEmpty
 			}
-			item := storage.InboxItem{Municipality: c.muni.Code, Channel: string(monitoring.Console),
+			item := monitoring.InboxItem{Municipality: c.muni.Code, Channel: string(monitoring.Console),
 				ExternalID: fmt.Sprintf("l:%d:%d", run, n), ChatID: ChatID, Payload: u.Encode()}
-			if _, err := c.db.PutInbox(ctx, []storage.InboxItem{item}); err != nil {
+			if _, err := c.db.PutInbox(ctx, []monitoring.InboxItem{item}); err != nil {
 				return fmt.Errorf("store console line: %w", err)
 			}
 			if stored != nil {

@@ -10,16 +10,15 @@ import (
 
 	"bmjbt/bot"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // inboxItem turns a Telegram update into an inbox row. The external id is
 // built from chat and message id (or the callback id): update_id alone can
 // jump, and an edit must not collide with the message it edits.
-func (a *Adapter) inboxItem(u tgbotapi.Update) storage.InboxItem {
+func (a *Adapter) inboxItem(u tgbotapi.Update) monitoring.InboxItem {
 	b, ext := convert(u)
 	b.Channel = monitoring.Telegram
-	return storage.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.Telegram), ExternalID: ext, ChatID: b.ChatID, Payload: b.Encode()}
+	return monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.Telegram), ExternalID: ext, ChatID: b.ChatID, Payload: b.Encode()}
 }
 
 func convert(u tgbotapi.Update) (bot.Update, string) {

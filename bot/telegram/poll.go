@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"bmjbt/monitoring"
+
 	"context"
 	"errors"
 	"fmt"
@@ -9,7 +11,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"bmjbt/bot"
-	"bmjbt/storage"
 )
 
 // Poll receives updates by long polling until ctx is done. Each batch is
@@ -54,7 +55,7 @@ func (a *Adapter) Poll(ctx context.Context, stored func()) error {
 		if len(updates) == 0 {
 			continue
 		}
-		items := make([]storage.InboxItem, len(updates))
+		items := make([]monitoring.InboxItem, len(updates))
 		for i, u := range updates {
 			items[i] = a.inboxItem(u)
 		}

@@ -1,6 +1,8 @@
 package telegram_test
 
 import (
+	"bmjbt/monitoring"
+
 	"context"
 	"encoding/json"
 	"io"
@@ -154,7 +156,7 @@ func TestTheTokenNeverLeaks(t *testing.T) {
 	srv.Telegram = telegram.New(telegram.Config{Token: token, APIURL: "http://127.0.0.1:1", Limits: fast}, db, m, srv.Log, srv.Metrics)
 	// A reply waiting to go out, so the sender fails too.
 	if err := db.InTx(context.Background(), func(tx *storage.Tx) error {
-		return tx.Enqueue(context.Background(), storage.OutboxItem{Municipality: m.Code, Channel: "telegram", ChatID: "5", Payload: []byte(`{"text":"x"}`)})
+		return tx.Enqueue(context.Background(), monitoring.OutboxItem{Municipality: m.Code, Channel: "telegram", ChatID: "5", Payload: []byte(`{"text":"x"}`)})
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package telegram
 
 import (
+	"bmjbt/monitoring"
+
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -9,8 +11,6 @@ import (
 	"net/http"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
-	"bmjbt/storage"
 )
 
 // DeriveSecret makes a webhook secret from the token when none is
@@ -46,7 +46,7 @@ func (a *Adapter) Webhook(secret string, stored func()) http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		n, err := a.db.PutInbox(r.Context(), []storage.InboxItem{a.inboxItem(u)})
+		n, err := a.db.PutInbox(r.Context(), []monitoring.InboxItem{a.inboxItem(u)})
 		if err != nil {
 			a.log.Error("telegram webhook: cannot store update; Telegram will retry", "err", err)
 			http.Error(w, "try again", http.StatusInternalServerError)

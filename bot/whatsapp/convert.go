@@ -14,7 +14,6 @@ import (
 
 	"bmjbt/bot"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // userRef is who sent a message: their phone number (digits, as in the
@@ -72,14 +71,14 @@ func privateChat(ref string) string {
 // events with nothing a person wrote (a group's encryption key comes as an
 // event of its own with the real message's id, reactions, poll votes), and
 // groups other than the residents' and the members' ones.
-func (a *Adapter) inboxItem(ctx context.Context, e *events.Message) (storage.InboxItem, bool) {
+func (a *Adapter) inboxItem(ctx context.Context, e *events.Message) (monitoring.InboxItem, bool) {
 	info := e.Info
 	if info.IsFromMe || info.Chat.Server == types.BroadcastServer || info.Chat.Server == types.NewsletterServer {
-		return storage.InboxItem{}, false
+		return monitoring.InboxItem{}, false
 	}
 	u := convert(e)
 	if u.Kind == bot.KindEmpty || u.Kind == bot.KindSystem && !u.Edited {
-		return storage.InboxItem{}, false
+		return monitoring.InboxItem{}, false
 	}
 	u.Channel = monitoring.WhatsApp
 	u.UserID = a.userRef(ctx, info.MessageSource)
@@ -88,13 +87,13 @@ func (a *Adapter) inboxItem(ctx context.Context, e *events.Message) (storage.Inb
 		u.PrivateChat = u.ChatID
 		u.ChatKind, u.ChatID = bot.Group, info.Chat.ToNonAD().String()
 		if !a.groupOfOurs(ctx, u) {
-			return storage.InboxItem{}, false
+			return monitoring.InboxItem{}, false
 		}
 	}
 	if c := u.Contact; c != nil && c.UserID != "" {
 		c.UserID = a.refOf(ctx, types.NewJID(c.UserID, types.DefaultUserServer), types.JID{})
 	}
-	return storage.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
+	return monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
 		ExternalID: "wa:" + info.Chat.ToNonAD().String() + ":" + string(info.ID), ChatID: u.ChatID, Payload: u.Encode()}, true
 }
 

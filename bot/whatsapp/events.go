@@ -9,7 +9,6 @@ import (
 
 	"bmjbt/bot"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // handle is the success-status event handler. A message is acknowledged
@@ -73,11 +72,11 @@ func (a *Adapter) handle(evt any) bool {
 
 // store keeps a message in the inbox, trying a few times over a second:
 // an unacknowledged message comes again only after a reconnect.
-func (a *Adapter) store(ctx context.Context, item storage.InboxItem) (int, error) {
+func (a *Adapter) store(ctx context.Context, item monitoring.InboxItem) (int, error) {
 	var err error
 	for try := range 3 {
 		var n int
-		if n, err = a.db.PutInbox(ctx, []storage.InboxItem{item}); err == nil {
+		if n, err = a.db.PutInbox(ctx, []monitoring.InboxItem{item}); err == nil {
 			return n, nil
 		}
 		select {
@@ -96,9 +95,9 @@ func (a *Adapter) trouble(ctx context.Context, notice, what string) bool {
 	a.setHealth(false, what)
 	a.log.Error("whatsapp: " + what)
 	u := bot.Update{Channel: monitoring.WhatsApp, Kind: bot.KindAlert, Text: notice}
-	item := storage.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
+	item := monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
 		ExternalID: fmt.Sprintf("alert:%s:%d", notice, time.Now().Unix()/60), ChatID: "system", Payload: u.Encode()}
-	if _, err := a.db.PutInbox(ctx, []storage.InboxItem{item}); err != nil {
+	if _, err := a.db.PutInbox(ctx, []monitoring.InboxItem{item}); err != nil {
 		a.log.Error("whatsapp: cannot tell the members", "err", err)
 	} else if a.stored != nil {
 		a.stored()

@@ -270,7 +270,7 @@ func TestPaceFavoursChatsThatWrote(t *testing.T) {
 	m := storagetest.Municipality(t)
 	a := whatsapp.New(newFakeClient(), nil, whatsapp.Config{}, db, m, slog.New(slog.DiscardHandler), nil)
 	u := bot.Update{Channel: monitoring.WhatsApp, ChatID: "996555000333@s.whatsapp.net", ChatKind: bot.Private, UserID: "996555000333", Kind: bot.KindText, Text: "Салам"}
-	if _, err := db.PutInbox(context.Background(), []storage.InboxItem{{Municipality: m.Code, Channel: "whatsapp", ExternalID: "wa:1", ChatID: u.ChatID, Payload: u.Encode()}}); err != nil {
+	if _, err := db.PutInbox(context.Background(), []monitoring.InboxItem{{Municipality: m.Code, Channel: "whatsapp", ExternalID: "wa:1", ChatID: u.ChatID, Payload: u.Encode()}}); err != nil {
 		t.Fatal(err)
 	}
 	a.Start(nil) // reads who wrote from the inbox
