@@ -8,7 +8,6 @@ import (
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // Buttons that belong to an entry, a change or a request carry their own
@@ -262,7 +261,7 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 			return pt.ask("m.reason")
 		})
 	}
-	c := storage.Change{Action: a, Actor: actor(m), MemberID: m.ID, Reason: strings.TrimSpace(text)}
+	c := monitoring.Change{Action: a, Actor: actor(m), MemberID: m.ID, Reason: strings.TrimSpace(text)}
 	if a == monitoring.Merge {
 		into, msg, err := t.mergeTarget(e, text)
 		if err != nil || msg != "" {
@@ -309,7 +308,7 @@ func (t *turn) refuseStale(m monitoring.Member, e monitoring.Entry, action strin
 }
 
 // apply makes a member's change and everything that follows it.
-func (t *turn) apply(m monitoring.Member, e monitoring.Entry, c storage.Change) error {
+func (t *turn) apply(m monitoring.Member, e monitoring.Entry, c monitoring.Change) error {
 	e2, ev, err := t.tx.Apply(t.ctx, t.e.Muni.Code, e.ID, c)
 	if monitoring.ErrorCode(err) == monitoring.ECONFLICT {
 		return t.refuseStale(m, e2, string(c.Action))
@@ -497,7 +496,7 @@ func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
 const notesShown = 10
 
 // noteList shows the latest notes with who wrote them and when.
-func (t *turn) noteList(notes []storage.Note) string {
+func (t *turn) noteList(notes []monitoring.Note) string {
 	names := map[int64]string{}
 	if ms, err := t.tx.Members(t.ctx, t.e.Muni.Code, true); err == nil {
 		for _, m := range ms {
@@ -510,14 +509,14 @@ func (t *turn) noteList(notes []storage.Note) string {
 	lines := []string{t.T("notes.header", nil)}
 	for _, n := range notes {
 		who := t.T("notes.resident", nil)
-		if n.MemberID.Valid {
-			who = names[n.MemberID.Int64]
+		if n.MemberID != 0 {
+			who = names[n.MemberID]
 		}
 		text := n.Text
-		if n.MediaID.Valid && text == "" {
+		if n.MediaID != 0 && text == "" {
 			text = "📎"
 		}
-		lines = append(lines, fmt.Sprintf("%s · %s: %s", t.e.Catalog.DateTime(t.lang, n.At.Time), who, TruncateText(text, 300)))
+		lines = append(lines, fmt.Sprintf("%s · %s: %s", t.e.Catalog.DateTime(t.lang, n.At), who, TruncateText(text, 300)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -634,7 +633,7 @@ func reasonInput(t *turn) error {
 	if err != nil || !ok {
 		return err
 	}
-	c := storage.Change{Action: monitoring.Action(t.st.Work.Action), Actor: actor(m), MemberID: m.ID, Reason: text}
+	c := monitoring.Change{Action: monitoring.Action(t.st.Work.Action), Actor: actor(m), MemberID: m.ID, Reason: text}
 	if c.Action == monitoring.Merge {
 		into, msg, err := t.mergeTarget(e, text)
 		if err != nil || msg != "" {
@@ -739,7 +738,7 @@ func (t *turn) feedbackButton(id int64, fb monitoring.Feedback) error {
 		}
 		return t.say(t.T("feedback.thanks", nil))
 	}
-	e2, _, err := t.tx.Apply(t.ctx, t.e.Muni.Code, e.ID, storage.Change{Action: monitoring.Reopen, Actor: "resident", Reason: "feedback: no"})
+	e2, _, err := t.tx.Apply(t.ctx, t.e.Muni.Code, e.ID, monitoring.Change{Action: monitoring.Reopen, Actor: "resident", Reason: "feedback: no"})
 	if err != nil {
 		return err
 	}

@@ -148,7 +148,7 @@ func TestRemindersGoOutOnceWhateverTicks(t *testing.T) {
 		start := time.Now()
 		var off time.Duration
 		var mu sync.Mutex
-		db.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return start.Add(off) }
+		db.Clock = func() time.Time { mu.Lock(); defer mu.Unlock(); return start.Add(off) }
 		err := db.InTx(ctx, func(tx *storage.Tx) error {
 			code := bot.NewInviteCode()
 			if _, err := tx.CreateInvite(ctx, m.Code, code, monitoring.Secretary, "К. Султанова", "operator"); err != nil {

@@ -186,3 +186,23 @@ type Resident struct {
 	Lang         Lang // "" until the resident chose one
 	CreatedAt    time.Time
 }
+
+// Change is an action applied to an entry.
+type Change struct {
+	Action   Action
+	Actor    string // "member:7", "resident", "system"
+	MemberID int64
+	Reason   string // why rejected, what was done, or the resident's feedback
+	Into     int64  // for a merge: the entry this one duplicates
+}
+
+// Note is a note on an entry: a member's verification finding (4.3) or
+// what a resident added (MemberID 0).
+type Note struct {
+	ID       int64
+	Author   string
+	MemberID int64
+	Text     string
+	MediaID  int64
+	At       time.Time
+}

@@ -52,7 +52,7 @@ func resident(t *testing.T, db *storage.DB, user string) monitoring.Resident {
 func TestJournalNumbersPerYearInBishkekTime(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{t: time.Date(2025, 12, 31, 17, 0, 0, 0, time.UTC)} // 23:00 in Bishkek
-		db.Now = c.Now
+		db.Clock = c.Now
 		a := newEntry(t, db, 0, "a")
 		b := newEntry(t, db, 0, "b")
 		c.Set(time.Date(2025, 12, 31, 18, 30, 0, 0, time.UTC)) // 00:30 on 1 January in Bishkek
@@ -153,7 +153,7 @@ func TestFloodCountUsesTheClock(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
-		db.Now = c.Now
+		db.Clock = c.Now
 		r := resident(t, db, "42")
 		newEntry(t, db, r.ID, "1")
 		c.Add(40 * time.Minute)
@@ -205,7 +205,7 @@ func TestEntriesFilter(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 2, 1, 8, 0, 0, 0, time.UTC)}
-		db.Now = c.Now
+		db.Clock = c.Now
 		newEntry(t, db, 0, "feb")
 		c.Set(time.Date(2026, 3, 5, 8, 0, 0, 0, time.UTC))
 		e := monitoring.Entry{Municipality: muni, Village: "aral", Service: "roads", Description: "march", Channel: monitoring.Telegram}

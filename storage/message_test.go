@@ -42,7 +42,7 @@ func TestOutboxKeepsChatOrderAndCollapses(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 1, 10, 8, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return now }
+		db.Clock = func() time.Time { return now }
 		put := func(chat, text, key string) {
 			err := db.InTx(ctx, func(tx *storage.Tx) error {
 				return tx.Enqueue(ctx, monitoring.OutboxItem{Municipality: muni, Channel: "telegram", ChatID: chat, Payload: []byte(text), CollapseKey: key})

@@ -45,19 +45,10 @@ func (tx *Tx) EntryNumbered(ctx context.Context, municipality string, n monitori
 	return r.entry(), nil
 }
 
-// Change is an action applied to an entry.
-type Change struct {
-	Action   monitoring.Action
-	Actor    string // "member:7", "resident", "system"
-	MemberID int64
-	Reason   string // why rejected, what was done, or the resident's feedback
-	Into     int64  // for a merge: the entry this one duplicates
-}
-
 // Apply moves an entry by an action and writes the audit row. An action
 // that does not fit the entry's status now (two members pressing at once, an
 // old button) is refused with ECONFLICT and changes nothing.
-func (tx *Tx) Apply(ctx context.Context, municipality string, entryID int64, c Change) (monitoring.Entry, monitoring.Event, error) {
+func (tx *Tx) Apply(ctx context.Context, municipality string, entryID int64, c monitoring.Change) (monitoring.Entry, monitoring.Event, error) {
 	e, err := tx.EntryByID(ctx, municipality, entryID)
 	if err != nil {
 		return e, monitoring.Event{}, err
@@ -157,17 +148,6 @@ func (tx *Tx) SetFeedback(ctx context.Context, entryID int64, fb monitoring.Feed
 	return nil
 }
 
-// Note is a note on an entry: a member's verification finding (4.3) or
-// what a resident added.
-type Note struct {
-	ID       int64         `db:"id"`
-	Author   string        `db:"author"`
-	MemberID sql.NullInt64 `db:"member_id"`
-	Text     string        `db:"text"`
-	MediaID  sql.NullInt64 `db:"media_id"`
-	At       sql.NullTime  `db:"created_at"`
-}
-
 // AddNote adds a note, with an optional file already recorded as media.
 func (tx *Tx) AddNote(ctx context.Context, municipality string, entryID int64, author string, memberID, mediaID int64, text string) error {
 	member := sql.NullInt64{Int64: memberID, Valid: memberID != 0}
@@ -186,12 +166,12 @@ func (tx *Tx) AddNote(ctx context.Context, municipality string, entryID int64, a
 }
 
 // Notes lists an entry's notes, oldest first.
-func (db *DB) Notes(ctx context.Context, entryID int64) ([]Note, error) {
-	var out []Note
+func (db *DB) Notes(ctx context.Context, entryID int64) ([]monitoring.Note, error) {
+	var out []noteRow
 	if err := db.sel(ctx, &out, `SELECT id, author, member_id, text, media_id, created_at FROM entry_notes WHERE entry_id = ? ORDER BY id`, entryID); err != nil {
 		return nil, fmt.Errorf("read notes: %w", err)
 	}
-	return out, nil
+	return notes(out), nil
 }
 
 // AddPost records an entry's card in a group chat.
@@ -249,12 +229,12 @@ func (tx *Tx) Merged(ctx context.Context, entryID int64) ([]monitoring.Entry, er
 }
 
 // NotesOf lists an entry's notes inside a transaction, newest last.
-func (tx *Tx) NotesOf(ctx context.Context, entryID int64) ([]Note, error) {
-	var out []Note
+func (tx *Tx) NotesOf(ctx context.Context, entryID int64) ([]monitoring.Note, error) {
+	var out []noteRow
 	if err := tx.sel(ctx, &out, `SELECT id, author, member_id, text, media_id, created_at FROM entry_notes WHERE entry_id = ? ORDER BY id`, entryID); err != nil {
 		return nil, fmt.Errorf("read notes: %w", err)
 	}
-	return out, nil
+	return notes(out), nil
 }
 
 // MediaCount is how many files an entry has.
@@ -287,4 +267,22 @@ func (tx *Tx) EntryContact(ctx context.Context, entryID int64) (monitoring.Conta
 		return c, fmt.Errorf("read contact: %w", err)
 	}
 	return c, nil
+}
+
+// noteRow is a note as stored; a note without a member is the resident's.
+type noteRow struct {
+	ID       int64         `db:"id"`
+	Author   string        `db:"author"`
+	MemberID sql.NullInt64 `db:"member_id"`
+	Text     string        `db:"text"`
+	MediaID  sql.NullInt64 `db:"media_id"`
+	At       sql.NullTime  `db:"created_at"`
+}
+
+func notes(rows []noteRow) []monitoring.Note {
+	out := make([]monitoring.Note, len(rows))
+	for i, r := range rows {
+		out[i] = monitoring.Note{ID: r.ID, Author: r.Author, MemberID: r.MemberID.Int64, Text: r.Text, MediaID: r.MediaID.Int64, At: r.At.Time}
+	}
+	return out
 }

@@ -34,11 +34,11 @@ const (
 // DefaultSQLitePath is where the journal lives when DATABASE_URL is unset.
 const DefaultSQLitePath = "./data/bmjbt.db"
 
-// DB is the store. Now is the clock every transaction reads once.
+// DB is the store. Clock is the time every transaction reads once (tests move it).
 type DB struct {
 	db      *sqlx.DB
 	Dialect string
-	Now     func() time.Time
+	Clock   func() time.Time
 
 	rebound sync.Map // query with ? → query for this dialect
 }
@@ -69,7 +69,7 @@ func Open(ctx context.Context, dbURL string) (*DB, error) {
 	}
 	sqldb.SetMaxIdleConns(4)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{db: sqldb, Dialect: dialect, Now: time.Now}
+	db := &DB{db: sqldb, Dialect: dialect, Clock: time.Now}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sqldb.PingContext(pingCtx); err != nil {
@@ -144,6 +144,9 @@ func sqlitePath(dsn string) string {
 	}
 	return p
 }
+
+// Now is the store's time.
+func (db *DB) Now() time.Time { return db.Clock() }
 
 // Close closes the database.
 func (db *DB) Close() error { return db.db.Close() }

@@ -168,7 +168,7 @@ func TestNotesAndResidentAdditions(t *testing.T) {
 		}
 		e := s.entries()[0]
 		notes, err := db.Notes(context.Background(), e.ID)
-		if err != nil || len(notes) != 3 || notes[0].Author != "member:4" || !notes[1].MediaID.Valid || notes[2].Author != "resident" {
+		if err != nil || len(notes) != 3 || notes[0].Author != "member:4" || notes[1].MediaID == 0 || notes[2].Author != "resident" {
 			t.Fatalf("notes = %+v, %v", notes, err)
 		}
 	})

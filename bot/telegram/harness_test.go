@@ -121,7 +121,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.off += d; c.mu.Unlock() }
 
 // withClock makes the store read c (call before start).
 func (s *stack) withClock(c *clock) *stack {
-	s.db.Now = c.Now
+	s.db.Clock = c.Now
 	return s
 }
 

@@ -50,7 +50,7 @@ func run(t *testing.T, db *storage.DB, lids fakeLIDs) *stack {
 	t.Helper()
 	s := &stack{fake: newFakeClient(), db: db, muni: storagetest.Municipality(t), clk: &clock{}}
 	s.muni.WhatsAppGroup = residentGroup
-	db.Now = s.clk.Now
+	db.Clock = s.clk.Now
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s.srv = server.New(db, s.muni, log, server.Options{})
 	s.srv.WhatsApp = whatsapp.New(s.fake, lids, whatsapp.Config{Limits: fast}, db, s.muni, log, s.srv.Metrics)
