@@ -236,10 +236,7 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 			}
 			return t.say(t.e.Catalog.N(t.lang, "note.done", 1, nil))
 		}
-		return t.inPrivate(m, func(pt *turn) error {
-			pt.st.Work = &Work{EntryID: e.ID}
-			return pt.ask("m.note")
-		})
+		return t.inPrivate(m, func(pt *turn) error { return pt.start("m.note", &errand{EntryID: e.ID}) })
 	}
 	a := monitoring.Action(arg)
 	if !isMemberAction(a) {
@@ -257,8 +254,7 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 	}
 	if monitoring.NeedsReason(a) && strings.TrimSpace(text) == "" {
 		return t.inPrivate(m, func(pt *turn) error {
-			pt.st.Work = &Work{EntryID: e.ID, Action: string(a)}
-			return pt.ask("m.reason")
+			return pt.start("m.reason", &errand{EntryID: e.ID, Action: string(a)})
 		})
 	}
 	c := monitoring.Change{Action: a, Actor: actor(m), MemberID: m.ID, Reason: strings.TrimSpace(text)}
@@ -346,8 +342,9 @@ func (t *turn) afterChange(m *monitoring.Member, e monitoring.Entry, ev monitori
 	return nil
 }
 
-// notifyResident tells the resident of a change in their language once the
-// undo window has passed; an undo in the meantime withdraws the message.
+// notifyResident tells the resident where their entry stands, in their
+// language, once the undo window has passed. Changes within the window
+// collapse into one notice of the latest status; an undo withdraws it.
 // After a resolution it asks, once, whether the problem was fixed.
 func (t *turn) notifyResident(e monitoring.Entry, ev monitoring.Event) error {
 	if e.ResidentID == 0 {
@@ -357,12 +354,18 @@ func (t *turn) notifyResident(e monitoring.Entry, ev monitoring.Event) error {
 	if err != nil {
 		return err
 	}
-	lang := res.Lang
-	if lang == "" {
-		lang = monitoring.DefaultLang
+	if err := t.statusNotice(res, e, ev.Reason, t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
+		return err
 	}
+	return t.notifyMerged(e, ev)
+}
+
+// statusNotice puts the message telling a resident of their entry's status in
+// the outbox, due at due, replacing one still waiting for the same entry.
+func (t *turn) statusNotice(res monitoring.Resident, e monitoring.Entry, reason string, due time.Time) error {
+	lang := langOr(string(res.Lang))
 	c := t.e.Catalog
-	args := catalog.Args{"Number": e.Number.String(), "Reason": ev.Reason}
+	args := catalog.Args{"Number": e.Number.String(), "Reason": reason}
 	if e.Status == monitoring.Merged {
 		if into, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, e.MergedInto); err == nil {
 			args["Into"] = into.Number.String()
@@ -375,11 +378,40 @@ func (t *turn) notifyResident(e monitoring.Entry, ev monitoring.Event) error {
 		for _, fb := range []monitoring.Feedback{monitoring.Fixed, monitoring.Partly, monitoring.NotFixed} {
 			r.Menu.Options = append(r.Menu.Options, Option{Label: c.T(lang, "feedback."+string(fb), nil), Data: fmt.Sprintf("f|%d|%s", e.ID, fb)})
 		}
+		k := monitoring.ConversationKey{Municipality: t.e.Muni.Code, Channel: string(res.Channel), ChatID: res.ChatID, UserRef: res.UserRef}
+		if k == t.key {
+			t.offer(r, due)
+		} else if err := t.offerTo(k, r, due); err != nil {
+			return err
+		}
 	}
-	if err := t.sendOn(string(res.Channel), res.ChatID, lang, r, fmt.Sprintf("ev:%d", ev.ID), t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
+	return t.sendOn(string(res.Channel), res.ChatID, lang, r, noticeKey(e.ID), due)
+}
+
+func noticeKey(entryID int64) string { return fmt.Sprintf("entry:%d", entryID) }
+
+// renotify writes again, in the resident's new language, the notices still
+// waiting for the undo window of their entries.
+func (t *turn) renotify() error {
+	list, err := t.tx.ResidentEntries(t.ctx, t.e.Muni.Code, t.resident.ID, 10)
+	if err != nil {
 		return err
 	}
-	return t.notifyMerged(e, ev)
+	now := t.tx.Now()
+	for _, e := range list {
+		due := e.UpdatedAt.Add(monitoring.UndoWindow)
+		if e.Status == monitoring.Received || !due.After(now) {
+			continue
+		}
+		ev, err := t.tx.LastEvent(t.ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		if err := t.statusNotice(t.resident, e, ev.Reason, due); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notifyMerged tells the residents whose reports were merged into e how
@@ -403,7 +435,7 @@ func (t *turn) notifyMerged(e monitoring.Entry, ev monitoring.Event) error {
 		lang := langOr(string(res.Lang))
 		text := t.e.Catalog.T(lang, "notify."+string(e.Status), catalog.Args{"Number": e.Number.String(), "Reason": ev.Reason})
 		text = t.e.Catalog.T(lang, "notify.merged_outcome", catalog.Args{"Own": d.Number.String()}) + "\n" + text
-		if err := t.sendOn(string(res.Channel), res.ChatID, lang, Reply{Text: text}, fmt.Sprintf("ev:%d", ev.ID), t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
+		if err := t.sendOn(string(res.Channel), res.ChatID, lang, Reply{Text: text}, noticeKey(d.ID), t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
 			return err
 		}
 	}
@@ -424,7 +456,13 @@ func (t *turn) undoButton(m monitoring.Member, eventID int64) error {
 	default:
 		return err
 	}
-	if err := t.tx.Supersede(t.ctx, t.e.Muni.Code, fmt.Sprintf("ev:%d", ev.ID)); err != nil {
+	// The resident hears where the entry stands now, once; if it is back
+	// where they last knew it, the waiting notice is withdrawn.
+	if e.Status == monitoring.Received || e.ResidentID == 0 {
+		if err := t.tx.Supersede(t.ctx, t.e.Muni.Code, noticeKey(e.ID)); err != nil {
+			return err
+		}
+	} else if err := t.notifyResident(e, monitoring.Event{Reason: lastReason(t, e)}); err != nil {
 		return err
 	}
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "undo", e.ID, "ok", fmt.Sprintf("#%d", ev.ID)); err != nil {
@@ -548,16 +586,14 @@ func (t *turn) sendFiles(entryID, requestID int64, caption string) error {
 }
 
 // inPrivate runs fn as a turn in the member's private chat, so a button
-// pressed in the group continues as a dialogue in private.
+// pressed in the group continues as a dialogue in private, on top of
+// whatever the member had open there, which is asked again after it.
 func (t *turn) inPrivate(m monitoring.Member, fn func(pt *turn) error) error {
 	chat, err := t.tx.MemberChat(t.ctx, m.ID, string(t.u.Channel))
 	if err != nil {
 		return err
 	}
 	if chat == "" || t.u.ChatKind == Private && t.u.ChatID == chat {
-		if t.st.Work != nil && t.st.Step != "" {
-			return t.say(t.T("work.busy", nil))
-		}
 		return fn(t)
 	}
 	u := *t.u
@@ -567,20 +603,27 @@ func (t *turn) inPrivate(m monitoring.Member, fn func(pt *turn) error) error {
 	if err := pt.load(); err != nil {
 		return err
 	}
-	if pt.st.Work != nil && pt.st.Step != "" {
-		// Another errand is half done there: it is not thrown away.
-		return pt.say(pt.T("work.busy", nil))
-	}
 	if err := fn(pt); err != nil {
 		return err
 	}
 	return pt.save()
 }
 
+// errand is a member's (or a resident's) errand on one entry: the reason
+// for a change, notes, or what a resident adds.
+type errand struct {
+	EntryID int64  `json:"entry"`
+	Action  string `json:"action,omitempty"`
+	Count   int    `json:"count,omitempty"`
+	Parts   []Part `json:"parts,omitempty"`
+}
+
+func (t *turn) errand() *errand { return dialogueData[errand](t) }
+
 func init() {
-	steps["m.reason"] = &step{ask: askReason, choose: cancelWork, input: reasonInput}
-	steps["m.note"] = &step{ask: askNote, choose: noteDone, input: noteInput}
-	steps["r.add"] = &step{ask: askAddInfo, choose: addInfoDone, input: addInfoInput}
+	declare("m.reason", &step{accepts: inText, ask: askReason, choose: cancelWork, input: reasonInput})
+	declare("m.note", &step{accepts: inMedia, ask: askNote, choose: noteDone, input: noteInput})
+	declare("r.add", &step{accepts: inMedia, ask: askAddInfo, choose: addInfoDone, input: addInfoInput})
 }
 
 // workEntry re-reads the entry an errand is about, and the member; the
@@ -588,26 +631,22 @@ func init() {
 func (t *turn) workEntry() (monitoring.Member, monitoring.Entry, bool, error) {
 	m, ok, err := t.member()
 	if err != nil || !ok {
-		t.st.Step, t.st.Work = "", nil
+		t.endQuiet()
 		return m, monitoring.Entry{}, false, errOr(err, t.refuse(t.stranger(), "work", 0, "members.only"))
 	}
-	if t.st.Work == nil {
-		t.st.Step = ""
-		return m, monitoring.Entry{}, false, nil
-	}
-	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, t.st.Work.EntryID)
+	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, t.errand().EntryID)
 	if err != nil {
 		return m, e, false, err
 	}
 	if m.RecusedFrom(e.Service) {
-		t.st.Step, t.st.Work = "", nil
+		t.endQuiet()
 		return m, e, false, t.refuse(actor(m), "work", e.ID, "recused")
 	}
 	return m, e, true, nil
 }
 
 func (t *turn) workNumber() string {
-	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, t.st.Work.EntryID)
+	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, t.errand().EntryID)
 	if err != nil {
 		return "?"
 	}
@@ -615,13 +654,21 @@ func (t *turn) workNumber() string {
 }
 
 func askReason(t *turn) error {
-	prompt := t.T("reason."+t.st.Work.Action, catalog.Args{"Number": t.workNumber()})
-	return t.askMenu("m.reason", prompt, 1, []Option{{Label: t.T("button.cancel", nil), Data: "cancel"}})
+	prompt := t.T("reason."+t.errand().Action, catalog.Args{"Number": t.workNumber()})
+	return t.askMenu("m.reason", prompt, 1, []Option{t.cancelOption()})
+}
+
+// cancelOption ends an errand: a button on Telegram, a word elsewhere.
+func (t *turn) cancelOption() Option {
+	return Option{Label: t.T("button.cancel", nil), Data: "cancel", Word: true}
 }
 
 func cancelWork(t *turn, _ string) error {
-	t.st.Step, t.st.Work = "", nil
-	return t.send(Reply{Text: t.T("work.cancelled", nil)}, "")
+	t.endQuiet()
+	if err := t.send(Reply{Text: t.T("work.cancelled", nil)}, ""); err != nil {
+		return err
+	}
+	return t.resend()
 }
 
 func reasonInput(t *turn) error {
@@ -633,7 +680,7 @@ func reasonInput(t *turn) error {
 	if err != nil || !ok {
 		return err
 	}
-	c := monitoring.Change{Action: monitoring.Action(t.st.Work.Action), Actor: actor(m), MemberID: m.ID, Reason: text}
+	c := monitoring.Change{Action: monitoring.Action(t.errand().Action), Actor: actor(m), MemberID: m.ID, Reason: text}
 	if c.Action == monitoring.Merge {
 		into, msg, err := t.mergeTarget(e, text)
 		if err != nil || msg != "" {
@@ -641,22 +688,25 @@ func reasonInput(t *turn) error {
 		}
 		c.Into, c.Reason = into.ID, into.Number.String()
 	}
-	t.st.Step, t.st.Work = "", nil
-	return t.apply(m, e, c)
+	t.endQuiet()
+	if err := t.apply(m, e, c); err != nil {
+		return err
+	}
+	return t.resend()
 }
 
 func askNote(t *turn) error {
 	prompt := t.T("note.ask", catalog.Args{"Number": t.workNumber()})
-	return t.askMenu("m.note", prompt, 1, []Option{{Label: t.T("button.done", nil), Data: "done"}})
+	return t.askMenu("m.note", prompt, 1, []Option{t.doneOption()})
 }
 
 func noteDone(t *turn, _ string) error {
-	n := 0
-	if t.st.Work != nil {
-		n = t.st.Work.Count
+	n := t.errand().Count
+	t.endQuiet()
+	if err := t.say(t.e.Catalog.N(t.lang, "note.done", n, nil)); err != nil {
+		return err
 	}
-	t.st.Step, t.st.Work = "", nil
-	return t.say(t.e.Catalog.N(t.lang, "note.done", n, nil))
+	return t.resend()
 }
 
 // noteInput keeps a verification note or photo (4.3: re-verify what was
@@ -673,7 +723,7 @@ func noteInput(t *turn) error {
 	if err := t.tx.AddNote(t.ctx, t.e.Muni.Code, e.ID, actor(m), m.ID, media, text); err != nil {
 		return err
 	}
-	t.st.Work.Count++
+	t.errand().Count++
 	return t.send(Reply{Text: t.T("note.got", nil), Menu: t.menu(1)}, "note")
 }
 
@@ -766,46 +816,54 @@ func (t *turn) addInfoButton(id int64) error {
 	if err := t.ack(""); err != nil {
 		return err
 	}
-	t.st.Work = &Work{EntryID: e.ID}
-	return t.ask("r.add")
+	return t.start("r.add", &errand{EntryID: e.ID})
 }
 
 func askAddInfo(t *turn) error {
 	prompt := t.T("add.ask", catalog.Args{"Number": t.workNumber()})
-	return t.askMenu("r.add", prompt, 1, []Option{{Label: t.T("button.done", nil), Data: "done"}})
+	return t.askMenu("r.add", prompt, 1, []Option{t.doneOption()})
 }
 
 func addInfoInput(t *turn) error {
-	if t.st.Work == nil {
-		t.st.Step = ""
-		return nil
-	}
-	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, t.st.Work.EntryID)
+	w := t.errand()
+	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, w.EntryID)
 	if err != nil {
 		return err
 	}
 	if e.ResidentID != t.resident.ID || !e.Status.Open() {
-		t.st.Step, t.st.Work = "", nil
-		return t.say(t.T("button.stale", nil))
+		t.endQuiet()
+		return t.say(t.T("button.old", nil))
 	}
 	text, media, kept, err := t.noteContent()
 	if err != nil || !kept {
 		return err
 	}
+	// A phone number or e-mail typed here stays with the contact, out of
+	// the note and the group's chat.
+	text, found := monitoring.MaskPersonal(text)
+	if len(found) > 0 {
+		var values []string
+		for _, f := range found {
+			values = append(values, f.Value)
+		}
+		if err := t.tx.AddFound(t.ctx, e.ID, values); err != nil {
+			return err
+		}
+	}
 	if err := t.tx.AddNote(t.ctx, t.e.Muni.Code, e.ID, "resident", 0, media, text); err != nil {
 		return err
 	}
-	t.st.Work.Count++
-	if _, isPhone := typedPhone(text); text != "" && !isPhone { // a number stays with the note, out of the group chat
-		t.st.Work.Parts = append(t.st.Work.Parts, Part{Text: text})
+	w.Count++
+	if strings.TrimSpace(text) != "" {
+		w.Parts = append(w.Parts, Part{Text: text})
 	}
-	return t.send(Reply{Text: t.T("add.got", nil), Menu: t.menu(1)}, "add")
+	return t.send(Reply{Text: t.T("add.got"+t.typed(), nil), Menu: t.menu(1)}, "add")
 }
 
 func addInfoDone(t *turn, _ string) error {
-	w := t.st.Work
-	t.st.Step, t.st.Work = "", nil
-	if w == nil || w.Count == 0 {
+	w := *t.errand()
+	t.endQuiet()
+	if w.Count == 0 {
 		return t.say(t.T("work.cancelled", nil))
 	}
 	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, w.EntryID)
@@ -820,5 +878,17 @@ func addInfoDone(t *turn, _ string) error {
 		"Text": TruncateText(strings.Join(texts, "\n"), 500)}); err != nil {
 		return err
 	}
-	return t.say(t.T("add.done", catalog.Args{"Number": e.Number.String()}))
+	if err := t.say(t.T("add.done", catalog.Args{"Number": e.Number.String()})); err != nil {
+		return err
+	}
+	return t.resend()
+}
+
+// lastReason is the reason of an entry's latest change that stands.
+func lastReason(t *turn, e monitoring.Entry) string {
+	ev, err := t.tx.LastEvent(t.ctx, e.ID)
+	if err != nil {
+		return ""
+	}
+	return ev.Reason
 }

@@ -12,7 +12,6 @@ import (
 	"bmjbt/catalog"
 	"bmjbt/metrics"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // Engine takes updates from the inbox in arrival order and handles each in
@@ -21,7 +20,7 @@ import (
 // many updates into one commit is what lets it keep up with a busy inbox
 // without giving up "stored before acknowledged".
 type Engine struct {
-	DB      *storage.DB
+	Store   Store
 	Muni    *monitoring.Municipality
 	Catalog *catalog.Catalog
 	Log     *slog.Logger
@@ -37,8 +36,8 @@ type Engine struct {
 }
 
 // NewEngine returns an engine for one municipality.
-func NewEngine(db *storage.DB, m *monitoring.Municipality, log *slog.Logger) *Engine {
-	return &Engine{DB: db, Muni: m, Catalog: catalog.Default(), Log: log, Batch: 100, wake: make(chan struct{}, 1)}
+func NewEngine(db Store, m *monitoring.Municipality, log *slog.Logger) *Engine {
+	return &Engine{Store: db, Muni: m, Catalog: catalog.Default(), Log: log, Batch: 100, wake: make(chan struct{}, 1)}
 }
 
 // Wake tells the engine the inbox has new rows. It never blocks.
@@ -95,7 +94,7 @@ func (e *Engine) Drain(ctx context.Context) (int, error) {
 	for ctx.Err() == nil {
 		// A cheap look first, so an idle engine does not take SQLite's
 		// write lock every second.
-		probe, err := e.DB.PendingInbox(work, e.Muni.Code, 1)
+		probe, err := e.Store.PendingInbox(work, e.Muni.Code, 1)
 		if err != nil || len(probe) == 0 {
 			return total, err
 		}
@@ -164,7 +163,7 @@ type batch struct {
 func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.InboxRow, []string, error) {
 	var rows []monitoring.InboxRow
 	var results []string
-	err := e.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := e.Store.Update(ctx, func(tx Tx) error {
 		var err error
 		if rows, err = tx.TakeInbox(ctx, e.Muni.Code, e.batch()); err != nil {
 			return err
@@ -223,7 +222,7 @@ func permanent(err error) bool {
 }
 
 // handleRow handles one update, turning a panic into an error.
-func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, b *batch, row monitoring.InboxRow) (err error) {
+func (e *Engine) handleRow(ctx context.Context, tx Tx, b *batch, row monitoring.InboxRow) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: panic: %v\n%s", errPermanent, r, debug.Stack())
@@ -237,7 +236,7 @@ func (e *Engine) handleRow(ctx context.Context, tx *storage.Tx, b *batch, row mo
 }
 
 // setAside closes a failed update with the error kept, and apologises.
-func (e *Engine) setAside(ctx context.Context, tx *storage.Tx, b *batch, row monitoring.InboxRow, herr error) error {
+func (e *Engine) setAside(ctx context.Context, tx Tx, b *batch, row monitoring.InboxRow, herr error) error {
 	e.Log.Error("engine: update failed; closing it with an apology", "inbox_id", row.ID, "channel", row.Channel, "err", herr)
 	return tx.Savepoint(ctx, func() error {
 		var u Update
@@ -253,7 +252,7 @@ func (e *Engine) setAside(ctx context.Context, tx *storage.Tx, b *batch, row mon
 }
 
 // flush writes what the batch kept in memory: conversations, then replies.
-func (e *Engine) flush(ctx context.Context, tx *storage.Tx, b *batch) error {
+func (e *Engine) flush(ctx context.Context, tx Tx, b *batch) error {
 	for k, st := range b.convs {
 		if err := saveState(ctx, tx, k, st); err != nil {
 			return err

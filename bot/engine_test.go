@@ -12,6 +12,7 @@ import (
 
 	"bmjbt/bot"
 	"bmjbt/monitoring"
+	"bmjbt/server"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
 )
@@ -51,7 +52,7 @@ func TestAFailingUpdateDoesNotBlockItsBatch(t *testing.T) {
 		put(t, db, "m:3", "3", broken.Encode())
 		put(t, db, "m:4", "4", help("4"))
 
-		e := bot.NewEngine(db, storagetest.Municipality(t), slog.New(slog.DiscardHandler))
+		e := bot.NewEngine(server.Store(db), storagetest.Municipality(t), slog.New(slog.DiscardHandler))
 		n, err := e.Drain(context.Background())
 		if err != nil || n != 4 {
 			t.Fatalf("drained %d, %v; want 4", n, err)
@@ -92,7 +93,7 @@ func TestTwoEnginesNeverHandleAnUpdateTwice(t *testing.T) {
 		var wg sync.WaitGroup
 		counts := make([]int, 2)
 		for i := range counts {
-			e := bot.NewEngine(db, m, slog.New(slog.DiscardHandler))
+			e := bot.NewEngine(server.Store(db), m, slog.New(slog.DiscardHandler))
 			e.Batch = 7
 			wg.Go(func() {
 				var err error
@@ -122,7 +123,7 @@ func TestAFailingUpdateKeepsItsConversationGoing(t *testing.T) {
 		broken := bot.Update{Channel: "telegram", ChatID: "5", ChatKind: bot.Private, UserID: "5", Kind: bot.KindCallback}
 		put(t, db, "m:2", "5", broken.Encode())
 		say("m:3", "2") // Русский
-		e := bot.NewEngine(db, storagetest.Municipality(t), slog.New(slog.DiscardHandler))
+		e := bot.NewEngine(server.Store(db), storagetest.Municipality(t), slog.New(slog.DiscardHandler))
 		if _, err := e.Drain(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +169,7 @@ func TestRemindersGoOutOnceWhateverTicks(t *testing.T) {
 		mu.Unlock()
 		var wg sync.WaitGroup
 		for range 4 {
-			e := bot.NewEngine(db, m, slog.New(slog.DiscardHandler))
+			e := bot.NewEngine(server.Store(db), m, slog.New(slog.DiscardHandler))
 			wg.Go(func() {
 				if err := e.Tick(ctx); err != nil {
 					t.Error(err)

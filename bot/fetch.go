@@ -7,14 +7,13 @@ import (
 
 	"bmjbt/metrics"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // Fetcher downloads residents' files from a channel into the store, apart
 // from the engine (no conversation waits on a download), so the evidence
 // survives if the channel drops it.
 type Fetcher struct {
-	DB      *storage.DB
+	DB      Media
 	Muni    string
 	Channel string
 	Log     *slog.Logger

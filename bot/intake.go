@@ -9,35 +9,95 @@ import (
 	"bmjbt/monitoring"
 )
 
-// steps holds every declared question of every dialogue, by name. The
-// intake is a resident's complaint, question by question (Regulation 5.6:
-// messages about services and projects are registered in the journal).
-// The next question is derived from what the draft still lacks, so editing
-// one answer from the summary asks only that question again.
-var steps = map[string]*step{}
-
+// The intake is a resident's complaint, question by question (Regulation
+// 5.6: messages about services and projects are registered in the
+// journal). The next question is derived from what the draft still lacks,
+// so editing one answer from the summary asks only that question again.
 func init() {
-	for name, s := range map[string]*step{
-		"lang":     {ask: askLang, choose: chooseLang, input: langInput},
-		"village":  {ask: askVillage, choose: chooseVillage},
-		"service":  {ask: askService, choose: chooseService},
-		"describe": {ask: askDescribe, choose: chooseDescribeDone, input: describeInput},
-		"contact":  {ask: askContact, choose: chooseContact, input: contactInput},
-		"phone":    {ask: askPhone, input: phoneInput},
-		"confirm":  {ask: askConfirm, choose: chooseConfirm, input: confirmInput},
-		"edit":     {ask: askEdit, choose: chooseEdit},
-	} {
-		steps[name] = s
-	}
+	declare("lang", &step{accepts: inChoice, ask: askLang, choose: chooseLang, input: langInput})
+	declare("intake.village", &step{accepts: inChoice, ask: askVillage, choose: chooseVillage, input: evidenceInput})
+	declare("intake.service", &step{accepts: inChoice, ask: askService, choose: chooseService, input: evidenceInput})
+	declare("intake.describe", &step{accepts: inMedia, ask: askDescribe, choose: chooseDescribeDone, input: describeInput})
+	declare("intake.contact", &step{accepts: inContact, ask: askContact, choose: chooseContact, input: contactInput})
+	declare("intake.phone", &step{accepts: inContact, ask: askPhone, choose: chooseContact, input: contactInput})
+	declare("intake.confirm", &step{accepts: inChoice, ask: askConfirm, choose: chooseConfirm, input: confirmInput})
+	declare("intake.edit", &step{accepts: inChoice, ask: askEdit, choose: chooseEdit})
 }
 
-func (t *turn) ask(name string) error { return steps[name].ask(t) }
+// Draft is a complaint being written, before it gets a journal number.
+type Draft struct {
+	// Via is set when a member registers a complaint for a resident who
+	// came in person or phoned.
+	Via       monitoring.Channel   `json:"via,omitempty"`
+	Village   string               `json:"village,omitempty"`
+	Service   string               `json:"service,omitempty"`
+	Parts     []Part               `json:"parts,omitempty"`
+	Media     []int64              `json:"media,omitempty"`
+	Location  *monitoring.Location `json:"location,omitempty"`
+	Described bool                 `json:"described,omitempty"` // "Done" pressed
+	Contact   *monitoring.Contact  `json:"contact,omitempty"`
+	Anonymous bool                 `json:"anonymous,omitempty"`
+	// Found is personal data typed into the description (phone numbers,
+	// e-mail addresses): kept apart, masked in the text.
+	Found []string `json:"found,omitempty"`
+}
 
-func (t *turn) draft() *Draft {
-	if t.st.Draft == nil {
-		t.st.Draft = &Draft{}
+// Part is one message of the description, kept with its message id so an
+// edit of that message replaces it.
+type Part struct {
+	MessageID string `json:"msg,omitempty"`
+	Text      string `json:"text"`
+}
+
+func (d *Draft) text() string {
+	var parts []string
+	for _, p := range d.Parts {
+		if s := strings.TrimSpace(p.Text); s != "" {
+			parts = append(parts, s)
+		}
 	}
-	return t.st.Draft
+	return strings.Join(parts, "\n")
+}
+
+func (d *Draft) hasContent() bool {
+	return d.text() != "" || len(d.Media) > 0 || d.Location != nil
+}
+
+func (d *Draft) contactDecided() bool { return d.Contact != nil || d.Anonymous }
+
+// addText keeps a part of the description with personal data masked; what
+// was masked goes with the contact, for members allowed to see it.
+func (d *Draft) addText(msgID, text string) {
+	masked, found := monitoring.MaskPersonal(text)
+	for _, f := range found {
+		if !contains(d.Found, f.Value) {
+			d.Found = append(d.Found, f.Value)
+		}
+	}
+	d.Parts = append(d.Parts, Part{MessageID: msgID, Text: masked})
+}
+
+// draft is the complaint of the open intake.
+func (t *turn) draft() *Draft { return dialogueData[Draft](t) }
+
+// startIntake opens a complaint, with what the resident sent when it is
+// content (not a command or an answer); the language is asked first when
+// the resident has none yet.
+func (t *turn) startIntake(withContent bool) error {
+	d := &Draft{}
+	t.st.Frames = append(t.st.Frames, &Frame{Step: "intake.village", data: d})
+	if withContent {
+		if _, err := t.keep(); err != nil {
+			return err
+		}
+	}
+	return t.advance()
+}
+
+// inIntake reports whether the open dialogue is a complaint.
+func (t *turn) inIntake() bool {
+	f := t.top()
+	return f != nil && strings.HasPrefix(f.Step, "intake.")
 }
 
 // advance asks for the first thing the draft still lacks.
@@ -45,17 +105,17 @@ func (t *turn) advance() error {
 	d := t.draft()
 	switch {
 	case t.resident.Lang == "":
-		return t.ask("lang")
+		return t.start("lang", nil)
 	case d.Village == "":
-		return t.ask("village")
+		return t.ask("intake.village")
 	case d.Service == "":
-		return t.ask("service")
+		return t.ask("intake.service")
 	case !d.Described:
-		return t.ask("describe")
+		return t.ask("intake.describe")
 	case !d.contactDecided():
-		return t.ask("contact")
+		return t.ask("intake.contact")
 	}
-	return t.ask("confirm")
+	return t.ask("intake.confirm")
 }
 
 // keep adds what the resident sent to the draft's description: text,
@@ -69,7 +129,7 @@ func (t *turn) keep() (kept bool, err error) {
 		if strings.TrimSpace(u.Text) == "" {
 			return false, t.notice("unsupported")
 		}
-		d.Parts = append(d.Parts, Part{MessageID: u.MessageID, Text: u.Text})
+		d.addText(u.MessageID, u.Text)
 		return true, nil
 	case KindMedia, KindDocument:
 		if u.File == nil {
@@ -86,7 +146,7 @@ func (t *turn) keep() (kept bool, err error) {
 		}
 		d.Media = append(d.Media, id)
 		if strings.TrimSpace(u.Text) != "" { // a caption is part of the description
-			d.Parts = append(d.Parts, Part{MessageID: u.MessageID, Text: u.Text})
+			d.addText(u.MessageID, u.Text)
 		}
 		return true, nil
 	case KindLocation:
@@ -104,17 +164,24 @@ func (t *turn) notice(id string) error {
 	return t.send(Reply{Text: t.T(id, nil)}, "notice")
 }
 
-// keepAndResend is the default for input at a menu question: keep it as
-// part of the description, say so, and ask the question again.
-func (t *turn) keepAndResend() error {
-	kept, err := t.keep()
-	if err != nil || !kept {
-		return err
+// The language is a dialogue of its own: asked first, and on /lang on top
+// of whatever is open, which is asked again once it is chosen.
+// evidenceInput keeps a photo, a file or a location sent while a choice is
+// asked (it is evidence the resident meant to give) and asks again; words
+// that are no option are asked again and kept nowhere.
+func evidenceInput(t *turn) error {
+	switch t.u.Kind {
+	case KindMedia, KindDocument, KindLocation:
+		kept, err := t.keep()
+		if err != nil || !kept {
+			return err
+		}
+		if err := t.say(t.T("input.kept", nil)); err != nil {
+			return err
+		}
+		return t.resend()
 	}
-	if err := t.say(t.T("input.kept", nil)); err != nil {
-		return err
-	}
-	return t.resend()
+	return t.reaskChoice(t.top().Menu.Options)
 }
 
 func askLang(t *turn) error {
@@ -133,46 +200,66 @@ func chooseLang(t *turn, data string) error {
 	if err := t.setLang(lang); err != nil {
 		return err
 	}
+	t.endQuiet()
 	if first {
 		if err := t.welcome(); err != nil {
 			return err
 		}
-		return t.advance()
+		if t.inIntake() {
+			return t.advance()
+		}
+		return t.startIntake(false)
 	}
 	if err := t.say(t.T("lang.set", nil)); err != nil {
 		return err
 	}
-	if d := t.st.Draft; d != nil && (d.hasContent() || d.Village != "") {
-		return t.advance()
+	if f := t.top(); f != nil {
+		f.Menu = nil // asked again, in the new language
 	}
-	// Nothing in progress: the language buttons are done with.
-	t.st.Step, t.st.Menu = "", &MenuState{Seq: t.st.Menu.seq()}
-	return nil
+	return t.resend()
 }
 
 func (t *turn) setLang(lang monitoring.Lang) error {
+	changed := t.resident.Lang != "" && t.resident.Lang != lang
 	t.lang = lang
 	t.resident.Lang = lang
 	t.b.residents[t.residentKey()] = t.resident
-	return t.tx.SetResidentLang(t.ctx, t.resident.ID, lang)
-}
-
-// langInput: a resident who writes instead of choosing a language gets
-// the one their app uses (or Kyrgyz), and what they wrote is kept.
-func langInput(t *turn) error {
-	kept, err := t.keep()
-	if err != nil || !kept {
+	if err := t.tx.SetResidentLang(t.ctx, t.resident.ID, lang); err != nil {
 		return err
 	}
-	if t.resident.Lang == "" {
-		if err := t.setLang(t.lang); err != nil {
-			return err
-		}
-		if err := t.welcome(); err != nil {
-			return err
-		}
+	if changed {
+		return t.renotify()
+	}
+	return nil
+}
+
+// langInput: a resident who writes their problem instead of choosing a
+// language at first contact gets the one their app uses (or Kyrgyz), and
+// what they wrote is kept. Later, at /lang, only a choice will do.
+func langInput(t *turn) error {
+	if t.resident.Lang != "" || t.u.Kind == KindText && isNumber(t.u.Text) {
+		return t.reaskChoice(t.top().Menu.Options)
+	}
+	if err := t.setLang(t.lang); err != nil {
+		return err
+	}
+	t.endQuiet()
+	if err := t.welcome(); err != nil {
+		return err
+	}
+	if !t.inIntake() {
+		return t.startIntake(true)
+	}
+	if _, err := t.keep(); err != nil {
+		return err
 	}
 	return t.advance()
+}
+
+// isNumber reports whether a typed answer is a bare number ("16", "0.").
+func isNumber(text string) bool {
+	_, ok := readNumber(text)
+	return ok
 }
 
 func askVillage(t *turn) error {
@@ -181,7 +268,7 @@ func askVillage(t *turn) error {
 		opts = append(opts, Option{Label: v.Name.In(t.lang), Data: "v:" + v.Code})
 	}
 	prompt := t.T("ask.village", nil)
-	return t.askMenu("village", prompt, 2, opts)
+	return t.askMenu("intake.village", prompt, 2, opts)
 }
 
 func chooseVillage(t *turn, data string) error {
@@ -195,7 +282,7 @@ func askService(t *turn) error {
 		opts = append(opts, Option{Label: s.Name.In(t.lang), Data: "s:" + s.Code})
 	}
 	opts = append(opts, Option{Label: t.T("service.other", nil), Data: "s:" + monitoring.OtherService})
-	return t.askMenu("service", t.T("ask.service", nil), 2, opts)
+	return t.askMenu("intake.service", t.T("ask.service", nil), 2, opts)
 }
 
 func chooseService(t *turn, data string) error {
@@ -205,11 +292,17 @@ func chooseService(t *turn, data string) error {
 
 func askDescribe(t *turn) error {
 	d := t.draft()
-	prompt := t.T("ask.describe", nil)
+	prompt := t.T("ask.describe"+t.typed(), nil)
 	if d.hasContent() {
-		prompt = t.T("describe.kept", nil)
+		prompt = t.T("describe.kept"+t.typed(), nil)
 	}
-	return t.askMenu("describe", prompt, 1, []Option{{Label: t.T("button.done", nil), Data: "done"}})
+	return t.askMenu("intake.describe", prompt, 1, []Option{t.doneOption()})
+}
+
+// doneOption is the control that ends a question taking several messages:
+// a button on Telegram, a word to type elsewhere.
+func (t *turn) doneOption() Option {
+	return Option{Label: t.T("button.done", nil), Data: "done", Word: true}
 }
 
 func chooseDescribeDone(t *turn, _ string) error {
@@ -221,25 +314,26 @@ func chooseDescribeDone(t *turn, _ string) error {
 	return t.advance()
 }
 
-// describeInput keeps each part and acknowledges it with the Done button.
+// describeInput keeps each part and acknowledges it with the Done control.
 // The acknowledgement collapses: ten photos in a row get one reply.
 func describeInput(t *turn) error {
 	kept, err := t.keep()
 	if err != nil || !kept {
 		return err
 	}
-	t.st.Menu.Prompt = t.T("describe.got", nil)
-	return t.send(Reply{Text: t.st.Menu.Prompt, Menu: t.menu(1)}, "describe")
+	f := t.top()
+	f.Menu.Prompt = t.T("describe.got"+t.typed(), nil)
+	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(1)}, "describe")
 }
 
 func askContact(t *turn) error {
 	if t.draft().Via != "" { // a member taking a complaint down
-		return t.askMenu("contact", t.T("register.contact", nil), 1, []Option{
+		return t.askMenu("intake.contact", t.T("register.contact", nil), 1, []Option{
 			{Label: t.T("button.type_phone", nil), Data: "share"},
 			{Label: t.T("button.no_contact", nil), Data: "anon"},
 		})
 	}
-	return t.askMenu("contact", t.T("ask.contact", nil), 1, []Option{
+	return t.askMenu("intake.contact", t.T("ask.contact"+t.typed(), nil), 1, []Option{
 		{Label: t.T("button.share_contact", nil), Data: "share", RequestContact: true},
 		{Label: t.T("button.anonymous", nil), Data: "anon"},
 	})
@@ -265,23 +359,17 @@ func chooseContact(t *turn, data string) error {
 		}
 		// A channel that cannot share a contact (the console) sends the
 		// option back as a choice: ask for the number as text.
-		return t.ask("phone")
+		return t.ask("intake.phone")
 	}
 	return t.resend()
 }
 
-// contactInput takes the resident's own shared contact; anything else is
-// kept as description.
+// contactInput takes the resident's own shared contact, or a typed number:
+// a number typed here is the contact, never part of the description.
 func contactInput(t *turn) error {
 	if t.u.Kind == KindText {
-		// A number typed here is the contact, never part of the
-		// description: it must not end up in an export of an entry.
-		if phone, ok := typedPhone(t.u.Text); ok {
-			return t.setPhone(phone, "")
-		}
-	}
-	if t.u.Kind != KindContact {
-		return t.keepAndResend()
+		phone, _ := typedPhone(t.u.Text)
+		return t.setPhone(phone, "")
 	}
 	c := t.u.Contact
 	// Telegram's share button always says whose contact it is; a contact
@@ -314,24 +402,10 @@ func (t *turn) setPhone(phone, name string) error {
 }
 
 func askPhone(t *turn) error {
-	return t.askMenu("phone", t.T("ask.phone", nil), 1, []Option{{Label: t.T("button.anonymous", nil), Data: "anon"}})
+	return t.askMenu("intake.phone", t.T("ask.phone", nil), 1, []Option{{Label: t.T("button.anonymous", nil), Data: "anon"}})
 }
 
 var phoneRE = regexp.MustCompile(`^\+?[0-9]{9,15}$`)
-
-func phoneInput(t *turn) error {
-	if t.u.Kind == KindContact {
-		return contactInput(t)
-	}
-	if t.u.Kind != KindText {
-		return t.keepAndResend()
-	}
-	phone, ok := typedPhone(t.u.Text)
-	if !ok {
-		return t.say(t.T("phone.invalid", nil))
-	}
-	return t.setPhone(phone, "")
-}
 
 func askConfirm(t *turn) error {
 	d := t.draft()
@@ -357,7 +431,7 @@ func askConfirm(t *turn) error {
 		"Village": t.villageName(d.Village), "Service": t.serviceName(d.Service),
 		"Description": TruncateText(desc, 1500), "Extras": extras, "Contact": contact,
 	})
-	return t.askMenu("confirm", prompt, 3, []Option{
+	return t.askMenu("intake.confirm", prompt, 3, []Option{
 		{Label: t.T("button.send", nil), Data: "send"},
 		{Label: t.T("button.edit", nil), Data: "edit"},
 		{Label: t.T("button.cancel", nil), Data: "cancel"},
@@ -369,7 +443,7 @@ func chooseConfirm(t *turn, data string) error {
 	case "send":
 		return t.submit()
 	case "edit":
-		return t.ask("edit")
+		return t.ask("intake.edit")
 	case "cancel":
 		return t.cancel()
 	}
@@ -377,22 +451,25 @@ func chooseConfirm(t *turn, data string) error {
 }
 
 // confirmInput: more text or photos at the summary are added, and the
-// summary is shown again with them.
+// summary is shown again with them; a number that is no option is asked
+// again.
 func confirmInput(t *turn) error {
+	if t.u.Kind == KindText && isNumber(t.u.Text) {
+		return t.reaskChoice(t.top().Menu.Options)
+	}
 	kept, err := t.keep()
 	if err != nil || !kept {
 		return err
 	}
-	return t.ask("confirm")
+	return t.ask("intake.confirm")
 }
 
 func askEdit(t *turn) error {
-	return t.askMenu("edit", t.T("edit.what", nil), 2, []Option{
+	return t.askMenu("intake.edit", t.T("edit.what", nil), 2, []Option{
 		{Label: t.T("edit.village", nil), Data: "village"},
 		{Label: t.T("edit.service", nil), Data: "service"},
 		{Label: t.T("edit.description", nil), Data: "description"},
 		{Label: t.T("edit.contact", nil), Data: "contact"},
-		{Label: t.T("button.back", nil), Data: "back"},
 	})
 }
 
@@ -406,7 +483,7 @@ func chooseEdit(t *turn, data string) error {
 	case "description":
 		// The new text replaces the old; files and location stay.
 		d.Parts, d.Described = nil, false
-		return t.askMenu("describe", t.T("ask.describe_again", nil), 1, []Option{{Label: t.T("button.done", nil), Data: "done"}})
+		return t.askMenu("intake.describe", t.T("ask.describe_again"+t.typed(), nil), 1, []Option{t.doneOption()})
 	case "contact":
 		d.Contact, d.Anonymous = nil, false
 	}
@@ -429,13 +506,13 @@ func (t *turn) submit() error {
 		if err := t.say(t.e.Catalog.N(t.lang, "flood", limit, nil)); err != nil {
 			return err
 		}
-		return t.ask("confirm") // the draft waits, with its Send button
+		return t.ask("intake.confirm") // the draft waits, with its Send button
 	}
 	e := monitoring.Entry{
 		Municipality: t.e.Muni.Code, Village: d.Village, Service: d.Service, Description: d.text(),
 		Location: d.Location, Channel: t.u.Channel, Anonymous: d.Anonymous, ResidentID: t.resident.ID,
 	}
-	if err := t.tx.CreateEntry(t.ctx, &e, d.Contact, "resident"); err != nil {
+	if err := t.tx.CreateEntry(t.ctx, &e, d.personal(), "resident"); err != nil {
 		return err
 	}
 	if err := t.tx.AttachMedia(t.ctx, e.ID, d.Media); err != nil {
@@ -444,6 +521,20 @@ func (t *turn) submit() error {
 	if err := t.postCard(e); err != nil {
 		return err
 	}
-	t.st = State{Menu: &MenuState{Seq: t.st.Menu.seq()}}
+	t.endQuiet()
 	return t.say(t.e.Catalog.N(t.lang, "submitted", t.e.Muni.ResponseDays, catalog.Args{"Number": e.Number.String()}))
+}
+
+// personal is the draft's personal data: the contact left, and what was
+// found in the text.
+func (d *Draft) personal() *monitoring.Contact {
+	if len(d.Found) == 0 {
+		return d.Contact
+	}
+	c := monitoring.Contact{}
+	if d.Contact != nil {
+		c = *d.Contact
+	}
+	c.Found = d.Found
+	return &c
 }

@@ -344,10 +344,13 @@ func cmdMembers(t *turn, _ monitoring.Member, _ string) error {
 }
 
 func init() {
-	steps["m.recuse"] = &step{ask: func(t *turn) error { return cmdRecuse(t, monitoring.Member{}, "") }, choose: chooseRecuse}
+	declare("m.recuse", &step{accepts: inChoice, ask: func(t *turn) error { return cmdRecuse(t, monitoring.Member{}, "") }, choose: chooseRecuse})
 }
 
 func cmdRecuse(t *turn, m monitoring.Member, _ string) error {
+	if f := t.top(); f == nil || f.Step != "m.recuse" {
+		t.st.Frames = append(t.st.Frames, &Frame{Step: "m.recuse"})
+	}
 	return t.askRecuse(m)
 }
 
@@ -370,7 +373,7 @@ func chooseRecuse(t *turn, data string) error {
 		return errOr(err, t.refuse(t.stranger(), "recuse", 0, "members.only"))
 	}
 	if data == "done" {
-		t.st.Step = ""
+		t.endQuiet()
 		return t.say(t.T("recuse.done", nil))
 	}
 	service := strings.TrimPrefix(data, "s:")

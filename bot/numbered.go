@@ -26,11 +26,30 @@ func RenderNumbered(c *catalog.Catalog, r Reply, group bool) string {
 		return b.String()
 	}
 	b.WriteString(r.Text)
-	b.WriteString("\n")
-	for i, o := range r.Menu.Options {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, o.Label)
+	var numbered int
+	var words []string
+	for _, o := range r.Menu.Options {
+		if o.Word {
+			// A control the prompt does not already name is listed as a word to type.
+			if q := "«" + o.Label + "»"; !strings.Contains(r.Text, q) {
+				words = append(words, q)
+			}
+			continue
+		}
+		numbered++
+		if numbered == 1 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "\n%d. %s", numbered, o.Label)
 	}
-	b.WriteString("\n\n")
-	b.WriteString(c.T(r.Lang, "menu.reply_number", catalog.Args{"Count": len(r.Menu.Options)}))
+	switch {
+	case numbered == 1:
+		b.WriteString("\n\n" + c.T(r.Lang, "menu.reply_one", nil))
+	case numbered > 1:
+		b.WriteString("\n\n" + c.T(r.Lang, "menu.reply_number", catalog.Args{"Count": numbered}))
+	}
+	if len(words) > 0 {
+		b.WriteString("\n" + c.T(r.Lang, "menu.words", catalog.Args{"Words": strings.Join(words, ", ")}))
+	}
 	return b.String()
 }

@@ -13,12 +13,12 @@ import (
 // village or by service. Each entry opens with a button.
 
 func init() {
-	steps["m.queue"] = &step{ask: askQueue, choose: chooseQueue}
-	steps["m.queue.village"] = &step{ask: askQueueVillage, choose: chooseQueueVillage}
-	steps["m.queue.service"] = &step{ask: askQueueService, choose: chooseQueueService}
+	declare("m.queue", &step{accepts: inChoice, ask: askQueue, choose: chooseQueue})
+	declare("m.queue.village", &step{accepts: inChoice, ask: askQueueVillage, choose: chooseQueueVillage})
+	declare("m.queue.service", &step{accepts: inChoice, ask: askQueueService, choose: chooseQueueService})
 }
 
-func cmdQueue(t *turn, _ monitoring.Member, _ string) error { return t.ask("m.queue") }
+func cmdQueue(t *turn, _ monitoring.Member, _ string) error { return t.start("m.queue", nil) }
 
 func askQueue(t *turn) error {
 	opts := []Option{
@@ -96,7 +96,7 @@ func chooseQueueService(t *turn, data string) error {
 const queueMax = 30
 
 func (t *turn) showQueue(m monitoring.Member, f monitoring.Filter, overdueOnly bool) error {
-	t.st.Step = ""
+	t.endQuiet()
 	list, err := t.tx.Entries(t.ctx, t.e.Muni.Code, f)
 	if err != nil {
 		return err

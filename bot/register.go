@@ -10,17 +10,11 @@ import (
 // with that channel and, if the resident agreed, their phone.
 
 func init() {
-	steps["m.reg.via"] = &step{ask: askVia, choose: chooseVia}
+	declare("m.reg.via", &step{accepts: inChoice, ask: askVia, choose: chooseVia})
 }
 
 func cmdRegister(t *turn, _ monitoring.Member, _ string) error {
-	if d := t.st.Draft; d != nil && len(d.Media) > 0 {
-		if err := t.tx.DropDraftMedia(t.ctx, d.Media); err != nil {
-			return err
-		}
-	}
-	t.st.Draft = &Draft{}
-	return t.ask("m.reg.via")
+	return t.start("m.reg.via", &Draft{})
 }
 
 func askVia(t *turn) error {
@@ -57,6 +51,6 @@ func (t *turn) submitOnBehalf(d *Draft) error {
 	if err := t.postCard(e); err != nil {
 		return err
 	}
-	t.st = State{Menu: &MenuState{Seq: t.st.Menu.seq()}}
+	t.endQuiet()
 	return t.say(t.T("register.done", catalog.Args{"Number": e.Number.String()}))
 }

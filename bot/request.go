@@ -15,30 +15,35 @@ import (
 // recorded, stay with the group (6.2) and close the request.
 
 func init() {
-	steps["m.req.to"] = &step{ask: askReqTo, choose: cancelWork, input: reqToInput}
-	steps["m.req.what"] = &step{ask: askReqWhat, choose: cancelWork, input: reqWhatInput}
-	steps["m.req.entries"] = &step{ask: askReqEntries, choose: chooseReqEntries, input: reqEntriesInput}
-	steps["m.req.answer"] = &step{ask: askReqAnswer, choose: reqAnswerDone, input: reqAnswerInput}
+	declare("m.req.to", &step{accepts: inText, ask: askReqTo, choose: cancelWork, input: reqToInput})
+	declare("m.req.what", &step{accepts: inText, ask: askReqWhat, choose: cancelWork, input: reqWhatInput})
+	declare("m.req.entries", &step{accepts: inText, ask: askReqEntries, choose: chooseReqEntries, input: reqEntriesInput})
+	declare("m.req.answer", &step{accepts: inMedia, ask: askReqAnswer, choose: reqAnswerDone, input: reqAnswerInput})
 }
+
+// requestDraft is a request being written, or the answer being recorded.
+type requestDraft struct {
+	Addressee string  `json:"to,omitempty"`
+	Question  string  `json:"question,omitempty"`
+	RequestID int64   `json:"request,omitempty"`
+	Parts     []Part  `json:"parts,omitempty"`
+	Media     []int64 `json:"media,omitempty"`
+}
+
+func (t *turn) requestDraft() *requestDraft { return dialogueData[requestDraft](t) }
 
 func cmdRequest(t *turn, _ monitoring.Member, _ string) error {
-	t.st.Work = &Work{}
-	return t.ask("m.req.to")
+	return t.start("m.req.to", &requestDraft{})
 }
 
-func cancelMenu(t *turn) []Option {
-	return []Option{{Label: t.T("button.cancel", nil), Data: "cancel"}}
-}
+func cancelMenu(t *turn) []Option { return []Option{t.cancelOption()} }
 
 func askReqTo(t *turn) error {
 	return t.askMenu("m.req.to", t.T("request.to", nil), 1, cancelMenu(t))
 }
 
 func reqToInput(t *turn) error {
-	if t.u.Kind != KindText || strings.TrimSpace(t.u.Text) == "" || t.st.Work == nil {
-		return t.say(t.T("reason.need_text", nil))
-	}
-	t.st.Work.Addressee = strings.TrimSpace(t.u.Text)
+	t.requestDraft().Addressee = strings.TrimSpace(t.u.Text)
 	return t.ask("m.req.what")
 }
 
@@ -47,16 +52,13 @@ func askReqWhat(t *turn) error {
 }
 
 func reqWhatInput(t *turn) error {
-	if t.u.Kind != KindText || strings.TrimSpace(t.u.Text) == "" || t.st.Work == nil {
-		return t.say(t.T("reason.need_text", nil))
-	}
-	t.st.Work.Question = strings.TrimSpace(t.u.Text)
+	t.requestDraft().Question = strings.TrimSpace(t.u.Text)
 	return t.ask("m.req.entries")
 }
 
 func askReqEntries(t *turn) error {
 	return t.askMenu("m.req.entries", t.T("request.entries", nil), 2, []Option{
-		{Label: t.T("button.skip", nil), Data: "skip"}, {Label: t.T("button.cancel", nil), Data: "cancel"},
+		{Label: t.T("button.skip", nil), Data: "skip", Word: true}, t.cancelOption(),
 	})
 }
 
@@ -92,12 +94,12 @@ func reqEntriesInput(t *turn) error {
 func (t *turn) createRequest(entries []monitoring.Number) error {
 	m, ok, err := t.member()
 	if err != nil || !ok {
-		t.st.Step, t.st.Work = "", nil
+		t.endQuiet()
 		return errOr(err, t.refuse(t.stranger(), "request", 0, "members.only"))
 	}
-	w := t.st.Work
-	t.st.Step, t.st.Work = "", nil
-	if w == nil || w.Addressee == "" || w.Question == "" {
+	w := *t.requestDraft()
+	t.endQuiet()
+	if w.Addressee == "" || w.Question == "" {
 		return t.say(t.T("work.cancelled", nil))
 	}
 	r := monitoring.Request{Municipality: t.e.Muni.Code, Addressee: w.Addressee, Question: w.Question, Entries: entries, CreatedBy: m.ID}
@@ -167,8 +169,7 @@ func (t *turn) requestButton(m monitoring.Member, id int64, arg string) error {
 			if r.AnsweredAt != nil {
 				return pt.say(pt.T("request.already", catalog.Args{"Number": monitoring.RequestNumber(r.Number)}))
 			}
-			pt.st.Work = &Work{RequestID: r.ID}
-			return pt.ask("m.req.answer")
+			return pt.start("m.req.answer", &requestDraft{RequestID: r.ID})
 		}
 		return pt.showRequest(r)
 	})
@@ -194,39 +195,36 @@ func (t *turn) showRequest(r monitoring.Request) error {
 }
 
 func askReqAnswer(t *turn) error {
-	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, t.st.Work.RequestID)
+	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, t.requestDraft().RequestID)
 	if err != nil {
 		return err
 	}
 	return t.askMenu("m.req.answer", t.T("request.answer_ask", catalog.Args{"Number": monitoring.RequestNumber(r.Number)}), 2, []Option{
-		{Label: t.T("button.done", nil), Data: "done"}, {Label: t.T("button.cancel", nil), Data: "cancel"},
+		t.doneOption(), t.cancelOption(),
 	})
 }
 
 // reqAnswerInput keeps the answer's text and files (documents included:
 // they are the group's, never residents' or exports', 6.2).
 func reqAnswerInput(t *turn) error {
-	if t.st.Work == nil {
-		t.st.Step = ""
-		return nil
-	}
+	w := t.requestDraft()
 	text, media, kept, err := t.noteContent()
 	if err != nil || !kept {
 		return err
 	}
 	if text != "" {
-		t.st.Work.Parts = append(t.st.Work.Parts, Part{Text: text})
+		w.Parts = append(w.Parts, Part{Text: text})
 	}
 	if media != 0 {
-		t.st.Work.Media = append(t.st.Work.Media, media)
+		w.Media = append(w.Media, media)
 	}
 	return t.send(Reply{Text: t.T("note.got", nil), Menu: t.menu(2)}, "answer")
 }
 
 func reqAnswerDone(t *turn, data string) error {
-	w := t.st.Work
-	if data == "cancel" || w == nil {
-		if w != nil && len(w.Media) > 0 {
+	w := t.requestDraft()
+	if data == "cancel" {
+		if len(w.Media) > 0 {
 			if err := t.tx.DropDraftMedia(t.ctx, w.Media); err != nil {
 				return err
 			}
@@ -238,14 +236,14 @@ func reqAnswerDone(t *turn, data string) error {
 	}
 	m, ok, err := t.member()
 	if err != nil || !ok {
-		t.st.Step, t.st.Work = "", nil
+		t.endQuiet()
 		return errOr(err, t.refuse(t.stranger(), "answer", 0, "members.only"))
 	}
 	var texts []string
 	for _, p := range w.Parts {
 		texts = append(texts, p.Text)
 	}
-	t.st.Step, t.st.Work = "", nil
+	t.endQuiet()
 	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, w.RequestID)
 	if err != nil {
 		return err

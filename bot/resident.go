@@ -2,19 +2,19 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // handle routes one update: group chats to the group's side (members only;
 // strangers are ignored), private chats to the conversation, where a
 // resident reports and a member works. Anonymous senders and system events
 // are kept in the inbox and never answered.
-func (e *Engine) handle(ctx context.Context, tx *storage.Tx, b *batch, u *Update) error {
+func (e *Engine) handle(ctx context.Context, tx Tx, b *batch, u *Update) error {
 	if u.Kind == KindAlert {
 		t := &turn{ctx: ctx, e: e, tx: tx, b: b, u: u}
 		return t.tellGroup(u.Text, nil)
@@ -70,7 +70,10 @@ func (t *turn) residentKey() string {
 }
 
 // converse is the private conversation: a resident's report, and a
-// member's work.
+// member's work. Buttons and commands come first; then, on a channel
+// without buttons, a number answering the last message's own menu; then
+// the open question; with none open, anything with content starts a
+// complaint.
 func (t *turn) converse() error {
 	u := t.u
 	if u.Kind == KindCallback && scoped(u.Callback.Data) {
@@ -81,21 +84,25 @@ func (t *turn) converse() error {
 		if err := t.send(Reply{CallbackID: u.Callback.ID}, ""); err != nil {
 			return err
 		}
-		opt, ok, _ := t.chosen()
-		if !ok {
+		opt, stale := t.pressed()
+		if stale {
+			if t.top() == nil {
+				return t.say(t.T("button.old", nil))
+			}
 			if err := t.say(t.T("button.stale", nil)); err != nil {
 				return err
 			}
 			return t.resend()
 		}
+		f := t.top()
 		if u.Callback.MessageID != "" {
 			// Show the choice in place of the buttons, so they cannot be pressed twice.
-			edit := Reply{EditMessageID: u.Callback.MessageID, Text: t.st.Menu.Prompt + "\n\n✓ " + opt.Label}
+			edit := Reply{EditMessageID: u.Callback.MessageID, Text: f.Menu.Prompt + "\n\n✓ " + opt.Label}
 			if err := t.send(edit, ""); err != nil {
 				return err
 			}
 		}
-		return t.choose(opt)
+		return t.choose(steps[f.Step], opt)
 	}
 	if u.Kind == KindText {
 		if cmd, args, ok := command(u.Text); ok {
@@ -105,48 +112,23 @@ func (t *turn) converse() error {
 	if u.Edited {
 		return t.edited()
 	}
-	if opt, ok, err := t.offeredChoice(); err != nil || ok {
-		if err != nil {
-			return err
-		}
+	if opt, ok := t.offered(); ok {
 		// "3" for the last message's own choices ("Was it fixed?"), then
-		// the dialogue's open question again, if there is one.
+		// the dialogue's open question again, unless the choice asked a
+		// question of its own.
+		before, seq := t.top(), t.menuSeq()
 		if err := t.scopedButton(opt.Data); err != nil {
 			return err
 		}
-		return t.resend()
-	}
-	if opt, ok, _ := t.chosen(); ok {
-		return t.choose(opt)
-	}
-	if s := steps[t.st.Step]; s != nil {
-		if s.input != nil {
-			return s.input(t)
+		if t.top() == before && t.menuSeq() == seq {
+			return t.resend()
 		}
-		return t.keepAndResend()
-	}
-	// No dialogue yet: anything with content starts a complaint.
-	kept, err := t.keep()
-	if err != nil || !kept {
-		return err
-	}
-	return t.advance()
-}
-
-func (t *turn) choose(opt Option) error {
-	s := steps[t.st.Step]
-	if s == nil || s.choose == nil {
-		return t.resend()
-	}
-	return s.choose(t, opt.Data)
-}
-
-// resend shows the current question again, with the same buttons still valid.
-func (t *turn) resend() error {
-	if t.st.Menu == nil || len(t.st.Menu.Options) == 0 {
 		return nil
 	}
-	return t.send(Reply{Text: t.st.Menu.Prompt, Menu: t.menu(0)}, "")
+	if t.top() != nil {
+		return t.answer()
+	}
+	return t.startIntake(true)
 }
 
 // command parses "/status@some_bot 2025-0042" into "status" and "2025-0042".
@@ -167,12 +149,15 @@ func (t *turn) command(name, args string) error {
 	switch name {
 	case "start":
 		if t.resident.Lang == "" {
-			return t.ask("lang")
+			return t.start("lang", nil)
 		}
 		if err := t.welcome(); err != nil {
 			return err
 		}
-		return t.advance()
+		if t.inIntake() {
+			return t.resend()
+		}
+		return t.startIntake(false)
 	case "help":
 		if err := t.say(t.T("help", nil)); err != nil {
 			return err
@@ -186,9 +171,11 @@ func (t *turn) command(name, args string) error {
 		}
 		return t.resend() // and the question still open, if any
 	case "lang", "language", "til", "тил", "язык":
-		return t.ask("lang")
+		return t.start("lang", nil)
 	case "cancel", "stop":
 		return t.cancel()
+	case "back", "артка", "назад":
+		return t.back()
 	case "status":
 		return t.status(args)
 	case "my", "mine":
@@ -201,22 +188,28 @@ func (t *turn) welcome() error {
 	return t.say(t.T("welcome", catalog.Args{"Municipality": t.e.Muni.Name.In(t.lang)}))
 }
 
+// cancel ends the open dialogue only, with the files it gathered; the one
+// under it, if any, asks its question again.
 func (t *turn) cancel() error {
-	if d := t.st.Draft; d != nil && len(d.Media) > 0 {
-		if err := t.tx.DropDraftMedia(t.ctx, d.Media); err != nil {
-			return err
+	if f := t.top(); f != nil {
+		var held struct {
+			Media []int64 `json:"media"`
 		}
+		if f.data != nil {
+			raw, _ := json.Marshal(f.data)
+			f.Data = raw
+		}
+		if json.Unmarshal(f.Data, &held) == nil && len(held.Media) > 0 {
+			if err := t.tx.DropDraftMedia(t.ctx, held.Media); err != nil {
+				return err
+			}
+		}
+		t.endQuiet()
 	}
-	// Keep the menu sequence, with no choices, so old buttons stay stale.
-	t.st = State{Menu: &MenuState{Seq: t.st.Menu.seq()}}
-	return t.send(Reply{Text: t.T("cancelled", nil), RemoveKeyboard: true}, "")
-}
-
-func (m *MenuState) seq() int {
-	if m == nil {
-		return 0
+	if err := t.send(Reply{Text: t.T("cancelled", nil), RemoveKeyboard: true}, ""); err != nil {
+		return err
 	}
-	return m.Seq
+	return t.resend()
 }
 
 func (t *turn) status(args string) error {
@@ -271,16 +264,44 @@ func (t *turn) serviceName(code string) string { return t.placeName(t.lang, code
 // the draft replaces it; an edit after the entry is registered changes
 // nothing, and the resident is told so.
 func (t *turn) edited() error {
-	if d := t.st.Draft; d != nil && t.u.Kind == KindText {
+	d := t.openDraft()
+	if d != nil && t.u.Kind == KindText {
 		for i := range d.Parts {
 			if d.Parts[i].MessageID != "" && d.Parts[i].MessageID == t.u.MessageID {
-				d.Parts[i].Text = t.u.Text
+				masked, found := monitoring.MaskPersonal(t.u.Text)
+				d.Parts[i].Text = masked
+				for _, f := range found {
+					if !contains(d.Found, f.Value) {
+						d.Found = append(d.Found, f.Value)
+					}
+				}
 				return t.send(Reply{Text: t.T("edited.draft", nil)}, "edited")
 			}
 		}
 	}
-	if t.st.Draft != nil && t.st.Draft.hasContent() {
+	if d != nil && d.hasContent() {
 		return t.send(Reply{Text: t.T("edited.other", nil)}, "edited")
 	}
 	return t.send(Reply{Text: t.T("edited.late", nil)}, "edited")
+}
+
+// openDraft is the complaint in progress anywhere in the stack (an edit may
+// come while /lang is on top of it), or nil.
+func (t *turn) openDraft() *Draft {
+	for i := len(t.st.Frames) - 1; i >= 0; i-- {
+		f := t.st.Frames[i]
+		if !strings.HasPrefix(f.Step, "intake.") && f.Step != "m.reg.via" {
+			continue
+		}
+		if d, ok := f.data.(*Draft); ok {
+			return d
+		}
+		d := &Draft{}
+		if err := json.Unmarshal(f.Data, d); err != nil {
+			return nil
+		}
+		f.data = d
+		return d
+	}
+	return nil
 }

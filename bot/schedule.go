@@ -8,7 +8,6 @@ import (
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // DigestHour is when the daily digest goes to the group's chat (Bishkek).
@@ -23,7 +22,7 @@ const digestLines = 30
 // becomes overdue: 6.1), and the daily digest of new and overdue entries to
 // the group's chat. Each is done once; the engine calls Tick every minute.
 func (e *Engine) Tick(ctx context.Context) error {
-	err := e.DB.InTx(ctx, func(tx *storage.Tx) error {
+	err := e.Store.Update(ctx, func(tx Tx) error {
 		// Another process's Tick waits: each reminder goes out once.
 		if err := tx.Hold(ctx, e.Muni.Code); err != nil {
 			return err
@@ -44,7 +43,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 }
 
 // remind tells the secretary (or, without one, the chair) of deadlines.
-func (e *Engine) remind(ctx context.Context, tx *storage.Tx, b *batch) error {
+func (e *Engine) remind(ctx context.Context, tx Tx, b *batch) error {
 	soon, overdue, err := tx.DueReminders(ctx, e.Muni.Code)
 	if err != nil || len(soon)+len(overdue) == 0 {
 		return err
@@ -84,7 +83,7 @@ func langOr(l string) monitoring.Lang {
 
 // digest posts, once a day from DigestHour, what came in over the last day
 // and what is overdue: not taken within 3 days, or open past the deadline.
-func (e *Engine) digest(ctx context.Context, tx *storage.Tx, b *batch) error {
+func (e *Engine) digest(ctx context.Context, tx Tx, b *batch) error {
 	now := tx.Now()
 	local := now.In(monitoring.Bishkek)
 	if local.Hour() < DigestHour {

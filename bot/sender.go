@@ -15,7 +15,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"bmjbt/metrics"
-	"bmjbt/storage"
 )
 
 // Health is what /healthz shows of a channel.
@@ -70,7 +69,7 @@ type Limits struct {
 // Replies are marked sent after delivery, in small batches; a crash between
 // delivery and marking may repeat a message, never lose one.
 type Sender struct {
-	DB        *storage.DB
+	DB        Outbox
 	Muni      string
 	Channel   string
 	Transport Transport
@@ -112,7 +111,7 @@ type result struct {
 }
 
 // NewSender returns a sender for one channel.
-func NewSender(db *storage.DB, muni, channel string, t Transport, l Limits, log *slog.Logger) *Sender {
+func NewSender(db Outbox, muni, channel string, t Transport, l Limits, log *slog.Logger) *Sender {
 	if l.Workers <= 0 {
 		l.Workers = 8
 	}

@@ -136,6 +136,10 @@ type Option struct {
 	Data  string `json:"data"`
 	// RequestContact asks the channel to share the user's own phone contact.
 	RequestContact bool `json:"contact,omitempty"`
+	// Word, for a control (Done, Cancel, Back), means a channel without
+	// buttons shows it as a word to type rather than a number: at a
+	// question that takes words, "1" is an answer, not a button.
+	Word bool `json:"word,omitempty"`
 	// Command is the same choice typed, for a chat where numbers would be
 	// ambiguous (a group chat on WhatsApp): "/verify 2026-0042".
 	Command string `json:"command,omitempty"`

@@ -106,6 +106,9 @@ type Location struct {
 type Contact struct {
 	Name  string `json:"name,omitempty" db:"name"`
 	Phone string `json:"phone,omitempty" db:"phone"`
+	// Found is personal data the resident typed into the text (phone
+	// numbers, e-mail addresses), masked there and kept here.
+	Found []string `json:"found,omitempty" db:"-"`
 }
 
 // Event is one row of an entry's audit: who changed what, when and why.
@@ -182,6 +185,7 @@ type Resident struct {
 	ID           int64
 	Municipality string
 	Channel      Channel
+	UserRef      string // the channel's user id: personal data
 	ChatID       string
 	Lang         Lang // "" until the resident chose one
 	CreatedAt    time.Time

@@ -60,7 +60,7 @@ type Server struct {
 // New returns a server with its engine; set Telegram and/or Console before Run.
 func New(db *storage.DB, m *monitoring.Municipality, log *slog.Logger, opts Options) *Server {
 	met := metrics.New()
-	e := bot.NewEngine(db, m, log)
+	e := bot.NewEngine(Store(db), m, log)
 	e.Metrics = met
 	s := &Server{DB: db, Muni: m, Log: log, Metrics: met, Engine: e, Opts: opts,
 		listening: make(chan struct{}), fetchWake: make(chan struct{}, 1), waFetch: make(chan struct{}, 1)}

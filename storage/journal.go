@@ -85,9 +85,9 @@ func (tx *Tx) CreateEntry(ctx context.Context, e *monitoring.Entry, contact *mon
 	if err != nil {
 		return fmt.Errorf("insert entry %s: %w", e.Number, err)
 	}
-	if contact != nil && (contact.Phone != "" || contact.Name != "") {
-		if _, err := tx.exec(ctx, `INSERT INTO entry_contacts (entry_id, municipality, name, phone) VALUES (?, ?, ?, ?)`,
-			e.ID, e.Municipality, contact.Name, contact.Phone); err != nil {
+	if contact != nil && (contact.Phone != "" || contact.Name != "" || len(contact.Found) > 0) {
+		if _, err := tx.exec(ctx, `INSERT INTO entry_contacts (entry_id, municipality, name, phone, found) VALUES (?, ?, ?, ?, ?)`,
+			e.ID, e.Municipality, contact.Name, contact.Phone, strings.Join(contact.Found, "\n")); err != nil {
 			return fmt.Errorf("keep contact of entry %s: %w", e.Number, err)
 		}
 	}

@@ -14,6 +14,7 @@ type residentRow struct {
 	ID           int64     `db:"id"`
 	Municipality string    `db:"municipality"`
 	Channel      string    `db:"channel"`
+	UserRef      string    `db:"user_ref"`
 	ChatID       string    `db:"chat_id"`
 	Lang         string    `db:"lang"`
 	CreatedAt    time.Time `db:"created_at"`
@@ -21,7 +22,7 @@ type residentRow struct {
 
 func (r residentRow) resident() monitoring.Resident {
 	return monitoring.Resident{ID: r.ID, Municipality: r.Municipality, Channel: monitoring.Channel(r.Channel),
-		ChatID: r.ChatID, Lang: monitoring.Lang(r.Lang), CreatedAt: r.CreatedAt}
+		UserRef: r.UserRef, ChatID: r.ChatID, Lang: monitoring.Lang(r.Lang), CreatedAt: r.CreatedAt}
 }
 
 // Resident returns the resident behind a channel user, recording them on
@@ -30,7 +31,7 @@ func (tx *Tx) Resident(ctx context.Context, municipality string, channel monitor
 	var r residentRow
 	err := tx.get(ctx, &r, `INSERT INTO residents (municipality, channel, user_ref, chat_id, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, channel, user_ref) DO UPDATE SET chat_id = excluded.chat_id
-		RETURNING id, municipality, channel, chat_id, lang, created_at`, municipality, string(channel), userRef, chatID, tx.now)
+		RETURNING id, municipality, channel, user_ref, chat_id, lang, created_at`, municipality, string(channel), userRef, chatID, tx.now)
 	if err != nil {
 		return monitoring.Resident{}, fmt.Errorf("record resident: %w", err)
 	}
@@ -40,7 +41,7 @@ func (tx *Tx) Resident(ctx context.Context, municipality string, channel monitor
 // ResidentByID returns a resident by id.
 func (tx *Tx) ResidentByID(ctx context.Context, id int64) (monitoring.Resident, error) {
 	var r residentRow
-	err := tx.get(ctx, &r, `SELECT id, municipality, channel, chat_id, lang, created_at FROM residents WHERE id = ?`, id)
+	err := tx.get(ctx, &r, `SELECT id, municipality, channel, user_ref, chat_id, lang, created_at FROM residents WHERE id = ?`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return monitoring.Resident{}, monitoring.Errorf(monitoring.ENOTFOUND, "resident %d not found", id)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"bmjbt/monitoring"
 )
@@ -258,13 +259,21 @@ func (tx *Tx) NoteCount(ctx context.Context, entryID int64) (int, error) {
 // EntryContact is the contact a resident left with an entry, if any; only
 // members see it.
 func (tx *Tx) EntryContact(ctx context.Context, entryID int64) (monitoring.Contact, error) {
-	var c monitoring.Contact
-	err := tx.get(ctx, &c, `SELECT name, phone FROM entry_contacts WHERE entry_id = ?`, entryID)
+	var r struct {
+		Name  string `db:"name"`
+		Phone string `db:"phone"`
+		Found string `db:"found"`
+	}
+	err := tx.get(ctx, &r, `SELECT name, phone, found FROM entry_contacts WHERE entry_id = ?`, entryID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, nil
+		return monitoring.Contact{}, nil
 	}
 	if err != nil {
-		return c, fmt.Errorf("read contact: %w", err)
+		return monitoring.Contact{}, fmt.Errorf("read contact: %w", err)
+	}
+	c := monitoring.Contact{Name: r.Name, Phone: r.Phone}
+	if r.Found != "" {
+		c.Found = strings.Split(r.Found, "\n")
 	}
 	return c, nil
 }

@@ -17,7 +17,6 @@ import (
 	"bmjbt/bot"
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // ChatID is the console's one chat, and its one user.
@@ -25,7 +24,7 @@ const ChatID = "console"
 
 // Console reads lines from In and prints replies to Out.
 type Console struct {
-	db   *storage.DB
+	db   bot.Channel
 	muni *monitoring.Municipality
 	cat  *catalog.Catalog
 	log  *slog.Logger
@@ -39,7 +38,7 @@ type Console struct {
 }
 
 // New returns the console channel.
-func New(db *storage.DB, m *monitoring.Municipality, in io.Reader, out io.Writer, log *slog.Logger) *Console {
+func New(db bot.Channel, m *monitoring.Municipality, in io.Reader, out io.Writer, log *slog.Logger) *Console {
 	c := &Console{db: db, muni: m, cat: catalog.Default(), log: log, In: in, Out: out}
 	c.Sender = bot.NewSender(db, m.Code, string(monitoring.Console), c, bot.Limits{Global: rate.Inf, Workers: 1}, log)
 	return c

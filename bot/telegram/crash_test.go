@@ -10,6 +10,7 @@ import (
 	"bmjbt/bot"
 	"bmjbt/bot/telegram"
 	"bmjbt/bot/telegram/telegramtest"
+	"bmjbt/server"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
 )
@@ -105,7 +106,7 @@ func TestCrashBetweenCommitAndSendLosesNothing(t *testing.T) {
 		us := residents(fake, 12, 2000)
 		pollOnly(t, db, fake, nil)
 		// The engine commits every answer to the outbox, then the process dies.
-		e := bot.NewEngine(db, storagetest.Municipality(t), testLog(t))
+		e := bot.NewEngine(server.Store(db), storagetest.Municipality(t), testLog(t))
 		if n, err := e.Drain(context.Background()); err != nil || n != 12*8 {
 			t.Fatalf("handled %d, %v", n, err)
 		}

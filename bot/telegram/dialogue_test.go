@@ -40,7 +40,7 @@ func TestLanguageCancelAndEmptyDescriptionAtAnyStep(t *testing.T) {
 			t.Errorf("cancel leaves a keyboard behind")
 		}
 		u.Press(t, "Готово") // a button of the cancelled draft
-		u.Expect(t, "Эта кнопка уже устарела")
+		u.Expect(t, "Эта кнопка больше не действует")
 		if n := len(s.entries()); n != 0 {
 			t.Fatalf("%d entries after cancel", n)
 		}

@@ -40,7 +40,7 @@ func TestResidentReportsInKyrgyzWithPhotoAndContact(t *testing.T) {
 		u.Expect(t, "Кабыл алынды")
 		u.Press(t, "Даяр")
 		m = u.Expect(t, "телефон номериңизди калтырасызбы")
-		if len(m.Keyboard) != 2 || !m.Keyboard[0][0].RequestContact {
+		if len(m.Keyboard) < 2 || !m.Keyboard[0][0].RequestContact {
 			t.Fatalf("contact question keyboard = %+v, want a share-contact button", m.Keyboard)
 		}
 		u.ShareContact("+996555123456")

@@ -20,7 +20,6 @@ import (
 	"bmjbt/bot"
 	"bmjbt/metrics"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // DefaultAPIURL is the public Bot API.
@@ -56,7 +55,7 @@ func DefaultLimits() bot.Limits {
 // Adapter is the Telegram channel of one municipality.
 type Adapter struct {
 	cfg     Config
-	db      *storage.DB
+	db      bot.Channel
 	muni    *monitoring.Municipality
 	log     *slog.Logger
 	metrics *metrics.Metrics
@@ -68,7 +67,7 @@ type Adapter struct {
 }
 
 // New returns the adapter. It makes no request until Run.
-func New(cfg Config, db *storage.DB, m *monitoring.Municipality, log *slog.Logger, met *metrics.Metrics) *Adapter {
+func New(cfg Config, db bot.Channel, m *monitoring.Municipality, log *slog.Logger, met *metrics.Metrics) *Adapter {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}

@@ -25,7 +25,6 @@ import (
 	"bmjbt/bot"
 	"bmjbt/metrics"
 	"bmjbt/monitoring"
-	"bmjbt/storage"
 )
 
 // Client is the part of *whatsmeow.Client the adapter uses. The real client
@@ -61,12 +60,22 @@ type Config struct {
 	ColdChatEvery time.Duration
 }
 
+// Store is what the WhatsApp adapter needs of the store besides a
+// channel's ports: whom it knows, which chats wrote lately (their pace
+// differs) and whether a group is the members' one.
+type Store interface {
+	bot.Channel
+	KnownRef(ctx context.Context, municipality, channel, ref string) (bool, error)
+	RecentChats(ctx context.Context, municipality, channel string, since time.Time) ([]string, error)
+	IsBoundGroup(ctx context.Context, municipality, channel, chatID string) (bool, error)
+}
+
 // Adapter is the WhatsApp channel of one municipality.
 type Adapter struct {
 	cli     Client
 	lids    LIDs
 	cfg     Config
-	db      *storage.DB
+	db      Store
 	muni    *monitoring.Municipality
 	log     *slog.Logger
 	metrics *metrics.Metrics
@@ -85,7 +94,7 @@ type Adapter struct {
 }
 
 // New returns the adapter; Start registers it with the client.
-func New(cli Client, lids LIDs, cfg Config, db *storage.DB, m *monitoring.Municipality, log *slog.Logger, met *metrics.Metrics) *Adapter {
+func New(cli Client, lids LIDs, cfg Config, db Store, m *monitoring.Municipality, log *slog.Logger, met *metrics.Metrics) *Adapter {
 	a := &Adapter{cli: cli, lids: lids, cfg: cfg, db: db, muni: m, log: log, metrics: met, written: map[string]time.Time{},
 		reconnect: make(chan time.Duration, 1)}
 	if cfg.Limits.Global == 0 {

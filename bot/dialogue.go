@@ -1,0 +1,530 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+)
+
+// The dialogue framework. A conversation's state is a stack of frames, kept
+// in the database so a restart mid-dialogue resumes it. The top frame is the
+// open question: its step declares what it accepts (a choice, free text,
+// media, a contact, a number, a date); an answer that does not fit is asked
+// again with a short reason and is never added to anything. An interruption
+// (/help, /lang, a card action in private) runs on top and then the open
+// question is asked again; /cancel ends the top dialogue only; "back" asks
+// the question before, with its answer shown.
+
+// State is one chat's conversation.
+type State struct {
+	Frames []*Frame `json:"frames,omitempty"`
+	// Seq numbers every menu shown, and is in every button's data, so an
+	// old or forged button is recognised.
+	Seq int `json:"seq,omitempty"`
+	// Offer is the last menu a message carried of its own (an entry's
+	// actions, "Was it fixed?", a list of entries): on a channel without
+	// buttons, a typed number answers it when it came after the open
+	// question.
+	Offer *Offer `json:"offer,omitempty"`
+}
+
+// Frame is one dialogue in progress.
+type Frame struct {
+	Step string `json:"step"`
+	// Data is the dialogue's own data (a complaint's draft, an errand's
+	// subject), one type per dialogue.
+	Data json.RawMessage `json:"data,omitempty"`
+	// History is the steps asked before, for "back"; Answers shows what was
+	// answered at each, when the question is asked again.
+	History []string          `json:"history,omitempty"`
+	Answers map[string]string `json:"answers,omitempty"`
+	Menu    *MenuState        `json:"menu,omitempty"`
+
+	data any // Data decoded, while a turn works on it
+}
+
+// MenuState is the open question as it was shown: its prompt and choices,
+// under the sequence number its buttons carry.
+type MenuState struct {
+	Seq     int       `json:"seq"`
+	Prompt  string    `json:"prompt"`
+	Options []Option  `json:"options,omitempty"`
+	At      time.Time `json:"at"`
+}
+
+// Offer is a message's own menu, and when the user saw it.
+type Offer struct {
+	Options []Option  `json:"options"`
+	At      time.Time `json:"at"`
+}
+
+// Input is what a question accepts.
+type Input int
+
+const (
+	inChoice  Input = iota // one of the menu's options, by button, number or label
+	inText                 // words; digits are words too
+	inMedia                // text, photos, voice, video, a location: kept as they come
+	inContact              // a shared contact or a typed phone number, or a choice
+	inNumber               // a whole number within bounds
+)
+
+// step is one question of a dialogue, declared once: what it accepts, how
+// it asks, and what it does with an accepted answer. Adding a question is
+// one declaration and one test.
+type step struct {
+	accepts  Input
+	min, max int // for Number
+	// ask sends the question; it usually ends in t.askMenu.
+	ask func(t *turn) error
+	// choose handles a chosen option or control (its Data).
+	choose func(t *turn, data string) error
+	// input handles an accepted answer that is not an option.
+	input func(t *turn) error
+}
+
+// steps holds every step of every dialogue, by name ("intake.village").
+var steps = map[string]*step{}
+
+func declare(name string, s *step) {
+	if _, dup := steps[name]; dup {
+		panic("step declared twice: " + name)
+	}
+	steps[name] = s
+}
+
+// Back is the data of the back control, on every question after a first.
+const backData = "back"
+
+// top is the open dialogue, nil when there is none.
+func (t *turn) top() *Frame {
+	if n := len(t.st.Frames); n > 0 {
+		return t.st.Frames[n-1]
+	}
+	return nil
+}
+
+// dialogueData returns the top dialogue's own data, decoded once per turn.
+func dialogueData[T any](t *turn) *T {
+	f := t.top()
+	if f == nil {
+		return new(T)
+	}
+	if p, ok := f.data.(*T); ok {
+		return p
+	}
+	p := new(T)
+	if len(f.Data) > 0 {
+		if err := json.Unmarshal(f.Data, p); err != nil {
+			t.e.Log.Warn("dialogue data unreadable; starting it empty", "step", f.Step, "err", err)
+		}
+	}
+	f.data = p
+	return p
+}
+
+// start opens a dialogue on top of whatever is open, with its data, and
+// asks its first question.
+func (t *turn) start(first string, data any) error {
+	t.st.Frames = append(t.st.Frames, &Frame{Step: first, data: data})
+	return t.ask(first)
+}
+
+// ask asks a step's question in the top dialogue; moving to another step
+// remembers the one before, for "back".
+func (t *turn) ask(name string) error {
+	if f := t.top(); f != nil && f.Step != name {
+		if f.Step != "" && !contains(f.History, f.Step) {
+			f.History = append(f.History, f.Step)
+		}
+		f.Step, f.Menu = name, nil
+	}
+	return steps[name].ask(t)
+}
+
+// end closes the top dialogue; the one under it, if any, asks its open
+// question again.
+func (t *turn) end() error {
+	if len(t.st.Frames) == 0 {
+		return nil
+	}
+	t.st.Frames = t.st.Frames[:len(t.st.Frames)-1]
+	return t.resend()
+}
+
+// endQuiet closes the top dialogue without asking the one under it again:
+// its last word is what the user reads next.
+func (t *turn) endQuiet() {
+	if len(t.st.Frames) > 0 {
+		t.st.Frames = t.st.Frames[:len(t.st.Frames)-1]
+	}
+}
+
+// back asks the previous question of the top dialogue again.
+func (t *turn) back() error {
+	f := t.top()
+	if f == nil || len(f.History) == 0 {
+		return t.resend()
+	}
+	prev := f.History[len(f.History)-1]
+	f.History = f.History[:len(f.History)-1]
+	f.Step, f.Menu = prev, nil
+	return steps[prev].ask(t)
+}
+
+// answered records how an answer reads, to show it if the question is asked again.
+func (t *turn) answered(label string) {
+	if f := t.top(); f != nil {
+		if f.Answers == nil {
+			f.Answers = map[string]string{}
+		}
+		f.Answers[f.Step] = label
+	}
+}
+
+// askMenu sends the open question with its options, under a new sequence
+// number, so the answer can be checked against what was asked. A question
+// asked again after "back" shows the answer given before. Questions after
+// the first get a back control.
+func (t *turn) askMenu(name, prompt string, columns int, opts []Option) error {
+	f := t.top()
+	if f == nil { // a question outside any dialogue: open one
+		f = &Frame{Step: name}
+		t.st.Frames = append(t.st.Frames, f)
+	}
+	if f.Step != name {
+		if f.Step != "" && !contains(f.History, f.Step) {
+			f.History = append(f.History, f.Step)
+		}
+		f.Step = name
+	}
+	if prev := f.Answers[name]; prev != "" {
+		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": prev})
+	}
+	if len(f.History) > 0 {
+		opts = append(opts, Option{Label: t.T("button.back", nil), Data: backData, Word: true})
+	}
+	for _, o := range opts {
+		if len(strconv.Itoa(t.st.Seq+1))+1+len(o.Data) > MaxCallbackData {
+			return fmt.Errorf("%w: button data %q is over Telegram's %d bytes", errPermanent, o.Data, MaxCallbackData)
+		}
+	}
+	t.st.Seq++
+	f.Menu = &MenuState{Seq: t.st.Seq, Prompt: prompt, Options: opts, At: t.tx.Now()}
+	return t.send(Reply{Text: prompt, Menu: t.menu(columns)}, "")
+}
+
+// menu renders the open question's options, each with the sequence number
+// in its data.
+func (t *turn) menu(columns int) *Menu {
+	f := t.top()
+	if f == nil || f.Menu == nil {
+		return nil
+	}
+	m := &Menu{Columns: columns}
+	for _, o := range f.Menu.Options {
+		o.Data = strconv.Itoa(f.Menu.Seq) + "|" + o.Data
+		m.Options = append(m.Options, o)
+	}
+	return m
+}
+
+// menuSeq is the sequence of the open question's menu, 0 with none.
+func (t *turn) menuSeq() int {
+	if f := t.top(); f != nil && f.Menu != nil {
+		return f.Menu.Seq
+	}
+	return 0
+}
+
+// resend shows the open question again, with the same buttons still valid.
+func (t *turn) resend() error {
+	f := t.top()
+	if f == nil {
+		return nil
+	}
+	if f.Menu == nil {
+		return t.ask(f.Step)
+	}
+	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(0)}, "")
+}
+
+// reask says briefly why an answer does not fit, and asks again.
+func (t *turn) reask(id string, args catalog.Args) error {
+	if err := t.send(Reply{Text: t.T(id, args)}, "reask"); err != nil {
+		return err
+	}
+	return t.resend()
+}
+
+// pressed reads a pressed button of the open question. stale is true for a
+// button of an older menu, or data never sent.
+func (t *turn) pressed() (opt Option, stale bool) {
+	f := t.top()
+	seq, data, found := strings.Cut(t.u.Callback.Data, "|")
+	if !found || f == nil || f.Menu == nil || seq != strconv.Itoa(f.Menu.Seq) {
+		return Option{}, true
+	}
+	for _, o := range f.Menu.Options {
+		if o.Data == data {
+			return o, false
+		}
+	}
+	return Option{}, true
+}
+
+// answer gives an update to the open question, as its step accepts it.
+func (t *turn) answer() error {
+	f := t.top()
+	s := steps[f.Step]
+	if s == nil { // a step of an older version: start that dialogue over
+		t.st.Frames = t.st.Frames[:len(t.st.Frames)-1]
+		return t.say(t.T("dialogue.gone", nil))
+	}
+	var opts []Option
+	if f.Menu != nil {
+		opts = f.Menu.Options
+	}
+	if t.u.Kind == KindText {
+		text := strings.TrimSpace(t.u.Text)
+		if o, ok := pickWord(opts, text); ok {
+			return t.choose(s, o)
+		}
+		if s.accepts == inChoice || s.accepts == inContact {
+			if o, ok := pick(opts, text); ok {
+				return t.choose(s, o)
+			}
+		}
+	}
+	if t.u.Kind == KindUnsupported || t.u.Kind == KindEmpty {
+		return t.notice("unsupported")
+	}
+	switch s.accepts {
+	case inChoice:
+		// A step may take more than its options (the first message's
+		// language, more text at a summary); a bare number never.
+		if s.input != nil && !(t.u.Kind == KindText && isNumber(t.u.Text)) {
+			return s.input(t)
+		}
+		return t.reaskChoice(opts)
+	case inText:
+		if t.u.Kind != KindText || strings.TrimSpace(t.u.Text) == "" {
+			return t.reask("reask.text", nil)
+		}
+	case inNumber:
+		n, ok := readNumber(t.u.Text)
+		if t.u.Kind != KindText || !ok || n < s.min || n > s.max {
+			return t.reask("reask.number", catalog.Args{"Min": s.min, "Max": s.max})
+		}
+	case inContact:
+		_, typed := typedPhone(t.u.Text)
+		if t.u.Kind != KindContact && !(t.u.Kind == KindText && typed) {
+			return t.reask("phone.invalid"+t.typed(), nil)
+		}
+	}
+	return s.input(t)
+}
+
+func (t *turn) choose(s *step, o Option) error {
+	if o.Data == backData {
+		return t.back()
+	}
+	t.answered(o.Label)
+	return s.choose(t, o.Data)
+}
+
+// reaskChoice asks a choice again, saying which answers fit.
+func (t *turn) reaskChoice(opts []Option) error {
+	n := 0
+	for _, o := range opts {
+		if !o.Word {
+			n++
+		}
+	}
+	switch {
+	case Numbered(t.u.Channel) && n > 1:
+		return t.reask("reask.choice", catalog.Args{"Count": n})
+	case Numbered(t.u.Channel):
+		return t.reask("reask.choice_one", nil)
+	}
+	return t.reask("reask.button", nil)
+}
+
+// typed is the suffix of a catalogue message's wording for channels where
+// people type instead of pressing buttons.
+func (t *turn) typed() string {
+	if Numbered(t.u.Channel) {
+		return ".typed"
+	}
+	return ""
+}
+
+// offered reads a typed answer, on a channel with numbered menus, as a
+// choice of the last message's own menu, when that menu came after the
+// open question: the user answers what they saw last.
+func (t *turn) offered() (Option, bool) {
+	o := t.st.Offer
+	if o == nil || !Numbered(t.u.Channel) || t.u.Kind != KindText || o.At.After(t.tx.Now()) {
+		return Option{}, false
+	}
+	if f := t.top(); f != nil && f.Menu != nil && f.Menu.At.After(o.At) {
+		return Option{}, false
+	}
+	return pick(o.Options, t.u.Text)
+}
+
+// pick finds the option a typed answer means: its number, or its label.
+func pick(opts []Option, text string) (Option, bool) {
+	text = strings.TrimSpace(text)
+	var numbered []Option
+	for _, o := range opts {
+		if !o.Word {
+			numbered = append(numbered, o)
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSuffix(text, ".")); err == nil {
+		if n >= 1 && n <= len(numbered) {
+			return numbered[n-1], true
+		}
+		return Option{}, false
+	}
+	if f := fold(text); f != "" {
+		for _, o := range opts {
+			if fold(o.Label) == f {
+				return o, true
+			}
+		}
+	}
+	return Option{}, false
+}
+
+// pickWord matches a typed control word ("Даяр", "Артка") exactly as its
+// label reads, never by number: at a question that takes words, "1" is an
+// answer, not a button.
+func pickWord(opts []Option, text string) (Option, bool) {
+	f := fold(text)
+	if f == "" {
+		return Option{}, false
+	}
+	for _, o := range opts {
+		if o.Word && fold(o.Label) == f {
+			return o, true
+		}
+	}
+	if fold("артка") == f || fold("назад") == f || f == "back" {
+		for _, o := range opts {
+			if o.Data == backData {
+				return o, true
+			}
+		}
+	}
+	return Option{}, false
+}
+
+// readNumber reads a whole number as people type it: "12", " 12.", "12 ".
+func readNumber(text string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(text), "."))
+	return n, err == nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// offer remembers a message's own menu sent to the turn's chat.
+func (t *turn) offer(r Reply, at time.Time) {
+	if r.Menu != nil && len(r.Menu.Options) > 0 && scoped(r.Menu.Options[0].Data) {
+		t.st.Offer = &Offer{Options: r.Menu.Options, At: at}
+	}
+}
+
+// offerTo remembers a message's own menu sent to another person's private
+// chat (the resident's "Was it fixed?"), as of when they will see it.
+func (t *turn) offerTo(k monitoring.ConversationKey, r Reply, at time.Time) error {
+	st, err := t.b.state(t.ctx, t.tx, t.e, k)
+	if err != nil {
+		return err
+	}
+	ot := &turn{st: *st}
+	ot.offer(r, at)
+	*st = ot.st
+	return t.b.keep(t.ctx, t.tx, k, st)
+}
+
+// load reads the dialogue's state; on the fast path a batch reads each
+// conversation once and saves it once, at its end.
+func (t *turn) load() error {
+	st, err := t.b.state(t.ctx, t.tx, t.e, t.key)
+	if err != nil {
+		return err
+	}
+	t.st = *st
+	return nil
+}
+
+func (t *turn) save() error {
+	for _, f := range t.st.Frames {
+		if f.data != nil {
+			raw, err := json.Marshal(f.data)
+			if err != nil {
+				return fmt.Errorf("encode dialogue data: %w", err)
+			}
+			f.Data, f.data = raw, nil
+		}
+	}
+	st := t.st
+	return t.b.keep(t.ctx, t.tx, t.key, &st)
+}
+
+// state returns a conversation's state: from the batch when it has it (the
+// fast path), else from the store.
+func (b *batch) state(ctx context.Context, tx Tx, e *Engine, k monitoring.ConversationKey) (*State, error) {
+	if st, ok := b.convs[k]; ok && !b.careful {
+		c := *st
+		c.Frames = append([]*Frame(nil), st.Frames...)
+		return &c, nil
+	}
+	raw, err := tx.Conversation(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	st := &State{}
+	if raw != nil {
+		if err := json.Unmarshal(raw, st); err != nil {
+			// A state we cannot read (e.g. from a future version) starts over
+			// rather than locking the resident out.
+			e.Log.Warn("conversation state unreadable; starting over", "channel", k.Channel, "err", err)
+			st = &State{}
+		}
+	}
+	return st, nil
+}
+
+// keep saves a conversation's state: at the batch's end on the fast path,
+// at once when each update has its own savepoint.
+func (b *batch) keep(ctx context.Context, tx Tx, k monitoring.ConversationKey, st *State) error {
+	if !b.careful {
+		b.convs[k] = st
+		return nil
+	}
+	return saveState(ctx, tx, k, st)
+}
+
+func saveState(ctx context.Context, tx Tx, k monitoring.ConversationKey, st *State) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	return tx.SaveConversation(ctx, k, raw)
+}
