@@ -17,6 +17,9 @@ const (
 // MemberActions are the buttons an entry card may show, in order.
 var MemberActions = []Action{Take, Verify, Reject, Resolve, Merge}
 
+// Actions lists every action: a member's, and the resident's reopening.
+var Actions = []Action{Take, Verify, Reject, Resolve, Merge, Reopen}
+
 // Next says where an action leads from a status; ok is false when the
 // action does not apply there (a stale button, for instance).
 func Next(from Status, a Action) (to Status, ok bool) {
