@@ -32,15 +32,19 @@ func ParseRole(s string) (Role, error) {
 // Unique reports whether only one member at a time may hold the role (3.5).
 func (r Role) Unique() bool { return r == Chair || r == Deputy || r == Secretary }
 
-// Group size (3.4): no fewer than 5 and no more than 11 members; outside
-// that range the group has no quorum for collective decisions.
+// Group size (3.4): the council approves a group of no fewer than 5 and no
+// more than 11 members. The Regulation says the bound takes "the quorum for
+// collective decisions into account", but it is a bound on the group's size,
+// not a quorum of a sitting: it gives no figure for how many must attend.
 const (
 	MinMembers = 5
 	MaxMembers = 11
 )
 
-// Quorum reports whether a group of n active members may decide together (3.4).
-func Quorum(n int) bool { return n >= MinMembers && n <= MaxMembers }
+// GroupSizeFits reports whether a group of n active members is within the
+// size 3.4 sets. The bot and the command line say so when it is not;
+// RoomFor refuses a twelfth member.
+func GroupSizeFits(n int) bool { return n >= MinMembers && n <= MaxMembers }
 
 // RemovalReason is why a member left early (3.4).
 type RemovalReason string

@@ -74,14 +74,6 @@ func TestOverdueEntries(t *testing.T) {
 	}
 }
 
-func TestGroupSizeQuorum(t *testing.T) { // 3.4: 5 to 11 members
-	for n, want := range map[int]bool{4: false, 5: true, 11: true, 12: false} {
-		if monitoring.Quorum(n) != want {
-			t.Errorf("Quorum(%d) = %v", n, !want)
-		}
-	}
-}
-
 // 6.1: ten days from the request; reminders at 09:00 Bishkek, two days
 // before the last day and on the day after it.
 func TestRequestDeadlineAndReminders(t *testing.T) {
