@@ -19,14 +19,59 @@ const (
 // Roles lists every role.
 var Roles = []Role{Chair, Deputy, Secretary, Ordinary}
 
-// ParseRole accepts a role name.
-func ParseRole(s string) (Role, error) {
-	for _, r := range Roles {
-		if string(r) == strings.ToLower(strings.TrimSpace(s)) {
-			return r, nil
+// roleNames are what a chair or an operator may type for a role: the codes,
+// and the glossary's Kyrgyz and Russian words with their short forms (and
+// the Regulation's «орунбасар» beside the decisions' «орун басары»).
+var roleNames = map[Role][]string{
+	Chair:     {"chair", "төрага", "председатель"},
+	Deputy:    {"deputy", "төраганын орун басары", "орун басары", "орунбасар", "заместитель председателя", "заместитель"},
+	Secretary: {"secretary", "катчы", "секретарь"},
+	Ordinary:  {"member", "мүчө", "член группы", "член"},
+}
+
+// roleKey forgives case, spacing and a Russian keyboard: «Орун  басары»,
+// «орунбасары» and «торага» for «төрага» all read the same.
+func roleKey(words []string) string {
+	return strings.NewReplacer("ң", "н", "ө", "о", "ү", "у", "ё", "е").Replace(strings.ToLower(strings.Join(words, "")))
+}
+
+// roleWords finds a role by its key; maxRoleWords is the longest name, in
+// words («төраганын орун басары»).
+var roleWords, maxRoleWords = func() (map[string]Role, int) {
+	keys, longest := map[string]Role{}, 0
+	for r, names := range roleNames {
+		for _, name := range names {
+			keys[roleKey(strings.Fields(name))] = r
+			longest = max(longest, len(strings.Fields(name)))
 		}
 	}
-	return "", Errorf(EINVALID, "unknown role %q (one of chair, deputy, secretary, member)", s)
+	return keys, longest
+}()
+
+func lookupRole(words []string) (Role, bool) {
+	r, ok := roleWords[roleKey(words)]
+	return r, ok
+}
+
+// ParseRole accepts a role's code or its Kyrgyz or Russian name.
+func ParseRole(s string) (Role, error) {
+	if r, ok := lookupRole(strings.Fields(s)); ok {
+		return r, nil
+	}
+	return "", Errorf(EINVALID, "unknown role %q (one of chair, deputy, secretary, member, or their Kyrgyz or Russian names)", s)
+}
+
+// CutRole reads the role that s starts with, longest name first, and returns
+// what follows it: "катчы Айгүл Асанова" gives Secretary and "Айгүл Асанова",
+// "заместитель председателя Иванова" gives Deputy and "Иванова".
+func CutRole(s string) (role Role, rest string, err error) {
+	words := strings.Fields(s)
+	for n := min(maxRoleWords, len(words)); n > 0; n-- {
+		if r, ok := lookupRole(words[:n]); ok {
+			return r, strings.Join(words[n:], " "), nil
+		}
+	}
+	return "", "", Errorf(EINVALID, "%q does not start with a role (chair, deputy, secretary, member, or their Kyrgyz or Russian names)", s)
 }
 
 // Unique reports whether only one member at a time may hold the role (3.5).
