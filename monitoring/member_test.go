@@ -100,3 +100,48 @@ func TestCutRoleLeavesTheName(t *testing.T) {
 		}
 	}
 }
+
+// 6.3: a member related to a provider takes no part in monitoring its
+// service. The member declares it per service; only that service is barred.
+func TestRecusedFromOnlyTheDeclaredServices(t *testing.T) {
+	related := monitoring.Member{ID: 1, Role: monitoring.Ordinary, Recused: []string{"roads", "water"}}
+	none := monitoring.Member{ID: 2, Role: monitoring.Chair}
+	for _, tc := range []struct {
+		m       monitoring.Member
+		service string
+		recused bool
+	}{
+		{related, "water", true},
+		{related, "roads", true},
+		{related, "schools", false},
+		{related, "", false},
+		{related, "Water", false}, // service codes come from the config, exactly
+		{none, "water", false},
+		{none, "", false},
+	} {
+		if got := tc.m.RecusedFrom(tc.service); got != tc.recused {
+			t.Errorf("member %d RecusedFrom(%q) = %v, want %v", tc.m.ID, tc.service, got, tc.recused)
+		}
+	}
+}
+
+// Who makes invite codes is the group's practice, not the Regulation's: the
+// chair, or the deputy who stands in for the chair (3.6), while active.
+func TestMayInvite(t *testing.T) {
+	removed := &monitoring.Removal{Reason: monitoring.OwnRequest}
+	for _, tc := range []struct {
+		m   monitoring.Member
+		may bool
+	}{
+		{monitoring.Member{Role: monitoring.Chair}, true},
+		{monitoring.Member{Role: monitoring.Deputy}, true},
+		{monitoring.Member{Role: monitoring.Secretary}, false},
+		{monitoring.Member{Role: monitoring.Ordinary}, false},
+		{monitoring.Member{Role: monitoring.Chair, Removed: removed}, false},
+		{monitoring.Member{Role: monitoring.Deputy, Removed: removed}, false},
+	} {
+		if got := tc.m.MayInvite(); got != tc.may {
+			t.Errorf("%s (removed %v) MayInvite = %v, want %v", tc.m.Role, tc.m.Removed != nil, got, tc.may)
+		}
+	}
+}
