@@ -93,3 +93,84 @@ func TestRequestDeadlineAndReminders(t *testing.T) {
 		t.Fatal("overdue only after the last second of the last day")
 	}
 }
+
+// Merging duplicates is the group's practice (DESIGN.md), not the
+// Regulation's: a duplicate joins an open entry of the same journal, whose
+// outcome its resident then hears.
+func TestCheckMerge(t *testing.T) {
+	dup := monitoring.Entry{ID: 1, Municipality: "sadyrbaev", Number: monitoring.Number{Year: 2026, Seq: 1}, Status: monitoring.Received}
+	target := func(id int64, s monitoring.Status) monitoring.Entry {
+		return monitoring.Entry{ID: id, Municipality: "sadyrbaev", Number: monitoring.Number{Year: 2026, Seq: int(id)}, Status: s}
+	}
+	elsewhere := target(2, monitoring.Received)
+	elsewhere.Municipality = "other"
+	for _, tc := range []struct {
+		name string
+		into monitoring.Entry
+		code string
+	}{
+		{"into a received entry", target(2, monitoring.Received), ""},
+		{"into an entry in review", target(2, monitoring.InReview), ""},
+		{"into a verified entry", target(2, monitoring.Verified), ""},
+		{"into itself", dup, monitoring.EINVALID},
+		{"into a merged entry", target(2, monitoring.Merged), monitoring.EINVALID},
+		{"into a resolved entry", target(2, monitoring.Resolved), monitoring.EINVALID},
+		{"into a rejected entry", target(2, monitoring.Rejected), monitoring.EINVALID},
+		{"into another municipality's entry", elsewhere, monitoring.ENOTFOUND},
+	} {
+		if got := monitoring.ErrorCode(monitoring.CheckMerge(dup, tc.into)); got != tc.code {
+			t.Errorf("%s: code %q, want %q", tc.name, got, tc.code)
+		}
+	}
+}
+
+func TestApplyDecidesWhatAChangeWrites(t *testing.T) {
+	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	entry := func(s monitoring.Status, takenBy int64) monitoring.Entry {
+		return monitoring.Entry{ID: 1, Municipality: "sadyrbaev", Status: s, TakenBy: takenBy}
+	}
+	open := monitoring.Entry{ID: 2, Municipality: "sadyrbaev", Status: monitoring.InReview}
+	closed := monitoring.Entry{ID: 2, Municipality: "sadyrbaev", Status: monitoring.Resolved}
+	answered := entry(monitoring.Resolved, 5)
+	answered.Feedback = monitoring.NotFixed
+	for _, tc := range []struct {
+		name string
+		e    monitoring.Entry
+		a    monitoring.Action
+		by   int64
+		into *monitoring.Entry
+		want monitoring.Entry
+		code string
+	}{
+		{"a take holds the entry", entry(monitoring.Received, 0), monitoring.Take, 5, nil,
+			monitoring.Entry{ID: 1, Status: monitoring.InReview, TakenBy: 5}, ""},
+		{"a verification keeps who took it", entry(monitoring.InReview, 5), monitoring.Verify, 6, nil,
+			monitoring.Entry{ID: 1, Status: monitoring.Verified, TakenBy: 5}, ""},
+		{"a verification of an untaken entry holds it", entry(monitoring.Received, 0), monitoring.Verify, 6, nil,
+			monitoring.Entry{ID: 1, Status: monitoring.Verified, TakenBy: 6}, ""},
+		{"a merge names the other entry", entry(monitoring.InReview, 5), monitoring.Merge, 5, &open,
+			monitoring.Entry{ID: 1, Status: monitoring.Merged, TakenBy: 5, MergedInto: 2}, ""},
+		{"a reopening asks for feedback again", answered, monitoring.Reopen, 0, nil,
+			monitoring.Entry{ID: 1, Status: monitoring.InReview, TakenBy: 5}, ""},
+		{"a stale button", entry(monitoring.InReview, 5), monitoring.Take, 6, nil, monitoring.Entry{}, monitoring.ECONFLICT},
+		{"a stale merge", entry(monitoring.Resolved, 5), monitoring.Merge, 5, &open, monitoring.Entry{}, monitoring.ECONFLICT},
+		{"a merge into a closed entry", entry(monitoring.InReview, 5), monitoring.Merge, 5, &closed, monitoring.Entry{}, monitoring.EINVALID},
+		{"a merge into no entry", entry(monitoring.InReview, 5), monitoring.Merge, 5, nil, monitoring.Entry{}, monitoring.ENOTFOUND},
+	} {
+		got, err := tc.e.Apply(tc.a, tc.by, tc.into, now)
+		if code := monitoring.ErrorCode(err); code != tc.code {
+			t.Errorf("%s: code %q, want %q", tc.name, code, tc.code)
+			continue
+		}
+		if err != nil {
+			if got.Status != tc.e.Status {
+				t.Errorf("%s: a refused change moved the entry to %s", tc.name, got.Status)
+			}
+			continue
+		}
+		tc.want.UpdatedAt = now
+		if !equalEntries(got, tc.want) {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
