@@ -148,6 +148,3 @@ func (m Member) RecusedFrom(service string) bool {
 // MayInvite reports whether the member may invite others: the chair, or the
 // deputy who stands in for the chair (3.6).
 func (m Member) MayInvite() bool { return m.Active() && (m.Role == Chair || m.Role == Deputy) }
-
-// InviteTTL is how long an invite code works.
-const InviteTTL = 72 * time.Hour
