@@ -278,7 +278,7 @@ func (t *turn) mergeTarget(e monitoring.Entry, text string) (into monitoring.Ent
 	into, err = t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
 	// The entry a duplicate joins must still be open: a new report of a
 	// fixed outage is a new problem, not a duplicate.
-	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && (into.ID == e.ID || !into.Status.Open()) {
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && monitoring.CheckMerge(e, into) != nil {
 		return into, t.T("reason.merge_bad", catalog.Args{"Number": n.String()}), nil
 	}
 	if err == nil {

@@ -3,7 +3,6 @@ package bot
 import (
 	"regexp"
 	"strings"
-	"time"
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
@@ -498,11 +497,11 @@ func (t *turn) submit() error {
 		return t.submitOnBehalf(d)
 	}
 	limit := t.e.Muni.EntriesPerHour
-	n, err := t.tx.CountEntriesSince(t.ctx, t.resident.ID, t.tx.Now().Add(-time.Hour))
+	n, err := t.tx.CountEntriesSince(t.ctx, t.resident.ID, t.tx.Now().Add(-monitoring.FloodWindow))
 	if err != nil {
 		return err
 	}
-	if limit > 0 && n >= limit {
+	if !monitoring.FloodAllows(n, limit) {
 		if err := t.say(t.e.Catalog.N(t.lang, "flood", limit, nil)); err != nil {
 			return err
 		}

@@ -297,15 +297,14 @@ func cmdJoin(t *turn, _ monitoring.Member, code string) error {
 // groupSizeNote says so when the group is outside 5–11 members (3.4).
 func (t *turn) groupSizeNote() error {
 	n, err := t.tx.ActiveMembers(t.ctx, t.e.Muni.Code)
-	if err != nil || monitoring.Quorum(n) {
+	if err != nil || monitoring.GroupSizeFits(n) {
 		return err
 	}
 	return t.say(t.e.Catalog.N(t.lang, "group.size", n, catalog.Args{"Min": monitoring.MinMembers, "Max": monitoring.MaxMembers}))
 }
 
 func cmdInvite(t *turn, m monitoring.Member, args string) error {
-	roleArg, name, _ := strings.Cut(args, " ")
-	role, err := monitoring.ParseRole(roleArg)
+	role, name, err := monitoring.CutRole(args)
 	name = strings.TrimSpace(name)
 	if err != nil || name == "" {
 		return t.say(t.T("invite.usage", nil))

@@ -25,8 +25,8 @@ func (t *turn) groupReport() error {
 	if err != nil {
 		return err
 	}
-	n, err := t.tx.CountEntriesSince(t.ctx, res.ID, t.tx.Now().Add(-time.Hour))
-	if err != nil || n >= t.e.Muni.EntriesPerHour {
+	n, err := t.tx.CountEntriesSince(t.ctx, res.ID, t.tx.Now().Add(-monitoring.FloodWindow))
+	if err != nil || !monitoring.FloodAllows(n, t.e.Muni.EntriesPerHour) {
 		return err // the inbox keeps it; the group is not answered
 	}
 	e := monitoring.Entry{Municipality: t.e.Muni.Code, Service: monitoring.OtherService, Description: u.Text,

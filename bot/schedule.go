@@ -132,7 +132,7 @@ func (e *Engine) digest(ctx context.Context, tx Tx, b *batch) error {
 	if err != nil {
 		return err
 	}
-	if !monitoring.Quorum(n) {
+	if !monitoring.GroupSizeFits(n) {
 		text += "\n\n" + c.N(lang, "group.size", n, catalog.Args{"Min": monitoring.MinMembers, "Max": monitoring.MaxMembers})
 	}
 	for _, g := range groups {

@@ -19,28 +19,77 @@ const (
 // Roles lists every role.
 var Roles = []Role{Chair, Deputy, Secretary, Ordinary}
 
-// ParseRole accepts a role name.
-func ParseRole(s string) (Role, error) {
-	for _, r := range Roles {
-		if string(r) == strings.ToLower(strings.TrimSpace(s)) {
-			return r, nil
+// roleNames are what a chair or an operator may type for a role: the codes,
+// and the glossary's Kyrgyz and Russian words with their short forms (and
+// the Regulation's «орунбасар» beside the decisions' «орун басары»).
+var roleNames = map[Role][]string{
+	Chair:     {"chair", "төрага", "председатель"},
+	Deputy:    {"deputy", "төраганын орун басары", "орун басары", "орунбасар", "заместитель председателя", "заместитель"},
+	Secretary: {"secretary", "катчы", "секретарь"},
+	Ordinary:  {"member", "мүчө", "член группы", "член"},
+}
+
+// roleKey forgives case, spacing and a Russian keyboard: «Орун  басары»,
+// «орунбасары» and «торага» for «төрага» all read the same.
+func roleKey(words []string) string {
+	return strings.NewReplacer("ң", "н", "ө", "о", "ү", "у", "ё", "е").Replace(strings.ToLower(strings.Join(words, "")))
+}
+
+// roleWords finds a role by its key; maxRoleWords is the longest name, in
+// words («төраганын орун басары»).
+var roleWords, maxRoleWords = func() (map[string]Role, int) {
+	keys, longest := map[string]Role{}, 0
+	for r, names := range roleNames {
+		for _, name := range names {
+			keys[roleKey(strings.Fields(name))] = r
+			longest = max(longest, len(strings.Fields(name)))
 		}
 	}
-	return "", Errorf(EINVALID, "unknown role %q (one of chair, deputy, secretary, member)", s)
+	return keys, longest
+}()
+
+func lookupRole(words []string) (Role, bool) {
+	r, ok := roleWords[roleKey(words)]
+	return r, ok
+}
+
+// ParseRole accepts a role's code or its Kyrgyz or Russian name.
+func ParseRole(s string) (Role, error) {
+	if r, ok := lookupRole(strings.Fields(s)); ok {
+		return r, nil
+	}
+	return "", Errorf(EINVALID, "unknown role %q (one of chair, deputy, secretary, member, or their Kyrgyz or Russian names)", s)
+}
+
+// CutRole reads the role that s starts with, longest name first, and returns
+// what follows it: "катчы Айгүл Асанова" gives Secretary and "Айгүл Асанова",
+// "заместитель председателя Иванова" gives Deputy and "Иванова".
+func CutRole(s string) (role Role, rest string, err error) {
+	words := strings.Fields(s)
+	for n := min(maxRoleWords, len(words)); n > 0; n-- {
+		if r, ok := lookupRole(words[:n]); ok {
+			return r, strings.Join(words[n:], " "), nil
+		}
+	}
+	return "", "", Errorf(EINVALID, "%q does not start with a role (chair, deputy, secretary, member, or their Kyrgyz or Russian names)", s)
 }
 
 // Unique reports whether only one member at a time may hold the role (3.5).
 func (r Role) Unique() bool { return r == Chair || r == Deputy || r == Secretary }
 
-// Group size (3.4): no fewer than 5 and no more than 11 members; outside
-// that range the group has no quorum for collective decisions.
+// Group size (3.4): the council approves a group of no fewer than 5 and no
+// more than 11 members. The Regulation says the bound takes "the quorum for
+// collective decisions into account", but it is a bound on the group's size,
+// not a quorum of a sitting: it gives no figure for how many must attend.
 const (
 	MinMembers = 5
 	MaxMembers = 11
 )
 
-// Quorum reports whether a group of n active members may decide together (3.4).
-func Quorum(n int) bool { return n >= MinMembers && n <= MaxMembers }
+// GroupSizeFits reports whether a group of n active members is within the
+// size 3.4 sets. The bot and the command line say so when it is not;
+// RoomFor refuses a twelfth member.
+func GroupSizeFits(n int) bool { return n >= MinMembers && n <= MaxMembers }
 
 // RemovalReason is why a member left early (3.4).
 type RemovalReason string
@@ -99,6 +148,3 @@ func (m Member) RecusedFrom(service string) bool {
 // MayInvite reports whether the member may invite others: the chair, or the
 // deputy who stands in for the chair (3.6).
 func (m Member) MayInvite() bool { return m.Active() && (m.Role == Chair || m.Role == Deputy) }
-
-// InviteTTL is how long an invite code works.
-const InviteTTL = 72 * time.Hour

@@ -132,74 +132,98 @@ func (tx *Tx) CreateInvite(ctx context.Context, municipality, code string, role 
 	if err := tx.roomFor(ctx, municipality, role); err != nil {
 		return time.Time{}, err
 	}
-	expires := tx.now.Add(monitoring.InviteTTL)
-	_, err := tx.exec(ctx, `INSERT INTO invites (municipality, code_hash, role, name, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		municipality, HashCode(municipality, code), string(role), name, createdBy, tx.now, expires)
-	if err != nil {
+	inv := monitoring.NewInvite(municipality, role, name, createdBy, tx.now)
+	if err := tx.addInvite(ctx, code, inv); err != nil {
 		return time.Time{}, fmt.Errorf("record invite: %w", err)
 	}
-	return expires, nil
+	return inv.ExpiresAt, nil
 }
 
-// roomFor checks a member of role could join now.
+// CreateLink records a code with which member m binds their identity on
+// another channel to the same membership.
+func (tx *Tx) CreateLink(ctx context.Context, m monitoring.Member, code, createdBy string) (time.Time, error) {
+	inv := monitoring.NewInvite(m.Municipality, m.Role, m.Name, createdBy, tx.now)
+	inv.LinkMember = m.ID
+	if err := tx.addInvite(ctx, code, inv); err != nil {
+		return time.Time{}, fmt.Errorf("record link code: %w", err)
+	}
+	return inv.ExpiresAt, nil
+}
+
+func (tx *Tx) addInvite(ctx context.Context, code string, inv monitoring.Invite) error {
+	_, err := tx.exec(ctx, `INSERT INTO invites (municipality, code_hash, role, name, created_by, created_at, expires_at, link_member) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		inv.Municipality, HashCode(inv.Municipality, code), string(inv.Role), inv.Name, inv.CreatedBy, inv.CreatedAt, inv.ExpiresAt, nullID(inv.LinkMember))
+	return err
+}
+
+// roomFor checks, by monitoring.RoomFor, that someone of role could join now.
 func (tx *Tx) roomFor(ctx context.Context, municipality string, role monitoring.Role) error {
-	n, err := tx.ActiveMembers(ctx, municipality)
-	if err != nil {
-		return err
+	var rows []memberRow
+	if err := tx.sel(ctx, &rows, `SELECT `+memberColumns+` FROM members m WHERE m.municipality = ? AND m.removed_at IS NULL`, municipality); err != nil {
+		return fmt.Errorf("read the group: %w", err)
 	}
-	if n >= monitoring.MaxMembers {
-		return monitoring.Errorf(monitoring.ECONFLICT, "the group already has %d members, the most Regulation 3.4 allows", n)
+	active := make([]monitoring.Member, len(rows))
+	for i, r := range rows {
+		active[i] = r.member()
 	}
-	if role.Unique() {
-		var held int
-		if err := tx.get(ctx, &held, `SELECT COUNT(*) FROM members WHERE municipality = ? AND role = ? AND removed_at IS NULL`, municipality, string(role)); err != nil {
-			return fmt.Errorf("check role: %w", err)
-		}
-		if held > 0 {
-			return monitoring.Errorf(monitoring.ECONFLICT, "the group already has a %s (3.5: one at a time); remove them first", role)
-		}
+	return monitoring.RoomFor(role, active)
+}
+
+type inviteRow struct {
+	ID           int64         `db:"id"`
+	Municipality string        `db:"municipality"`
+	Role         string        `db:"role"`
+	Name         string        `db:"name"`
+	CreatedBy    string        `db:"created_by"`
+	CreatedAt    time.Time     `db:"created_at"`
+	ExpiresAt    time.Time     `db:"expires_at"`
+	UsedAt       sql.NullTime  `db:"used_at"`
+	LinkMember   sql.NullInt64 `db:"link_member"`
+}
+
+func (r inviteRow) invite() monitoring.Invite {
+	inv := monitoring.Invite{ID: r.ID, Municipality: r.Municipality, Role: monitoring.Role(r.Role), Name: r.Name, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, LinkMember: r.LinkMember.Int64}
+	if r.UsedAt.Valid {
+		inv.UsedAt = &r.UsedAt.Time
 	}
-	return nil
+	return inv
 }
 
 // Join uses an invite code: the channel user becomes the member the invite
-// names. The code works once and only before it expires.
+// names. Whether the code still works is monitoring's decision
+// (Invite.Usable: once, before it expires), as is the room for its role.
 func (tx *Tx) Join(ctx context.Context, municipality, code, channel, userRef, chatID string) (monitoring.Member, error) {
-	var inv struct {
-		ID      int64         `db:"id"`
-		Role    string        `db:"role"`
-		Name    string        `db:"name"`
-		Expires time.Time     `db:"expires_at"`
-		Link    sql.NullInt64 `db:"link_member"`
-	}
-	err := tx.get(ctx, &inv, `SELECT id, role, name, expires_at, link_member FROM invites WHERE municipality = ? AND code_hash = ? AND used_at IS NULL`,
+	var r inviteRow
+	err := tx.get(ctx, &r, `SELECT id, municipality, role, name, created_by, created_at, expires_at, used_at, link_member FROM invites WHERE municipality = ? AND code_hash = ?`,
 		municipality, HashCode(municipality, code))
-	if errors.Is(err, sql.ErrNoRows) || err == nil && !tx.now.Before(inv.Expires) {
-		return monitoring.Member{}, monitoring.Errorf(monitoring.EUNAUTHORIZED, "the code is wrong, used or expired")
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return monitoring.Member{}, fmt.Errorf("read invite: %w", err)
+	}
+	inv := r.invite() // the zero Invite for a wrong code
+	if err := inv.Usable(tx.now); err != nil {
+		return monitoring.Member{}, err
 	}
 	if _, err := tx.MemberBy(ctx, municipality, channel, userRef); err == nil {
 		return monitoring.Member{}, monitoring.Errorf(monitoring.ECONFLICT, "already a member")
 	}
-	role := monitoring.Role(inv.Role)
-	var id int64
-	if inv.Link.Valid {
-		// A link code: the same member, reached on one more channel.
-		var active int
-		if err := tx.get(ctx, &active, `SELECT COUNT(*) FROM members WHERE id = ? AND removed_at IS NULL`, inv.Link.Int64); err != nil {
-			return monitoring.Member{}, fmt.Errorf("read linked member: %w", err)
-		}
-		if active == 0 {
+	id := inv.LinkMember
+	if id != 0 {
+		// A link code: the same member, reached on one more channel, while
+		// still in the group.
+		var m memberRow
+		err := tx.get(ctx, &m, `SELECT `+memberColumns+` FROM members m WHERE m.id = ?`, id)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !m.member().Active() {
 			return monitoring.Member{}, monitoring.Errorf(monitoring.EUNAUTHORIZED, "the code is wrong, used or expired")
 		}
-		id = inv.Link.Int64
+		if err != nil {
+			return monitoring.Member{}, fmt.Errorf("read linked member: %w", err)
+		}
 	} else {
-		if err := tx.roomFor(ctx, municipality, role); err != nil {
+		if err := tx.roomFor(ctx, municipality, inv.Role); err != nil {
 			return monitoring.Member{}, err
 		}
-		if id, err = tx.insertID(ctx, `INSERT INTO members (municipality, name, role, joined_at) VALUES (?, ?, ?, ?)`, municipality, inv.Name, string(role), tx.now); err != nil {
+		if id, err = tx.insertID(ctx, `INSERT INTO members (municipality, name, role, joined_at) VALUES (?, ?, ?, ?)`, municipality, inv.Name, string(inv.Role), tx.now); err != nil {
 			return monitoring.Member{}, fmt.Errorf("record member: %w", err)
 		}
 	}
@@ -218,22 +242,11 @@ func (tx *Tx) Join(ctx context.Context, municipality, code, channel, userRef, ch
 	if n, _ := res.RowsAffected(); n != 1 { // someone used it a moment ago
 		return monitoring.Member{}, monitoring.Errorf(monitoring.EUNAUTHORIZED, "the code is wrong, used or expired")
 	}
-	return monitoring.Member{ID: id, Municipality: municipality, Name: inv.Name, Role: role, JoinedAt: tx.now}, nil
+	return monitoring.Member{ID: id, Municipality: municipality, Name: inv.Name, Role: inv.Role, JoinedAt: tx.now}, nil
 }
 
-// CreateLink records a code with which member m binds their identity on
-// another channel to the same membership.
-func (tx *Tx) CreateLink(ctx context.Context, m monitoring.Member, code, createdBy string) (time.Time, error) {
-	expires := tx.now.Add(monitoring.InviteTTL)
-	_, err := tx.exec(ctx, `INSERT INTO invites (municipality, code_hash, role, name, created_by, created_at, expires_at, link_member) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.Municipality, HashCode(m.Municipality, code), string(m.Role), m.Name, createdBy, tx.now, expires, m.ID)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("record link code: %w", err)
-	}
-	return expires, nil
-}
-
-// LastChange is the member's latest status change not undone, for /undo.
+// LastChange is the member's latest status change not undone, for /undo;
+// the rows an undo wrote (monitoring.UndoReason) do not count.
 func (tx *Tx) LastChange(ctx context.Context, municipality string, memberID int64) (int64, error) {
 	var id sql.NullInt64
 	if err := tx.get(ctx, &id, `SELECT MAX(id) FROM entry_events WHERE municipality = ? AND member_id = ? AND undone_at IS NULL AND reason NOT LIKE 'undo #%'`,

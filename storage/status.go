@@ -46,100 +46,83 @@ func (tx *Tx) EntryNumbered(ctx context.Context, municipality string, n monitori
 	return r.entry(), nil
 }
 
-// Apply moves an entry by an action and writes the audit row. An action
-// that does not fit the entry's status now (two members pressing at once, an
-// old button) is refused with ECONFLICT and changes nothing.
+// Apply moves an entry by an action and writes the audit row; what the
+// action leads to is monitoring's decision (Entry.Apply). An action that
+// does not fit the entry's status now (two members pressing at once, an old
+// button) is refused with ECONFLICT and changes nothing.
 func (tx *Tx) Apply(ctx context.Context, municipality string, entryID int64, c monitoring.Change) (monitoring.Entry, monitoring.Event, error) {
 	e, err := tx.EntryByID(ctx, municipality, entryID)
 	if err != nil {
 		return e, monitoring.Event{}, err
 	}
-	to, ok := monitoring.Next(e.Status, c.Action)
-	if !ok {
-		return e, monitoring.Event{}, monitoring.Errorf(monitoring.ECONFLICT, "entry %s is %s; %s does not apply", e.Number, e.Status, c.Action)
-	}
+	var into *monitoring.Entry
 	if c.Action == monitoring.Merge {
-		if c.Into == e.ID {
-			return e, monitoring.Event{}, monitoring.Errorf(monitoring.EINVALID, "an entry cannot be merged into itself")
-		}
+		// Locked too, so it stays open until the merge is written.
 		target, err := tx.EntryByID(ctx, municipality, c.Into)
-		if err != nil {
+		switch {
+		case err == nil:
+			into = &target
+		case monitoring.ErrorCode(err) != monitoring.ENOTFOUND:
 			return e, monitoring.Event{}, err
 		}
-		if target.Status == monitoring.Merged {
-			return e, monitoring.Event{}, monitoring.Errorf(monitoring.EINVALID, "entry %s is itself merged into another", target.Number)
-		}
 	}
-	takenBy := sql.NullInt64{Int64: e.TakenBy, Valid: e.TakenBy != 0}
-	if c.MemberID != 0 && (c.Action == monitoring.Take || !takenBy.Valid) {
-		takenBy = sql.NullInt64{Int64: c.MemberID, Valid: true}
-	}
-	into := sql.NullInt64{Int64: c.Into, Valid: c.Action == monitoring.Merge}
-	feedback := e.Feedback
-	if c.Action == monitoring.Reopen {
-		feedback = "" // asked again after the next resolution
+	moved, err := e.Apply(c.Action, c.MemberID, into, tx.now)
+	if err != nil {
+		return e, monitoring.Event{}, err
 	}
 	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = ?, feedback = ? WHERE id = ?`,
-		string(to), tx.now, takenBy, into, string(feedback), e.ID); err != nil {
+		string(moved.Status), moved.UpdatedAt, nullID(moved.TakenBy), nullID(moved.MergedInto), string(moved.Feedback), e.ID); err != nil {
 		return e, monitoring.Event{}, fmt.Errorf("change entry %s: %w", e.Number, err)
 	}
-	ev := monitoring.Event{EntryID: e.ID, Actor: c.Actor, MemberID: c.MemberID, At: tx.now, From: e.Status, To: to, Reason: c.Reason}
+	ev := monitoring.Event{EntryID: e.ID, Actor: c.Actor, MemberID: c.MemberID, At: tx.now, From: e.Status, To: moved.Status, Reason: c.Reason}
 	if ev.ID, err = tx.addEvent(ctx, municipality, ev); err != nil {
 		return e, ev, err
 	}
-	e.Status, e.UpdatedAt, e.TakenBy, e.MergedInto, e.Feedback = to, tx.now, takenBy.Int64, into.Int64, feedback
-	return e, ev, nil
+	return moved, ev, nil
 }
 
-// Undo reverts a status change made by the same member within the undo
-// window, if nothing has changed the entry since. The audit keeps both rows.
+// Undo reverts a status change, if monitoring says the member may
+// (CanUndo: their own change, within the undo window) and nothing has
+// changed the entry since (Entry.Revert). The audit keeps both rows. The
+// change is returned on refusals too, so callers can name its entry.
 func (tx *Tx) Undo(ctx context.Context, municipality string, eventID, memberID int64, actor string) (monitoring.Entry, monitoring.Event, error) {
 	var r eventRow
 	err := tx.get(ctx, &r, `SELECT `+eventColumns+` FROM entry_events WHERE municipality = ? AND id = ?`, municipality, eventID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return monitoring.Entry{}, monitoring.Event{}, monitoring.Errorf(monitoring.ENOTFOUND, "no such change")
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return monitoring.Entry{}, monitoring.Event{}, fmt.Errorf("read change %d: %w", eventID, err)
 	}
-	ev := r.event()
-	switch {
-	case ev.MemberID != memberID:
-		return monitoring.Entry{}, ev, monitoring.Errorf(monitoring.EUNAUTHORIZED, "only the member who made a change may undo it")
-	case ev.Undone:
-		return monitoring.Entry{}, ev, monitoring.Errorf(monitoring.ECONFLICT, "already undone")
-	case tx.now.Sub(ev.At) > monitoring.UndoWindow:
-		return monitoring.Entry{}, ev, monitoring.Errorf(monitoring.ECONFLICT, "too late to undo")
+	ev := r.event() // the zero Event when there is no such change
+	if err := monitoring.CanUndo(ev, memberID, tx.now); err != nil {
+		return monitoring.Entry{}, ev, err
 	}
 	e, err := tx.EntryByID(ctx, municipality, ev.EntryID)
 	if err != nil {
 		return e, ev, err
 	}
-	var last int64
-	if err := tx.get(ctx, &last, `SELECT MAX(id) FROM entry_events WHERE entry_id = ?`, e.ID); err != nil {
+	var latest int64
+	if err := tx.get(ctx, &latest, `SELECT MAX(id) FROM entry_events WHERE entry_id = ?`, e.ID); err != nil {
 		return e, ev, fmt.Errorf("read last change: %w", err)
 	}
-	if last != ev.ID || e.Status != ev.To {
-		return e, ev, monitoring.Errorf(monitoring.ECONFLICT, "the entry changed since")
+	back, err := e.Revert(ev, latest, tx.now)
+	if err != nil {
+		return e, ev, err
 	}
-	takenBy := sql.NullInt64{Int64: e.TakenBy, Valid: e.TakenBy != 0}
-	if ev.From == monitoring.Received { // back to nobody's
-		takenBy = sql.NullInt64{}
-	}
-	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = NULL WHERE id = ?`,
-		string(ev.From), tx.now, takenBy, e.ID); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE entries SET status = ?, updated_at = ?, taken_by = ?, merged_into = ? WHERE id = ?`,
+		string(back.Status), back.UpdatedAt, nullID(back.TakenBy), nullID(back.MergedInto), e.ID); err != nil {
 		return e, ev, fmt.Errorf("undo change on %s: %w", e.Number, err)
 	}
 	if _, err := tx.exec(ctx, `UPDATE entry_events SET undone_at = ? WHERE id = ?`, tx.now, ev.ID); err != nil {
 		return e, ev, fmt.Errorf("mark change undone: %w", err)
 	}
-	back := monitoring.Event{EntryID: e.ID, Actor: actor, MemberID: memberID, At: tx.now, From: ev.To, To: ev.From, Reason: fmt.Sprintf("undo #%d", ev.ID)}
-	if back.ID, err = tx.addEvent(ctx, municipality, back); err != nil {
-		return e, back, err
+	row := monitoring.Event{EntryID: e.ID, Actor: actor, MemberID: memberID, At: tx.now, From: ev.To, To: ev.From, Reason: monitoring.UndoReason(ev.ID)}
+	if _, err := tx.addEvent(ctx, municipality, row); err != nil {
+		return e, ev, err
 	}
-	e.Status, e.TakenBy, e.MergedInto = ev.From, takenBy.Int64, 0
-	return e, ev, nil
+	return back, ev, nil
 }
+
+// nullID keeps a zero id as NULL.
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
 // SetFeedback keeps a resident's answer to "Was it fixed?".
 func (tx *Tx) SetFeedback(ctx context.Context, entryID int64, fb monitoring.Feedback) error {

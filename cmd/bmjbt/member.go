@@ -100,7 +100,7 @@ func (a *app) listMembers(ctx context.Context, db *storage.DB, m *monitoring.Mun
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if !monitoring.Quorum(active) {
+	if !monitoring.GroupSizeFits(active) {
 		fmt.Fprintln(a.stdout)
 		a.say("cli.quorum", map[string]any{"Count": active, "Min": monitoring.MinMembers, "Max": monitoring.MaxMembers})
 	}
