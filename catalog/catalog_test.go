@@ -42,6 +42,21 @@ func TestDatesReadAsInTheDecisions(t *testing.T) {
 	}
 }
 
+// Documents write the year out in Russian: «14 октября 2025 года».
+func TestDocumentDatesReadAsInTheDecisions(t *testing.T) {
+	c := catalog.Default()
+	d := time.Date(2025, 10, 13, 20, 0, 0, 0, time.UTC) // 14 October, 02:00 in Bishkek
+	for lang, want := range map[monitoring.Lang]string{
+		monitoring.Kyrgyz:  "2025-жылдын 14-октябры",
+		monitoring.Russian: "14 октября 2025 года",
+		monitoring.English: "14 October 2025",
+	} {
+		if got := c.DocumentDate(lang, d); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+}
+
 func TestPluralsAndTemplates(t *testing.T) {
 	c := catalog.Default()
 	ru1 := c.N(monitoring.Russian, "submitted", 1, catalog.Args{"Number": "2025-0001"})
