@@ -42,7 +42,7 @@ func TestMemberVerifiesAndResolvesOnWhatsApp(t *testing.T) {
 		membersGroup := types.NewJID("120363000000000001", types.GroupServer)
 		mg := member.in(membersGroup)
 		mg.say(t, "/bindgroup")
-		mg.expect(t, "Бул чат эми БМжБТнын чаты")
+		mg.expect(t, "Бул чат эми БМжБ тобунун чаты")
 
 		resident := s.fake.user("996555000222")
 		for _, m := range []string{"Жол бузулду", "1", "3", "3", "Даяр", "2", "Жөнөтүү"} {
