@@ -135,8 +135,10 @@ func (c *Catalog) DocumentDate(lang monitoring.Lang, t time.Time) string {
 	})
 }
 
-// DateTime is Date with the time of day, for lists and status replies.
+// DateTime is Date with the time of day, for lists and status replies:
+// "2025-жылдын 14-октябры, саат 15:32", "14 октября 2025 г. в 15:32" (no
+// suffix after the time, GLOSSARY.md).
 func (c *Catalog) DateTime(lang monitoring.Lang, t time.Time) string {
 	t = t.In(monitoring.Bishkek)
-	return c.Date(lang, t) + " " + t.Format("15:04")
+	return c.T(lang, "date.time", Args{"Date": c.Date(lang, t), "Time": t.Format("15:04")})
 }
