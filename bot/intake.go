@@ -374,7 +374,7 @@ func contactInput(t *turn) error {
 	// Telegram's share button always says whose contact it is; a contact
 	// picked from the address book may be someone else's.
 	if c.UserID != t.u.UserID && (c.UserID != "" || t.u.Channel == monitoring.Telegram) && t.draft().Via == "" {
-		return t.say(t.T("contact.not_own", nil))
+		return t.say(t.T("contact.not_own"+t.typed(), nil))
 	}
 	return t.setPhone(c.Phone, c.Name)
 }
@@ -502,7 +502,7 @@ func (t *turn) submit() error {
 		return err
 	}
 	if !monitoring.FloodAllows(n, limit) {
-		if err := t.say(t.e.Catalog.N(t.lang, "flood", limit, nil)); err != nil {
+		if err := t.say(t.e.Catalog.N(t.lang, "flood"+t.typed(), limit, nil)); err != nil {
 			return err
 		}
 		return t.ask("intake.confirm") // the draft waits, with its Send button

@@ -291,7 +291,7 @@ func cmdJoin(t *turn, _ monitoring.Member, code string) error {
 	if err := t.groupSizeNote(); err != nil {
 		return err
 	}
-	return t.say(t.T("member.help", nil))
+	return t.say(t.T("member.help"+t.typed(), nil))
 }
 
 // groupSizeNote says so when the group is outside 5–11 members (3.4).

@@ -77,17 +77,30 @@ func (c *Catalog) IDs(lang monitoring.Lang) map[string]bool { return c.ids[lang]
 
 // T returns message id in lang with args filled in. A missing message is a
 // defect caught by tests; at run time it shows the id rather than failing.
+// Year is this year in Bishkek unless args set it, so help texts show
+// example numbers of the current year ("{{.Year}}-0042").
 func (c *Catalog) T(lang monitoring.Lang, id string, args Args) string {
-	return c.localize(lang, &i18n.LocalizeConfig{MessageID: id, TemplateData: args})
+	return c.localize(lang, &i18n.LocalizeConfig{MessageID: id, TemplateData: withDefaults(args)})
 }
 
-// N returns message id in the plural form for count; args get Count too.
+// N returns message id in the plural form for count; args get Count too
+// (and Year, as in T). The caller's args are not changed.
 func (c *Catalog) N(lang monitoring.Lang, id string, count int, args Args) string {
-	if args == nil {
-		args = Args{}
+	data := withDefaults(args)
+	data["Count"] = count
+	return c.localize(lang, &i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+}
+
+// withDefaults copies args and adds what every message may use.
+func withDefaults(args Args) Args {
+	data := make(Args, len(args)+2)
+	for k, v := range args {
+		data[k] = v
 	}
-	args["Count"] = count
-	return c.localize(lang, &i18n.LocalizeConfig{MessageID: id, TemplateData: args, PluralCount: count})
+	if _, ok := data["Year"]; !ok {
+		data["Year"] = time.Now().In(monitoring.Bishkek).Year()
+	}
+	return data
 }
 
 func (c *Catalog) localize(lang monitoring.Lang, cfg *i18n.LocalizeConfig) string {
@@ -112,8 +125,20 @@ func (c *Catalog) Date(lang monitoring.Lang, t time.Time) string {
 	})
 }
 
-// DateTime is Date with the time of day, for lists and status replies.
+// DocumentDate writes a date as the council's documents do: "2025-жылдын
+// 14-октябры", "14 октября 2025 года" (chat and lists say "г.").
+func (c *Catalog) DocumentDate(lang monitoring.Lang, t time.Time) string {
+	t = t.In(monitoring.Bishkek)
+	return c.T(lang, "date.document", Args{
+		"Year": t.Year(), "Day": t.Day(),
+		"Month": c.T(lang, fmt.Sprintf("month.%d", int(t.Month())), nil),
+	})
+}
+
+// DateTime is Date with the time of day, for lists and status replies:
+// "2025-жылдын 14-октябры, саат 15:32", "14 октября 2025 г. в 15:32" (no
+// suffix after the time, GLOSSARY.md).
 func (c *Catalog) DateTime(lang monitoring.Lang, t time.Time) string {
 	t = t.In(monitoring.Bishkek)
-	return c.Date(lang, t) + " " + t.Format("15:04")
+	return c.T(lang, "date.time", Args{"Date": c.Date(lang, t), "Time": t.Format("15:04")})
 }

@@ -42,6 +42,36 @@ func TestDatesReadAsInTheDecisions(t *testing.T) {
 	}
 }
 
+// A time of day takes no suffix: «саат 15:32», «в 15:32».
+func TestDateTimesReadAsInTheGlossary(t *testing.T) {
+	c := catalog.Default()
+	d := time.Date(2025, 10, 14, 9, 32, 0, 0, time.UTC) // 15:32 in Bishkek
+	for lang, want := range map[monitoring.Lang]string{
+		monitoring.Kyrgyz:  "2025-жылдын 14-октябры, саат 15:32",
+		monitoring.Russian: "14 октября 2025 г. в 15:32",
+		monitoring.English: "14 October 2025 15:32",
+	} {
+		if got := c.DateTime(lang, d); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+}
+
+// Documents write the year out in Russian: «14 октября 2025 года».
+func TestDocumentDatesReadAsInTheDecisions(t *testing.T) {
+	c := catalog.Default()
+	d := time.Date(2025, 10, 13, 20, 0, 0, 0, time.UTC) // 14 October, 02:00 in Bishkek
+	for lang, want := range map[monitoring.Lang]string{
+		monitoring.Kyrgyz:  "2025-жылдын 14-октябры",
+		monitoring.Russian: "14 октября 2025 года",
+		monitoring.English: "14 October 2025",
+	} {
+		if got := c.DocumentDate(lang, d); got != want {
+			t.Errorf("%s: %q, want %q", lang, got, want)
+		}
+	}
+}
+
 func TestPluralsAndTemplates(t *testing.T) {
 	c := catalog.Default()
 	ru1 := c.N(monitoring.Russian, "submitted", 1, catalog.Args{"Number": "2025-0001"})

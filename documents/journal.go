@@ -64,7 +64,7 @@ func (j Journal) Row(e monitoring.Entry) []string {
 	row := []string{
 		e.Number.String(), e.CreatedAt.In(monitoring.Bishkek).Format("2006-01-02 15:04"),
 		c.T(j.Lang, "status."+string(e.Status), nil), village, service, e.Description,
-		string(e.Channel), anon, strconv.Itoa(j.Files[e.ID]), loc,
+		c.T(j.Lang, "via."+string(e.Channel), nil), anon, strconv.Itoa(j.Files[e.ID]), loc,
 	}
 	if j.Contacts != nil {
 		ct := j.Contacts[e.ID]
@@ -117,8 +117,9 @@ func phoneOnly(s string) bool {
 // cut in XLSX (the CSV export and the journal keep them whole).
 const maxCell = 32767
 
-// SheetName is the journal's sheet in the XLSX file.
-const SheetName = "Journal"
+// SheetName is the journal's sheet in the XLSX file: «Журнал» is the same
+// word in Kyrgyz and Russian (GLOSSARY.md).
+const SheetName = "Журнал"
 
 // WriteXLSX writes the journal as a spreadsheet: a bold, frozen header row
 // with filters, and readable column widths.

@@ -59,7 +59,7 @@ func TestJournalCSVReadsBackWithoutPersonalData(t *testing.T) {
 	if len(rows) != 3 {
 		t.Fatalf("%d rows, want header + 2", len(rows))
 	}
-	want := []string{"2025-0001", "2025-10-14 10:30", "Кабыл алынды", "Кызыл-Туу", "Жолдор", "Жол бузулган, \"чуңкур\"\nэки жерде", "telegram", "жок", "2", "41.100000, 72.900000"}
+	want := []string{"2025-0001", "2025-10-14 10:30", "Кабыл алынды", "Кызыл-Туу", "Жолдор", "Жол бузулган, \"чуңкур\"\nэки жерде", "Telegram", "жок", "2", "41.100000, 72.900000"}
 	if strings.Join(rows[1], "|") != strings.Join(want, "|") {
 		t.Fatalf("row 1 = %q\nwant    %q", rows[1], want)
 	}
@@ -99,7 +99,7 @@ func TestJournalXLSXCutsOnlyWhatACellCannotHold(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, _ := f.GetCellValue(documents.SheetName, "F2")
-	if n := len([]rune(v)); n != 32767 || !strings.HasSuffix(v, "CSV экспортто)") {
+	if n := len([]rune(v)); n != 32767 || !strings.HasSuffix(v, "CSV файлында)") {
 		t.Fatalf("cell holds %d characters ending %q", n, string([]rune(v)[n-20:]))
 	}
 }

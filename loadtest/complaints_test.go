@@ -117,7 +117,7 @@ func runOnce(b *testing.B, bin, dialect string) result {
 		u.Say("1")
 		u.Say(fmt.Sprintf("Көйгөй %d: суу жок, үч күн болду", i))
 		u.Say("Даяр")
-		u.Say("Аноним калуу")
+		u.Say("Анонимдүү калуу")
 		u.Say("Жөнөтүү")
 	}
 	updates := n * 8

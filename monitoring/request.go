@@ -17,7 +17,7 @@ const ReminderBefore = 2 * 24 * time.Hour
 type Request struct {
 	ID           int64
 	Municipality string
-	Number       Number // shown as R-YYYY-NNNN
+	Number       Number // shown as С-YYYY-NNNN (RequestNumber)
 	Addressee    string
 	Question     string
 	Entries      []Number
@@ -29,8 +29,11 @@ type Request struct {
 	Files        int
 }
 
-// RequestNumber shows a request's number.
-func RequestNumber(n Number) string { return fmt.Sprintf("R-%s", n) }
+// RequestNumber shows a request's number: "С-2026-0001", Cyrillic С for
+// суроо-талап (and сведения in Russian), one form in both languages. The
+// letter keeps it apart from journal numbers ("2026-0042"), which residents
+// type, and from act numbers ("3/2026").
+func RequestNumber(n Number) string { return fmt.Sprintf("С-%s", n) }
 
 // DeadlineFor is the end of the tenth day after the request, in Bishkek.
 func DeadlineFor(created time.Time) time.Time {

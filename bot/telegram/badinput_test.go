@@ -31,7 +31,7 @@ func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
 		u.Empty()
 		u.Expect(t, "такое сообщение я не могу принять")
 		u.Document("act.pdf", "application/pdf", []byte("%PDF-1.4")) // a bill, a letter: evidence, kept
-		u.Expect(t, "Сохранено и добавлено к описанию")
+		u.Expect(t, "Сохранено и добавлено к содержанию обращения")
 		u.Say("/frobnicate")
 		u.Expect(t, "Такой команды я не знаю")
 
@@ -76,12 +76,12 @@ func TestBadInputGetsAKindAnswerAndLosesNothing(t *testing.T) {
 		u.Expect(t, "Оставите номер")
 		u.ShareContactOf("+996700000002", 999)
 		u.Expect(t, "Похоже, это чужой номер")
-		u.Say("Остаться анонимным")
+		u.Say("Не указывать номер (анонимно)")
 		m := u.Expect(t, "Проверьте")
 		if n := len(utf16.Encode([]rune(m.Text))); n > 4096 {
 			t.Fatalf("summary is %d UTF-16 units long", n)
 		}
-		if !strings.Contains(m.Text, "Геолокация: отправлена") {
+		if !strings.Contains(m.Text, "Местоположение: отправлено") {
 			t.Errorf("summary does not mention the location:\n%s", m.Text)
 		}
 		u.Press(t, "Отправить")

@@ -64,7 +64,7 @@ func TestVoiceNotesAreFetchedAfterTelegramFails(t *testing.T) {
 		voice := bytes.Repeat([]byte("OggS"), 4000)
 		u.Voice(voice)
 		u.Say("Даяр")
-		u.Say("Аноним калуу")
+		u.Say("Анонимдүү калуу")
 		u.Say("Жөнөтүү")
 		u.Expect(t, "журналга №")
 		s.stop()

@@ -16,7 +16,7 @@ import (
 func report(t *testing.T, s *stack, id int64, village, service int, text string) string {
 	t.Helper()
 	u := s.fake.User(id, "ky")
-	for _, m := range []string{"/start", "1", fmt.Sprint(village), fmt.Sprint(service), text, "Даяр", "Аноним калуу", "Жөнөтүү"} {
+	for _, m := range []string{"/start", "1", fmt.Sprint(village), fmt.Sprint(service), text, "Даяр", "Анонимдүү калуу", "Жөнөтүү"} {
 		u.Say(m)
 	}
 	m := u.Expect(t, "журналга №")
@@ -37,8 +37,8 @@ func TestUndoWithinTenMinutesAndOnlyByTheAuthor(t *testing.T) {
 		// Someone else presses the undo button: refused, nothing changes.
 		chair.PressData(confirm.ID, confirm.Buttons[0][0].Data)
 		chair.Expect(t, "Өзгөртүүнү аны жасаган мүчө гана")
-		others[1].Press(t, "Артка кайтаруу")
-		others[1].Sees(t, "№ "+n+": өзгөртүү артка кайтарылды, абалы кайра «Кабыл алынды»")
+		others[1].Press(t, "Өзгөртүүнү кайтаруу")
+		others[1].Sees(t, "№ "+n+": өзгөртүү кайтарылды, абалы кайра «Кабыл алынды»")
 		s.card(t, n, "Кабыл алынды")
 		c.Add(11 * time.Minute)
 		// The resident never hears of the undone change.

@@ -29,7 +29,7 @@ func TestMemberRegistersAComplaintForAResident(t *testing.T) {
 		m.Say("Мектептин чатыры агат, балдар суукта отурат")
 		m.Press(t, "Даяр")
 		m.Expect(t, "Тургундун телефон номерин жазасызбы?")
-		m.Press(t, "Номерин жазам")
+		m.Press(t, "Тургундун номерин жазуу")
 		m.Expect(t, "Телефон номериңизди жазыңыз")
 		m.Say("0555 123 456")
 		m.Expect(t, "Номер жазылды")
@@ -75,7 +75,7 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		chair.Say(n + ", 2020-0001")
 		chair.Expect(t, "№ 2020-0001 журналда жок")
 		chair.Say(n)
-		made := chair.Expect(t, "R-"+number(1)+" суроо-талабы катталды")
+		made := chair.Expect(t, "№ С-"+number(1)+" суроо-талабы катталды")
 		deadline := monitoring.DeadlineFor(c.Now())
 		if !strings.Contains(made.Text, "10 күндүн ичинде") || !strings.Contains(made.Text, s.srv.Engine.Catalog.Date(monitoring.Kyrgyz, deadline)) {
 			t.Fatalf("request reply = %q", made.Text)
@@ -94,7 +94,7 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		soon := secretary.Expect(t, "Эки күн калды")
 		// Nothing came before: the day-7 tick was too early.
 		for _, m := range secretary.Received() {
-			if strings.Contains(m.Text, "R-"+number(1)) && m.ID < soon.ID {
+			if strings.Contains(m.Text, "С-"+number(1)) && m.ID < soon.ID {
 				t.Fatalf("a reminder came too early: %q", m.Text)
 			}
 		}
@@ -104,7 +104,7 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		over := secretary.Expect(t, "жооп берүү мөөнөтү өттү")
 		reminders := 0
 		for _, m := range secretary.Received() {
-			if strings.Contains(m.Text, "R-"+number(1)) {
+			if strings.Contains(m.Text, "С-"+number(1)) {
 				reminders++
 			}
 		}
@@ -121,7 +121,7 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		secretary.Say("Насостук станциянын кыймылдаткычы күйүп кеткен, 3-декабрда алмаштырылат.")
 		secretary.Document("answer.pdf", "application/pdf", []byte("%PDF-1.4 answer"))
 		secretary.Press(t, "Даяр")
-		secretary.Expect(t, "R-"+number(1)+" суроо-талабына жооп жазылып, ал жабылды. Файлдар: 1.")
+		secretary.Expect(t, "№ С-"+number(1)+" суроо-талабына жооп жазылып, ал жабылды. Файлдар: 1.")
 		open, _ := db.Requests(context.Background(), s.muni.Code, true, time.Time{})
 		all, _ := db.Requests(context.Background(), s.muni.Code, false, time.Time{})
 		if len(open) != 0 || len(all) != 1 || all[0].Files != 1 || !strings.Contains(all[0].Answer, "кыймылдаткычы") {
@@ -129,10 +129,10 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		}
 		// Members see the answer and its document when they open the request.
 		chair.Say("/requests")
-		chair.Expect(t, "R-"+number(1)+" · «Масы-Суу» ичүүчү суу кызматы")
+		chair.Expect(t, "№ С-"+number(1)+" · «Масы-Суу» ичүүчү суу кызматы")
 		chair.PressData(made.ID, "r|1")
 		chair.Expect(t, "жооп алынды")
-		if doc := chair.Expect(t, "R-"+number(1)+" · 1/1"); doc.Document == nil || string(doc.Document.Data) != "%PDF-1.4 answer" {
+		if doc := chair.Expect(t, "С-"+number(1)+" · 1/1"); doc.Document == nil || string(doc.Document.Data) != "%PDF-1.4 answer" {
 			t.Fatalf("the answer's document was not sent to the member: %+v", doc)
 		}
 		// The document stays with the group: it is on no entry, so in no
@@ -157,7 +157,7 @@ func TestTypedActionsAndLink(t *testing.T) {
 		m.Say("/verify " + n)
 		m.Expect(t, "«Текшерилип, тастыкталды»")
 		m.Say("/undo")
-		m.Sees(t, "өзгөртүү артка кайтарылды")
+		m.Sees(t, "өзгөртүү кайтарылды")
 		m.Say("/verify " + n)
 		m.Expect(t, "«Текшерилип, тастыкталды»")
 		m.InGroup(groupChat).Say("/resolve " + n + " Насос алмаштырылды")
@@ -184,6 +184,6 @@ func TestTypedActionsAndLink(t *testing.T) {
 			t.Fatalf("%d members after a link, want still 5", len(list))
 		}
 		second.Say("/undo")
-		second.Expect(t, "Артка кайтарууга болбойт") // too late, but recognised as the member
+		second.Expect(t, "Өзгөртүүнү кайтарууга болбойт") // too late, but recognised as the member
 	})
 }

@@ -52,7 +52,7 @@ func (s *stack) group(t *testing.T) (chair *telegramtest.User, others []*telegra
 	}
 	g := chair.InGroup(groupChat)
 	g.Say("/bindgroup")
-	g.Expect(t, "Бул чат эми БМжБТнын чаты")
+	g.Expect(t, "Бул чат эми БМжБ тобунун чаты")
 	return chair, others
 }
 
@@ -85,7 +85,7 @@ func TestInviteJoinAndRoles(t *testing.T) {
 		chair := s.fake.User(5001, "ky")
 		code := s.invite(t, monitoring.Chair, "Г. Кандарова")
 		chair.Say("/join " + code)
-		chair.Expect(t, "Кош келиңиз, Г. Кандарова! Сиз БМжБТга кошулдуңуз. Сиздин ролуңуз: төрага.")
+		chair.Expect(t, "Кош келиңиз, Г. Кандарова! Сиз БМжБ тобуна кошулдуңуз. Сиздин ролуңуз: төрага.")
 		chair.Expect(t, "Топто азыр 1 мүчө бар") // 3.4: the group is not complete
 		chair.Expect(t, "/queue")
 
@@ -151,7 +151,7 @@ func TestEntryLifeFromReceivedToResolved(t *testing.T) {
 		_, others := s.group(t)
 		sultanova := others[0]
 		resident := s.fake.User(6001, "ru")
-		for _, m := range []string{"/start", "2", "1", "1", "Нет воды третий день", "Готово", "Остаться анонимным", "Отправить"} {
+		for _, m := range []string{"/start", "2", "1", "1", "Нет воды третий день", "Готово", "Не указывать номер (анонимно)", "Отправить"} {
 			resident.Say(m)
 		}
 		resident.Expect(t, "№ "+number(1))
@@ -169,7 +169,7 @@ func TestEntryLifeFromReceivedToResolved(t *testing.T) {
 		s.card(t, number(1), "Текшерилип, тастыкталды")
 		// Nothing reaches the resident within the undo window…
 		for _, m := range resident.Received() {
-			if strings.Contains(m.Text, "Член группы") || strings.Contains(m.Text, "подтверждено") {
+			if strings.Contains(m.Text, "взято в работу") || strings.Contains(m.Text, "подтверждено") {
 				t.Fatalf("the resident heard of a change within the undo window: %q", m.Text)
 			}
 		}

@@ -101,7 +101,7 @@ func scripted(u *telegramtest.User, text string) {
 	u.Say("1")    // Ичүүчү суу
 	u.Say(text)   // what happened
 	u.Say("Даяр") // Done
-	u.Say("Аноним калуу")
+	u.Say("Анонимдүү калуу")
 	u.Say("Жөнөтүү") // Send
 }
 

@@ -115,10 +115,10 @@ func TestResidentReportsInRussianAnonymouslyAndEditsTheSummary(t *testing.T) {
 		u.Expect(t, "То, что вы написали раньше, сохранено")
 		u.Press(t, "Готово")
 		u.Expect(t, "Оставите номер телефона")
-		u.Say("Остаться анонимным") // a reply-keyboard button sends its label
+		u.Say("Не указывать номер (анонимно)") // a reply-keyboard button sends its label
 		u.Expect(t, "ваше имя и номер указаны не будут")
 		m := u.Expect(t, "Проверьте")
-		for _, want := range []string{"Село: Арал", "Услуга: Другое", "Нет воды на улице Ленина", "Контакт: анонимно"} {
+		for _, want := range []string{"Село: Арал", "Услуга: Другое", "Нет воды на улице Ленина", "Телефон: не указан (анонимно)"} {
 			if !strings.Contains(m.Text, want) {
 				t.Errorf("summary lacks %q:\n%s", want, m.Text)
 			}
@@ -129,7 +129,7 @@ func TestResidentReportsInRussianAnonymouslyAndEditsTheSummary(t *testing.T) {
 		u.Expect(t, "В каком селе проблема?")
 		u.Press(t, "Масы")
 		m = u.Expect(t, "Проверьте")
-		if !strings.Contains(m.Text, "Село: Масы") || !strings.Contains(m.Text, "Контакт: анонимно") {
+		if !strings.Contains(m.Text, "Село: Масы") || !strings.Contains(m.Text, "Телефон: не указан (анонимно)") {
 			t.Fatalf("summary after the edit:\n%s", m.Text)
 		}
 		u.Press(t, "Отправить")
@@ -180,7 +180,7 @@ func TestStatusAndMyShowOnlyTheResidentsOwnEntries(t *testing.T) {
 		bob.Say("/my")
 		bob.Expect(t, "азырынча кайрылуу жок")
 		bob.Say("/status")
-		bob.Expect(t, "/status 2025-0042")
+		bob.Expect(t, "Номерди мындай жазыңыз: /status ")
 	})
 }
 

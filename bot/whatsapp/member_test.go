@@ -42,7 +42,7 @@ func TestMemberVerifiesAndResolvesOnWhatsApp(t *testing.T) {
 		membersGroup := types.NewJID("120363000000000001", types.GroupServer)
 		mg := member.in(membersGroup)
 		mg.say(t, "/bindgroup")
-		mg.expect(t, "Бул чат эми БМжБТнын чаты")
+		mg.expect(t, "Бул чат эми БМжБ тобунун чаты")
 
 		resident := s.fake.user("996555000222")
 		for _, m := range []string{"Жол бузулду", "1", "3", "3", "Даяр", "2", "Жөнөтүү"} {
@@ -126,7 +126,7 @@ func TestFilesForMembersAndChoicesMidQuestion(t *testing.T) {
 		for _, m := range []string{"Көпүрө кулады", "1", "3", "3"} {
 			resident.say(t, m)
 		}
-		resident.expect(t, "«Даяр» баскычын")
+		resident.expect(t, "«Даяр» деп жазыңыз")
 		img := &waE2E.ImageMessage{DirectPath: proto.String("/v/bridge"), MediaKey: []byte("k"), FileSHA256: []byte("h"),
 			FileEncSHA256: []byte("e"), Mimetype: proto.String("image/jpeg"), FileLength: proto.Uint64(6)}
 		s.fake.mu.Lock()

@@ -201,8 +201,12 @@ func (a *app) showEntry(ctx context.Context, db *storage.DB, m *monitoring.Munic
 		if ev.From != "" {
 			from = cat.T(lang, "status."+string(ev.From), nil) + " → "
 		}
+		who := ev.Actor
+		if who == "resident" { // the audit's code, shown in the reader's language
+			who = cat.T(lang, "notes.resident", nil)
+		}
 		fmt.Fprintf(w, "  %s  %s%s  (%s) %s\n", ev.At.In(monitoring.Bishkek).Format("2006-01-02 15:04"), from,
-			cat.T(lang, "status."+string(ev.To), nil), ev.Actor, ev.Reason)
+			cat.T(lang, "status."+string(ev.To), nil), who, ev.Reason)
 	}
 	return w.Flush()
 }

@@ -65,7 +65,7 @@ func TestServeThenJournal(t *testing.T) {
 				u.Say(s)
 			}
 			u.Photo(bytes.Repeat([]byte{0xFF, 0xD8}, 100), "")
-			for _, s := range []string{"Готово", "Остаться анонимным", "Отправить"} {
+			for _, s := range []string{"Готово", "Не указывать номер (анонимно)", "Отправить"} {
 				u.Say(s)
 			}
 			u.Expect(t, "зарегистрировано в журнале под №")
@@ -101,7 +101,7 @@ func TestServeThenJournal(t *testing.T) {
 			if code := run(context.Background(), []string{"journal", "show", thisYearNumber(1), "--lang", "ru"}, envOf(env), nil, &show, &errs); code != 0 {
 				t.Fatalf("journal show: %s", errs.String())
 			}
-			for _, want := range []string{"Яма у школы", "file 1: photo", "Получено  (resident)"} {
+			for _, want := range []string{"Яма у школы", "file 1: photo", "Получено  (житель)"} {
 				if !strings.Contains(show.String(), want) {
 					t.Errorf("journal show lacks %q:\n%s", want, show.String())
 				}
@@ -195,10 +195,10 @@ func TestMembersAndRequestsFromTheCommandLine(t *testing.T) {
 				t.Fatalf("member list:\n%s", list)
 			}
 			reqs := cli("request", "list")
-			if !strings.Contains(reqs, "R-"+thisYearNumber(1)) || !strings.Contains(reqs, "(ДЭП)") || !strings.Contains(reqs, "open") {
+			if !strings.Contains(reqs, "С-"+thisYearNumber(1)) || !strings.Contains(reqs, "(ДЭП)") || !strings.Contains(reqs, "open") {
 				t.Fatalf("request list:\n%s", reqs)
 			}
-			if over := cli("request", "list", "--overdue"); strings.Contains(over, "R-") {
+			if over := cli("request", "list", "--overdue"); strings.Contains(over, "С-") {
 				t.Fatalf("nothing is overdue yet:\n%s", over)
 			}
 			removed := cli("member", "remove", "1", "--reason", "health")
