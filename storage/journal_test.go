@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -229,4 +230,83 @@ func TestEntriesFilter(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Migrating an up-to-date database changes nothing, and the journal's
+// filters and the lookups by merge and by member use the indexes of schema 5
+// once the tables hold a realistic journal.
+func TestMigrateTwiceAndIndexesServeTheFilters(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("second migration: %v", err)
+		}
+		current, latest, err := db.SchemaVersion(ctx)
+		if err != nil || current != latest || latest < 5 {
+			t.Fatalf("schema at %d of %d (%v); want the newest, at least 5", current, latest, err)
+		}
+		ts := `datetime('2025-01-01', '+' || i || ' hours')`
+		if db.Dialect == storage.Postgres {
+			ts = `TIMESTAMPTZ '2025-01-01' + i * INTERVAL '1 hour'`
+		}
+		sqlx := db.SQL()
+		if _, err := sqlx.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+			INSERT INTO entries (municipality, year, seq, status, village, service, description, channel, anonymous, created_at, updated_at)
+			SELECT '`+muni+`', 2025, i, 'received', 'v' || (i % 15), 's' || (i % 12), 'text', 'telegram', FALSE, `+ts+`, `+ts+` FROM n`); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`INSERT INTO members (municipality, name, role, joined_at) SELECT municipality, 'm', 'member', created_at FROM entries WHERE seq <= 5`,
+			`INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason)
+				SELECT municipality, id, 'resident', created_at, '', 'received', '' FROM entries`,
+			`INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason, member_id)
+				SELECT e.municipality, e.id, 'member', e.created_at, 'received', 'in_review', '', m.id FROM entries e
+				JOIN members m ON m.id = 1 + e.seq % 5 WHERE e.seq % 3 = 0`,
+		} {
+			if _, err := sqlx.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := sqlx.ExecContext(ctx, `ANALYZE`); err != nil {
+			t.Fatal(err)
+		}
+		for index, q := range map[string]string{
+			"entries_village": `SELECT * FROM entries e WHERE e.municipality = '` + muni + `' AND e.village = 'v3'
+				AND e.created_at >= '2025-02-01' AND e.created_at < '2025-03-01' ORDER BY e.year, e.seq`,
+			"entries_service": `SELECT * FROM entries e WHERE e.municipality = '` + muni + `' AND e.service = 's3'
+				AND e.created_at >= '2025-02-01' ORDER BY e.year, e.seq`,
+			"entries_merged_into": `SELECT * FROM entries e WHERE e.merged_into = 7 AND e.status = 'merged' ORDER BY e.id`,
+			"entry_events_member": `SELECT MAX(id) FROM entry_events WHERE municipality = '` + muni + `' AND member_id = 3 AND undone_at IS NULL`,
+		} {
+			if p := plan(t, db, q); !strings.Contains(p, index) {
+				t.Errorf("the planner does not use %s:\n%s", index, p)
+			}
+		}
+	})
+}
+
+// plan is the query planner's account of q.
+func plan(t *testing.T, db *storage.DB, q string) string {
+	t.Helper()
+	explain := "EXPLAIN QUERY PLAN "
+	if db.Dialect == storage.Postgres {
+		explain = "EXPLAIN "
+	}
+	rows, err := db.SQL().Queryx(explain + q)
+	if err != nil {
+		t.Fatalf("explain: %v", err)
+	}
+	defer rows.Close()
+	var out strings.Builder
+	for rows.Next() {
+		cols, err := rows.SliceScan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(&out, cols...)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }
