@@ -310,3 +310,148 @@ func plan(t *testing.T, db *storage.DB, q string) string {
 	}
 	return out.String()
 }
+
+// member makes a member of the group through an invite, as the chair would.
+func member(t *testing.T, db *storage.DB, name string) monitoring.Member {
+	t.Helper()
+	ctx := context.Background()
+	var m monitoring.Member
+	err := db.InTx(ctx, func(tx *storage.Tx) (err error) {
+		if _, err = tx.CreateInvite(ctx, muni, "code-"+name, monitoring.Ordinary, name, "operator"); err != nil {
+			return err
+		}
+		m, err = tx.Join(ctx, muni, "code-"+name, string(monitoring.Telegram), "u-"+name, "c-"+name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// lines collects what EachEntry hands out.
+func lines(t *testing.T, db *storage.DB, f monitoring.Filter, withContacts bool) []monitoring.JournalLine {
+	t.Helper()
+	var out []monitoring.JournalLine
+	if err := db.EachEntry(context.Background(), muni, f, withContacts, func(l monitoring.JournalLine) error {
+		out = append(out, l)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The journal walked for an export: each entry once, in number order, with
+// its files counted, what the resident added later (not the members'
+// working notes), and the contact only when asked for.
+func TestEachEntryGivesWhatAnExportShows(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		c := &clock{t: time.Date(2026, 3, 2, 5, 0, 0, 0, time.UTC)}
+		db.Now = c.Now
+		m := member(t, db, "Г. Кандарова")
+		var ids []int64
+		for i, text := range []string{"Суу жок", "Жол бузулган", "Жарык жок"} {
+			e := monitoring.Entry{Municipality: muni, Village: "masy", Service: "water", Description: text, Channel: monitoring.WhatsApp}
+			var contact *monitoring.Contact
+			if i != 1 {
+				contact = &monitoring.Contact{Name: "Айгүл", Phone: fmt.Sprintf("+99655500011%d", i)}
+			}
+			err := db.InTx(ctx, func(tx *storage.Tx) error {
+				if err := tx.CreateEntry(ctx, &e, contact, "resident"); err != nil {
+					return err
+				}
+				if i == 0 { // two photos with the complaint
+					for k := range 2 {
+						id, err := tx.AddMedia(ctx, muni, monitoring.Media{Channel: monitoring.WhatsApp, Kind: monitoring.Photo, FileID: fmt.Sprint("f", k), Mime: "image/jpeg", Size: 10})
+						if err != nil {
+							return err
+						}
+						if err := tx.AttachMedia(ctx, e.ID, []int64{id}); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, e.ID)
+			c.Add(time.Hour)
+		}
+		// Later: the resident of the first and of the third adds to them, a
+		// member notes a finding on the first.
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			photo, err := tx.AddMedia(ctx, muni, monitoring.Media{Channel: monitoring.WhatsApp, Kind: monitoring.Photo, FileID: "later", Mime: "image/jpeg", Size: 10})
+			if err != nil {
+				return err
+			}
+			for _, n := range []struct {
+				entry        int64
+				author       string
+				member, file int64
+				text         string
+			}{
+				{ids[2], "resident", 0, 0, "Эми эки күн болду"},
+				{ids[0], "resident", 0, 0, "Дагы эле жок"},
+				{ids[0], fmt.Sprintf("member:%d", m.ID), m.ID, 0, "Барып көрдүм, чын эле жок"},
+				{ids[0], "resident", 0, photo, ""},
+			} {
+				if err := tx.AddNote(ctx, muni, n.entry, n.author, n.member, n.file, n.text); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		got := lines(t, db, monitoring.Filter{}, false)
+		if len(got) != 3 {
+			t.Fatalf("%d lines, want 3", len(got))
+		}
+		first := got[0]
+		if first.Number.Seq != 1 || first.Description != "Суу жок" || first.Files != 3 {
+			t.Errorf("first line: number %s, %q, %d files; want 0001, «Суу жок», 3 files", first.Number, first.Description, first.Files)
+		}
+		if len(first.Additions) != 2 || first.Additions[0].Text != "Дагы эле жок" || first.Additions[0].Files != 0 ||
+			first.Additions[1].Text != "" || first.Additions[1].Files != 1 || !first.Additions[0].At.Equal(c.Now()) {
+			t.Errorf("additions to the first = %+v; want the resident's two (text, then a photo), not the member's note", first.Additions)
+		}
+		if len(got[1].Additions) != 0 || len(got[2].Additions) != 1 || got[2].Additions[0].Text != "Эми эки күн болду" {
+			t.Errorf("additions to the others = %+v, %+v", got[1].Additions, got[2].Additions)
+		}
+		for _, l := range got {
+			if l.Contact != (monitoring.Contact{}) {
+				t.Errorf("%s carries a contact though none was asked for: %+v", l.Number, l.Contact)
+			}
+		}
+
+		with := lines(t, db, monitoring.Filter{}, true)
+		if with[0].Contact.Phone != "+996555000110" || with[1].Contact != (monitoring.Contact{}) || with[2].Contact.Name != "Айгүл" {
+			t.Errorf("contacts = %+v, %+v, %+v", with[0].Contact, with[1].Contact, with[2].Contact)
+		}
+
+		// Filters and limits select as the journal list does.
+		if l := lines(t, db, monitoring.Filter{From: time.Date(2026, 3, 2, 11, 30, 0, 0, monitoring.Bishkek)}, false); len(l) != 2 || l[0].Number.Seq != 2 || len(l[1].Additions) != 1 {
+			t.Errorf("from 11:30: %d lines", len(l))
+		}
+		if l := lines(t, db, monitoring.Filter{Limit: 1}, false); len(l) != 1 || len(l[0].Additions) != 2 {
+			t.Errorf("limit 1: %+v", l)
+		}
+		if l := lines(t, db, monitoring.Filter{Village: "aral"}, false); len(l) != 0 {
+			t.Errorf("aral: %d lines, want none", len(l))
+		}
+
+		// The consumer's error stops the walk.
+		stop := errors.New("disk full")
+		n := 0
+		err = db.EachEntry(ctx, muni, monitoring.Filter{}, false, func(monitoring.JournalLine) error { n++; return stop })
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("after a failing write: %d lines handed out, err %v", n, err)
+		}
+	})
+}
