@@ -286,9 +286,9 @@ func (db *DB) EntryContacts(ctx context.Context, municipality string) (map[int64
 	return out, nil
 }
 
-// residentAuthor is the author of a note the resident added to an entry
+// ResidentAuthor is the author of a note the resident added to an entry
 // (members' notes carry their member id).
-const residentAuthor = "resident"
+const ResidentAuthor = "resident"
 
 // lineRow is an entry row with what the journal's table adds to it.
 type lineRow struct {
@@ -368,7 +368,7 @@ type additionCursor struct {
 func (db *DB) additions(ctx context.Context, where string, args []any) (*additionCursor, error) {
 	rows, err := db.db.QueryxContext(ctx, db.rebind(`SELECT e.year, e.seq, n.text, CASE WHEN n.media_id IS NULL THEN 0 ELSE 1 END AS files, n.created_at
 		FROM entry_notes n JOIN entries e ON e.id = n.entry_id WHERE `+where+` AND n.author = ? ORDER BY e.year, e.seq, n.id`),
-		append(args[:len(args):len(args)], residentAuthor)...)
+		append(args[:len(args):len(args)], ResidentAuthor)...)
 	if err != nil {
 		return nil, fmt.Errorf("read residents' additions: %w", err)
 	}
