@@ -4,6 +4,7 @@
 package documents
 
 import (
+	"archive/zip"
 	"bufio"
 	"encoding/csv"
 	"fmt"
@@ -282,8 +283,11 @@ func (j Journal) WriteXLSX(w io.Writer, lines Lines) error {
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	_, err = f.WriteTo(w)
-	return err
+	// excelize builds the whole file in a buffer before writing it out; its
+	// zip writer hook sends the file to w as it is compressed instead, and
+	// its own buffer stays empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	return f.Write(io.Discard)
 }
 
 // tableName names the table that carries the header's filters; Excel shows
