@@ -126,10 +126,12 @@ func (a *app) journalListCmd() *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			h := j.Header()
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", h[0], h[1], h[2], h[3], h[4], h[5])
+			// The columns up to the description, which is cut to one line.
+			fmt.Fprintln(tw, strings.Join(h[:documents.ColDescription+1], "\t"))
 			err = lines(cmd.Context(), db, m, flt, false)(func(l monitoring.JournalLine) error {
 				r := j.Row(l)
-				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r[0], r[1], r[2], r[3], r[4], oneLine(r[5], 50))
+				r[documents.ColDescription] = oneLine(r[documents.ColDescription], 50)
+				_, err := fmt.Fprintln(tw, strings.Join(r[:documents.ColDescription+1], "\t"))
 				return err
 			})
 			if err != nil {
