@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"bmjbt/monitoring"
 )
 
@@ -167,6 +169,22 @@ func (db *DB) Entries(ctx context.Context, municipality string, f monitoring.Fil
 }
 
 func entriesWhere(ctx context.Context, q querier, municipality string, f monitoring.Filter) ([]monitoring.Entry, error) {
+	where, args := filterWhere(municipality, f)
+	query := `SELECT ` + entryColumns + ` FROM entries e WHERE ` + where + ` ORDER BY e.year, e.seq`
+	if f.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	var rows []entryRow
+	if err := q.sel(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("list journal: %w", err)
+	}
+	return entries(rows), nil
+}
+
+// filterWhere is the condition on entries e that f selects, with its
+// arguments.
+func filterWhere(municipality string, f monitoring.Filter) (string, []any) {
 	var where strings.Builder
 	args := []any{municipality}
 	where.WriteString("e.municipality = ?")
@@ -197,16 +215,7 @@ func entriesWhere(ctx context.Context, q querier, municipality string, f monitor
 		where.WriteString(" AND e.taken_by = ?")
 		args = append(args, f.TakenBy)
 	}
-	query := `SELECT ` + entryColumns + ` FROM entries e WHERE ` + where.String() + ` ORDER BY e.year, e.seq`
-	if f.Limit > 0 {
-		query += " LIMIT ?"
-		args = append(args, f.Limit)
-	}
-	var rows []entryRow
-	if err := q.sel(ctx, &rows, query, args...); err != nil {
-		return nil, fmt.Errorf("list journal: %w", err)
-	}
-	return entries(rows), nil
+	return where.String(), args
 }
 
 // EntryByNumber returns an entry with its media, for operators and members.
@@ -273,6 +282,129 @@ func (db *DB) EntryContacts(ctx context.Context, municipality string) (map[int64
 	out := make(map[int64]monitoring.Contact, len(rows))
 	for _, r := range rows {
 		out[r.EntryID] = monitoring.Contact{Name: r.Name, Phone: r.Phone}
+	}
+	return out, nil
+}
+
+// ResidentAuthor is the author of a note the resident added to an entry
+// (members' notes carry their member id).
+const ResidentAuthor = "resident"
+
+// lineRow is an entry row with what the journal's table adds to it.
+type lineRow struct {
+	entryRow
+	Files int    `db:"files"`
+	Name  string `db:"contact_name"`
+	Phone string `db:"contact_phone"`
+}
+
+// EachEntry walks the journal entries f selects, in number order, and hands
+// each to fn with its file count, what its resident added later and, only
+// when withContacts, the contact left with it. Rows come from a cursor and
+// the residents' additions from a second one read beside it, so an export
+// of the whole journal holds one entry at a time, not the journal. An error
+// from fn stops the walk and is returned.
+func (db *DB) EachEntry(ctx context.Context, municipality string, f monitoring.Filter, withContacts bool, fn func(monitoring.JournalLine) error) error {
+	where, args := filterWhere(municipality, f)
+	contact, join := `'' AS contact_name, '' AS contact_phone`, ""
+	if withContacts {
+		contact = `COALESCE(c.name, '') AS contact_name, COALESCE(c.phone, '') AS contact_phone`
+		join = ` LEFT JOIN entry_contacts c ON c.entry_id = e.id`
+	}
+	query := `SELECT ` + entryColumns + `, (SELECT COUNT(*) FROM media m WHERE m.entry_id = e.id) AS files, ` + contact +
+		` FROM entries e` + join + ` WHERE ` + where + ` ORDER BY e.year, e.seq`
+	entryArgs := args
+	if f.Limit > 0 {
+		query += " LIMIT ?"
+		entryArgs = append(entryArgs[:len(entryArgs):len(entryArgs)], f.Limit)
+	}
+	rows, err := db.db.QueryxContext(ctx, db.rebind(query), entryArgs...)
+	if err != nil {
+		return fmt.Errorf("read journal: %w", err)
+	}
+	defer rows.Close()
+	adds, err := db.additions(ctx, where, args)
+	if err != nil {
+		return err
+	}
+	defer adds.rows.Close()
+	var r lineRow
+	for rows.Next() {
+		r = lineRow{}
+		if err := rows.StructScan(&r); err != nil {
+			return fmt.Errorf("read journal: %w", err)
+		}
+		line := monitoring.JournalLine{Entry: r.entry(), Files: r.Files, Contact: monitoring.Contact{Name: r.Name, Phone: r.Phone}}
+		if line.Additions, err = adds.of(r.Year, r.Seq); err != nil {
+			return err
+		}
+		if err := fn(line); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read journal: %w", err)
+	}
+	return nil
+}
+
+type additionRow struct {
+	Year  int       `db:"year"`
+	Seq   int       `db:"seq"`
+	Text  string    `db:"text"`
+	Files int       `db:"files"`
+	At    time.Time `db:"created_at"`
+}
+
+// additionCursor reads the residents' additions to the entries a filter
+// selects, in the entries' order, beside the cursor over the entries.
+type additionCursor struct {
+	rows *sqlx.Rows
+	cur  additionRow
+	ok   bool // cur holds a row not yet handed out
+	err  error
+}
+
+func (db *DB) additions(ctx context.Context, where string, args []any) (*additionCursor, error) {
+	rows, err := db.db.QueryxContext(ctx, db.rebind(`SELECT e.year, e.seq, n.text, CASE WHEN n.media_id IS NULL THEN 0 ELSE 1 END AS files, n.created_at
+		FROM entry_notes n JOIN entries e ON e.id = n.entry_id WHERE `+where+` AND n.author = ? ORDER BY e.year, e.seq, n.id`),
+		append(args[:len(args):len(args)], ResidentAuthor)...)
+	if err != nil {
+		return nil, fmt.Errorf("read residents' additions: %w", err)
+	}
+	c := &additionCursor{rows: rows}
+	c.advance()
+	return c, nil
+}
+
+func (c *additionCursor) advance() {
+	c.ok = false
+	if c.err != nil || !c.rows.Next() {
+		if c.err == nil {
+			c.err = c.rows.Err()
+		}
+		return
+	}
+	c.cur = additionRow{}
+	if c.err = c.rows.StructScan(&c.cur); c.err == nil {
+		c.ok = true
+	}
+}
+
+// of returns the additions to entry year-seq. Entries are asked for in
+// number order; additions to entries the other cursor does not have (one
+// registered after the walk began) are passed over.
+func (c *additionCursor) of(year, seq int) ([]monitoring.Addition, error) {
+	var out []monitoring.Addition
+	for c.ok && (c.cur.Year < year || c.cur.Year == year && c.cur.Seq < seq) {
+		c.advance()
+	}
+	for c.ok && c.cur.Year == year && c.cur.Seq == seq {
+		out = append(out, monitoring.Addition{At: c.cur.At, Text: c.cur.Text, Files: c.cur.Files})
+		c.advance()
+	}
+	if c.err != nil {
+		return nil, fmt.Errorf("read residents' additions: %w", c.err)
 	}
 	return out, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -227,6 +229,230 @@ func TestEntriesFilter(t *testing.T) {
 			if err != nil || len(list) != tc.want {
 				t.Errorf("filter %+v: %d entries, %v; want %d", tc.f, len(list), err, tc.want)
 			}
+		}
+	})
+}
+
+// Migrating an up-to-date database changes nothing, and the journal's
+// filters and the lookups by merge and by member use the indexes of schema 5
+// once the tables hold a realistic journal.
+func TestMigrateTwiceAndIndexesServeTheFilters(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("second migration: %v", err)
+		}
+		current, latest, err := db.SchemaVersion(ctx)
+		if err != nil || current != latest || latest < 5 {
+			t.Fatalf("schema at %d of %d (%v); want the newest, at least 5", current, latest, err)
+		}
+		ts := `datetime('2025-01-01', '+' || i || ' hours')`
+		if db.Dialect == storage.Postgres {
+			ts = `TIMESTAMPTZ '2025-01-01' + i * INTERVAL '1 hour'`
+		}
+		sqlx := db.SQL()
+		if _, err := sqlx.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+			INSERT INTO entries (municipality, year, seq, status, village, service, description, channel, anonymous, created_at, updated_at)
+			SELECT '`+muni+`', 2025, i, 'received', 'v' || (i % 15), 's' || (i % 12), 'text', 'telegram', FALSE, `+ts+`, `+ts+` FROM n`); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`INSERT INTO members (municipality, name, role, joined_at) SELECT municipality, 'm', 'member', created_at FROM entries WHERE seq <= 5`,
+			`INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason)
+				SELECT municipality, id, 'resident', created_at, '', 'received', '' FROM entries`,
+			`INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason, member_id)
+				SELECT e.municipality, e.id, 'member', e.created_at, 'received', 'in_review', '', m.id FROM entries e
+				JOIN members m ON m.id = 1 + e.seq % 5 WHERE e.seq % 3 = 0`,
+		} {
+			if _, err := sqlx.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := sqlx.ExecContext(ctx, `ANALYZE`); err != nil {
+			t.Fatal(err)
+		}
+		for index, q := range map[string]string{
+			"entries_village": `SELECT * FROM entries e WHERE e.municipality = '` + muni + `' AND e.village = 'v3'
+				AND e.created_at >= '2025-02-01' AND e.created_at < '2025-03-01' ORDER BY e.year, e.seq`,
+			"entries_service": `SELECT * FROM entries e WHERE e.municipality = '` + muni + `' AND e.service = 's3'
+				AND e.created_at >= '2025-02-01' ORDER BY e.year, e.seq`,
+			"entries_merged_into": `SELECT * FROM entries e WHERE e.merged_into = 7 AND e.status = 'merged' ORDER BY e.id`,
+			"entry_events_member": `SELECT MAX(id) FROM entry_events WHERE municipality = '` + muni + `' AND member_id = 3 AND undone_at IS NULL`,
+		} {
+			if p := plan(t, db, q); !strings.Contains(p, index) {
+				t.Errorf("the planner does not use %s:\n%s", index, p)
+			}
+		}
+	})
+}
+
+// plan is the query planner's account of q.
+func plan(t *testing.T, db *storage.DB, q string) string {
+	t.Helper()
+	explain := "EXPLAIN QUERY PLAN "
+	if db.Dialect == storage.Postgres {
+		explain = "EXPLAIN "
+	}
+	rows, err := db.SQL().Queryx(explain + q)
+	if err != nil {
+		t.Fatalf("explain: %v", err)
+	}
+	defer rows.Close()
+	var out strings.Builder
+	for rows.Next() {
+		cols, err := rows.SliceScan()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(&out, cols...)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// member makes a member of the group through an invite, as the chair would.
+func member(t *testing.T, db *storage.DB, name string) monitoring.Member {
+	t.Helper()
+	ctx := context.Background()
+	var m monitoring.Member
+	err := db.InTx(ctx, func(tx *storage.Tx) (err error) {
+		if _, err = tx.CreateInvite(ctx, muni, "code-"+name, monitoring.Ordinary, name, "operator"); err != nil {
+			return err
+		}
+		m, err = tx.Join(ctx, muni, "code-"+name, string(monitoring.Telegram), "u-"+name, "c-"+name)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// lines collects what EachEntry hands out.
+func lines(t *testing.T, db *storage.DB, f monitoring.Filter, withContacts bool) []monitoring.JournalLine {
+	t.Helper()
+	var out []monitoring.JournalLine
+	if err := db.EachEntry(context.Background(), muni, f, withContacts, func(l monitoring.JournalLine) error {
+		out = append(out, l)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The journal walked for an export: each entry once, in number order, with
+// its files counted, what the resident added later (not the members'
+// working notes), and the contact only when asked for.
+func TestEachEntryGivesWhatAnExportShows(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		c := &clock{t: time.Date(2026, 3, 2, 5, 0, 0, 0, time.UTC)}
+		db.Clock = c.Now
+		m := member(t, db, "Г. Кандарова")
+		var ids []int64
+		for i, text := range []string{"Суу жок", "Жол бузулган", "Жарык жок"} {
+			e := monitoring.Entry{Municipality: muni, Village: "masy", Service: "water", Description: text, Channel: monitoring.WhatsApp}
+			var contact *monitoring.Contact
+			if i != 1 {
+				contact = &monitoring.Contact{Name: "Айгүл", Phone: fmt.Sprintf("+99655500011%d", i)}
+			}
+			err := db.InTx(ctx, func(tx *storage.Tx) error {
+				if err := tx.CreateEntry(ctx, &e, contact, "resident"); err != nil {
+					return err
+				}
+				if i == 0 { // two photos with the complaint
+					for k := range 2 {
+						id, err := tx.AddMedia(ctx, muni, monitoring.Media{Channel: monitoring.WhatsApp, Kind: monitoring.Photo, FileID: fmt.Sprint("f", k), Mime: "image/jpeg", Size: 10})
+						if err != nil {
+							return err
+						}
+						if err := tx.AttachMedia(ctx, e.ID, []int64{id}); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, e.ID)
+			c.Add(time.Hour)
+		}
+		// Later: the resident of the first and of the third adds to them, a
+		// member notes a finding on the first.
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			photo, err := tx.AddMedia(ctx, muni, monitoring.Media{Channel: monitoring.WhatsApp, Kind: monitoring.Photo, FileID: "later", Mime: "image/jpeg", Size: 10})
+			if err != nil {
+				return err
+			}
+			for _, n := range []struct {
+				entry        int64
+				author       string
+				member, file int64
+				text         string
+			}{
+				{ids[2], "resident", 0, 0, "Эми эки күн болду"},
+				{ids[0], "resident", 0, 0, "Дагы эле жок"},
+				{ids[0], fmt.Sprintf("member:%d", m.ID), m.ID, 0, "Барып көрдүм, чын эле жок"},
+				{ids[0], "resident", 0, photo, ""},
+			} {
+				if err := tx.AddNote(ctx, muni, n.entry, n.author, n.member, n.file, n.text); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		got := lines(t, db, monitoring.Filter{}, false)
+		if len(got) != 3 {
+			t.Fatalf("%d lines, want 3", len(got))
+		}
+		first := got[0]
+		if first.Number.Seq != 1 || first.Description != "Суу жок" || first.Files != 3 {
+			t.Errorf("first line: number %s, %q, %d files; want 0001, «Суу жок», 3 files", first.Number, first.Description, first.Files)
+		}
+		if len(first.Additions) != 2 || first.Additions[0].Text != "Дагы эле жок" || first.Additions[0].Files != 0 ||
+			first.Additions[1].Text != "" || first.Additions[1].Files != 1 || !first.Additions[0].At.Equal(c.Now()) {
+			t.Errorf("additions to the first = %+v; want the resident's two (text, then a photo), not the member's note", first.Additions)
+		}
+		if len(got[1].Additions) != 0 || len(got[2].Additions) != 1 || got[2].Additions[0].Text != "Эми эки күн болду" {
+			t.Errorf("additions to the others = %+v, %+v", got[1].Additions, got[2].Additions)
+		}
+		for _, l := range got {
+			if !reflect.DeepEqual(l.Contact, monitoring.Contact{}) {
+				t.Errorf("%s carries a contact though none was asked for: %+v", l.Number, l.Contact)
+			}
+		}
+
+		with := lines(t, db, monitoring.Filter{}, true)
+		if with[0].Contact.Phone != "+996555000110" || !reflect.DeepEqual(with[1].Contact, monitoring.Contact{}) || with[2].Contact.Name != "Айгүл" {
+			t.Errorf("contacts = %+v, %+v, %+v", with[0].Contact, with[1].Contact, with[2].Contact)
+		}
+
+		// Filters and limits select as the journal list does.
+		if l := lines(t, db, monitoring.Filter{From: time.Date(2026, 3, 2, 11, 30, 0, 0, monitoring.Bishkek)}, false); len(l) != 2 || l[0].Number.Seq != 2 || len(l[1].Additions) != 1 {
+			t.Errorf("from 11:30: %d lines", len(l))
+		}
+		if l := lines(t, db, monitoring.Filter{Limit: 1}, false); len(l) != 1 || len(l[0].Additions) != 2 {
+			t.Errorf("limit 1: %+v", l)
+		}
+		if l := lines(t, db, monitoring.Filter{Village: "aral"}, false); len(l) != 0 {
+			t.Errorf("aral: %d lines, want none", len(l))
+		}
+
+		// The consumer's error stops the walk.
+		stop := errors.New("disk full")
+		n := 0
+		err = db.EachEntry(ctx, muni, monitoring.Filter{}, false, func(monitoring.JournalLine) error { n++; return stop })
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("after a failing write: %d lines handed out, err %v", n, err)
 		}
 	})
 }

@@ -71,18 +71,25 @@ func (f *journalFlags) filter(m *monitoring.Municipality) (monitoring.Filter, mo
 	return flt, lang, nil
 }
 
-// journal reads the entries the flags select.
-func (f *journalFlags) journal(ctx context.Context, db *storage.DB, m *monitoring.Municipality) (documents.Journal, error) {
+// table is the journal's table in the flags' language, and the entries the
+// flags select.
+func (f *journalFlags) table(m *monitoring.Municipality, withContacts bool) (documents.Journal, monitoring.Filter, error) {
 	flt, lang, err := f.filter(m)
 	if err != nil {
-		return documents.Journal{}, err
+		return documents.Journal{}, flt, err
 	}
-	list, err := db.Entries(ctx, m.Code, flt)
-	if err != nil {
-		return documents.Journal{}, err
-	}
-	return documents.Journal{Lang: lang, Muni: m, Entries: list}, nil
+	return documents.Journal{Lang: lang, Muni: m, WithContacts: withContacts}, flt, nil
 }
+
+// lines streams the entries flt selects from the store.
+func lines(ctx context.Context, db *storage.DB, m *monitoring.Municipality, flt monitoring.Filter, withContacts bool) documents.Lines {
+	return func(yield func(monitoring.JournalLine) error) error {
+		return db.EachEntry(ctx, m.Code, flt, withContacts, yield)
+	}
+}
+
+// timeLayout is how the command line writes a moment, in Bishkek time.
+const timeLayout = "2006-01-02 15:04"
 
 func day(s, flag string) (time.Time, error) {
 	if s == "" {
@@ -113,16 +120,22 @@ func (a *app) journalListCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			j, err := f.journal(cmd.Context(), db, m)
+			j, flt, err := f.table(m, false)
 			if err != nil {
 				return err
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			h := j.Header()
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", h[0], h[1], h[2], h[3], h[4], h[5])
-			for _, e := range j.Entries {
-				r := j.Row(e)
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r[0], r[1], r[2], r[3], r[4], oneLine(r[5], 50))
+			// The columns up to the description, which is cut to one line.
+			fmt.Fprintln(tw, strings.Join(h[:documents.ColDescription+1], "\t"))
+			err = lines(cmd.Context(), db, m, flt, false)(func(l monitoring.JournalLine) error {
+				r := j.Row(l)
+				r[documents.ColDescription] = oneLine(r[documents.ColDescription], 50)
+				_, err := fmt.Fprintln(tw, strings.Join(r[:documents.ColDescription+1], "\t"))
+				return err
+			})
+			if err != nil {
+				return err
 			}
 			return tw.Flush()
 		},
@@ -169,26 +182,58 @@ func (a *app) showEntry(ctx context.Context, db *storage.DB, m *monitoring.Munic
 	if err != nil {
 		return err
 	}
-	j := documents.Journal{Lang: lang, Muni: m, Entries: []monitoring.Entry{e}, Files: map[int64]int{e.ID: len(e.Media)}}
+	line := monitoring.JournalLine{Entry: e, Files: len(e.Media)}
 	if withContacts {
-		if j.Contacts, err = db.EntryContacts(ctx, m.Code); err != nil {
+		err := db.InTx(ctx, func(tx *storage.Tx) (err error) {
+			line.Contact, err = tx.EntryContact(ctx, e.ID)
+			return err
+		})
+		if err != nil {
 			return err
 		}
 	}
-	h, r := j.Header(), j.Row(e)
+	notes, err := db.Notes(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	var memberNotes []monitoring.Note
+	for _, note := range notes {
+		if note.Author != storage.ResidentAuthor {
+			memberNotes = append(memberNotes, note)
+			continue
+		}
+		add := monitoring.Addition{At: note.At, Text: note.Text}
+		if note.MediaID != 0 {
+			add.Files = 1
+		}
+		line.Additions = append(line.Additions, add)
+	}
+	j := documents.Journal{Lang: lang, Muni: m, WithContacts: withContacts}
+	h, r := j.Header(), j.Row(line)
 	w := bufio.NewWriter(a.stdout)
 	for i := range h {
-		if i == 5 {
-			continue // the description goes last, whole
+		if i == documents.ColDescription || i == documents.ColAdditions {
+			continue // texts go below, whole
 		}
 		fmt.Fprintf(w, "%-20s %s\n", h[i]+":", r[i])
 	}
-	fmt.Fprintf(w, "\n%s\n", e.Description)
+	fmt.Fprintf(w, "\n%s\n", r[documents.ColDescription])
 	cat := catalog.Default()
 	if len(e.Media) > 0 {
 		fmt.Fprintln(w)
 		for _, md := range e.Media {
 			fmt.Fprintln(w, "  "+cat.T(monitoring.English, "cli.file", map[string]any{"ID": md.ID, "Kind": md.Kind, "Mime": md.Mime, "Size": md.Size, "State": md.State}))
+		}
+	}
+	if len(line.Additions) > 0 {
+		fmt.Fprintf(w, "\n%s\n", cat.T(lang, "show.additions", nil))
+		for _, add := range line.Additions {
+			fmt.Fprintf(w, "  %s  %s: %s\n", add.At.In(monitoring.Bishkek).Format(timeLayout), cat.T(lang, "show.resident", nil), j.AdditionText(add))
+		}
+	}
+	if len(memberNotes) > 0 {
+		if err := a.showNotes(ctx, w, db, m, j, memberNotes); err != nil {
+			return err
 		}
 	}
 	events, err := db.EntryEvents(ctx, e.ID)
@@ -205,10 +250,33 @@ func (a *app) showEntry(ctx context.Context, db *storage.DB, m *monitoring.Munic
 		if who == "resident" { // the audit's code, shown in the reader's language
 			who = cat.T(lang, "notes.resident", nil)
 		}
-		fmt.Fprintf(w, "  %s  %s%s  (%s) %s\n", ev.At.In(monitoring.Bishkek).Format("2006-01-02 15:04"), from,
-			cat.T(lang, "status."+string(ev.To), nil), who, ev.Reason)
+		fmt.Fprintf(w, "  %s  %s%s  (%s) %s\n", ev.At.In(monitoring.Bishkek).Format(timeLayout), from,
+			cat.T(lang, "status."+string(ev.To), nil), who, j.Text(ev.Reason))
 	}
 	return w.Flush()
+}
+
+// showNotes prints members' notes on an entry: the group's working notes,
+// shown to the operator here and never exported.
+func (a *app) showNotes(ctx context.Context, w io.Writer, db *storage.DB, m *monitoring.Municipality, j documents.Journal, notes []monitoring.Note) error {
+	members, err := db.Members(ctx, m.Code, true)
+	if err != nil {
+		return err
+	}
+	names := make(map[int64]string, len(members))
+	for _, mb := range members {
+		names[mb.ID] = mb.Name
+	}
+	cat := catalog.Default()
+	fmt.Fprintf(w, "\n%s\n", cat.T(j.Lang, "show.notes", nil))
+	for _, note := range notes {
+		add := monitoring.Addition{Text: note.Text}
+		if note.MediaID != 0 {
+			add.Files = 1
+		}
+		fmt.Fprintf(w, "  %s  %s: %s\n", note.At.In(monitoring.Bishkek).Format(timeLayout), names[note.MemberID], j.AdditionText(add))
+	}
+	return nil
 }
 
 func (a *app) journalExportCmd() *cobra.Command {
@@ -228,23 +296,16 @@ func (a *app) journalExportCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			j, err := f.journal(cmd.Context(), db, m)
+			j, flt, err := f.table(m, withContacts)
 			if err != nil {
 				return err
 			}
-			if j.Files, err = db.MediaCounts(cmd.Context(), m.Code); err != nil {
-				return err
-			}
-			if withContacts {
-				if j.Contacts, err = db.EntryContacts(cmd.Context(), m.Code); err != nil {
-					return err
-				}
-			}
+			rows := lines(cmd.Context(), db, m, flt, withContacts)
 			return a.writeOut(out, func(w io.Writer) error {
 				if format == "xlsx" {
-					return j.WriteXLSX(w)
+					return j.WriteXLSX(w, rows)
 				}
-				return j.WriteCSV(w)
+				return j.WriteCSV(w, rows)
 			})
 		},
 	}

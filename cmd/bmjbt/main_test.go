@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"bmjbt/bot/telegram/telegramtest"
 	"bmjbt/monitoring"
 	"bmjbt/storage"
@@ -225,5 +227,130 @@ func TestWhatsAppStatusWithoutALink(t *testing.T) {
 	var out2 syncBuffer
 	if code := run(context.Background(), []string{"whatsapp", "logout"}, envOf(env), nil, &out2, &errs); code != 0 || !strings.Contains(out2.String(), "nothing to do") {
 		t.Fatalf("logout: %d %q %s", code, out2.String(), errs.String())
+	}
+}
+
+// The journal commands keep what identifies a resident out unless asked:
+// a number typed into the description or into an addition is masked, the
+// contact is left out, members' notes are shown by `show` and never
+// exported.
+func TestJournalCommandsKeepPersonalDataOut(t *testing.T) {
+	for _, dialect := range storagetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			env := map[string]string{"DATABASE_URL": storagetest.URL(t, dialect)}
+			seedJournal(t, env["DATABASE_URL"])
+			cli := func(args ...string) string {
+				t.Helper()
+				var out, errs syncBuffer
+				if code := run(context.Background(), args, envOf(env), nil, &out, &errs); code != 0 {
+					t.Fatalf("%v: exit %d: %s", args, code, errs.String())
+				}
+				return out.String()
+			}
+			number := thisYearNumber(1)
+			personal := []string{"0555", "aigul@", "Айгүл", "+996"}
+
+			show := cli("journal", "show", number, "--lang", "ru")
+			for _, want := range []string{"Суу жок. Чалыңыз •••", "Лично", "Дополнения жителя:", "житель: Дагы эле жок, •••@•••",
+				"житель: (приложено файлов: 1)", "Заметки членов группы:", "Г. Кандарова: Барып көрдүм, суу жок", "Файлы:               1"} {
+				if !strings.Contains(show, want) {
+					t.Errorf("journal show lacks %q:\n%s", want, show)
+				}
+			}
+			for _, leak := range personal {
+				if strings.Contains(show, leak) {
+					t.Errorf("journal show without --with-contacts shows %q:\n%s", leak, show)
+				}
+			}
+			whole := cli("journal", "show", number, "--lang", "ru", "--with-contacts")
+			for _, want := range []string{"Чалыңыз 0555 12 34 56", "aigul@mail.ru", "+996555000111", "Айгүл"} {
+				if !strings.Contains(whole, want) {
+					t.Errorf("journal show --with-contacts lacks %q:\n%s", want, whole)
+				}
+			}
+
+			if list := cli("journal", "list"); !strings.Contains(list, "Суу жок. Чалыңыз •••") || strings.Contains(list, "0555") {
+				t.Errorf("journal list:\n%s", list)
+			}
+
+			xlsxPath := filepath.Join(t.TempDir(), "journal.xlsx")
+			cli("journal", "export", "--format", "xlsx", "--out", xlsxPath)
+			f, err := excelize.OpenFile(xlsxPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			rows, err := f.GetRows("Журнал")
+			if err != nil || len(rows) != 2 {
+				t.Fatalf("sheet «Журнал»: %q, %v", rows, err)
+			}
+			if rows[1][0] != number || rows[1][5] != "Суу жок. Чалыңыз •••" || !strings.Contains(rows[1][6], "Дагы эле жок, •••@•••") || rows[1][7] != "Жеке келди" {
+				t.Errorf("exported row = %q", rows[1])
+			}
+			for _, c := range rows[1] {
+				for _, leak := range append(personal, "Барып көрдүм") {
+					if strings.Contains(c, leak) {
+						t.Errorf("the export carries %q: %q", leak, rows[1])
+					}
+				}
+			}
+
+			csvOut := cli("journal", "export", "--format", "csv", "--with-contacts", "--lang", "ru")
+			for _, want := range []string{"Суу жок. Чалыңыз 0555 12 34 56", "Дагы эле жок, aigul@mail.ru", "+996555000111", "Лично"} {
+				if !strings.Contains(csvOut, want) {
+					t.Errorf("export --with-contacts lacks %q:\n%s", want, csvOut)
+				}
+			}
+			if strings.Contains(csvOut, "Барып көрдүм") {
+				t.Errorf("a member's note went into the export:\n%s", csvOut)
+			}
+		})
+	}
+}
+
+// seedJournal registers one entry taken in person, with a contact, a
+// photo, two additions by the resident and a member's note.
+func seedJournal(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	muni := storagetest.Municipality(t)
+	if err := db.EnsureMunicipality(ctx, muni); err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *storage.Tx) error {
+		if _, err := tx.CreateInvite(ctx, muni.Code, "seed-code", monitoring.Chair, "Г. Кандарова", "operator"); err != nil {
+			return err
+		}
+		m, err := tx.Join(ctx, muni.Code, "seed-code", "telegram", "77", "77")
+		if err != nil {
+			return err
+		}
+		e := monitoring.Entry{Municipality: muni.Code, Village: "masy", Service: "water", Description: "Суу жок. Чалыңыз 0555 12 34 56",
+			Channel: monitoring.InPerson}
+		if err := tx.CreateEntry(ctx, &e, &monitoring.Contact{Name: "Айгүл", Phone: "+996555000111"}, "member:1"); err != nil {
+			return err
+		}
+		photo, err := tx.AddMedia(ctx, muni.Code, monitoring.Media{Channel: monitoring.Telegram, Kind: monitoring.Photo, FileID: "p", Mime: "image/jpeg", Size: 10})
+		if err != nil {
+			return err
+		}
+		if err := tx.AddNote(ctx, muni.Code, e.ID, storage.ResidentAuthor, 0, 0, "Дагы эле жок, aigul@mail.ru"); err != nil {
+			return err
+		}
+		if err := tx.AddNote(ctx, muni.Code, e.ID, storage.ResidentAuthor, 0, photo, ""); err != nil {
+			return err
+		}
+		return tx.AddNote(ctx, muni.Code, e.ID, fmt.Sprintf("member:%d", m.ID), m.ID, 0, "Барып көрдүм, суу жок")
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
