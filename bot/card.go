@@ -505,12 +505,16 @@ func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
 	if m.RecusedFrom(e.Service) { // 6.3: no part in it, so no contact, notes or files
 		return t.send(r, "")
 	}
-	if !e.Anonymous {
-		if c, err := t.tx.EntryContact(t.ctx, e.ID); err != nil {
-			return err
-		} else if c.Phone != "" {
-			r.Text += "\n" + t.T("card.contact", catalog.Args{"Phone": c.Phone})
-		}
+	c, err := t.tx.EntryContact(t.ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	if !e.Anonymous && c.Phone != "" {
+		r.Text += "\n" + t.T("card.contact", catalog.Args{"Phone": c.Phone})
+	}
+	if len(c.Found) > 0 {
+		// What the resident typed into the text themselves, masked there.
+		r.Text += "\n" + t.T("card.found", catalog.Args{"Found": strings.Join(c.Found, ", ")})
 	}
 	notes, err := t.tx.NotesOf(t.ctx, e.ID)
 	if err != nil {
@@ -724,7 +728,7 @@ func noteInput(t *turn) error {
 		return err
 	}
 	t.errand().Count++
-	return t.send(Reply{Text: t.T("note.got", nil), Menu: t.menu(1)}, "note")
+	return t.acknowledge(t.T("note.got"+t.typed(), nil), "note", 1)
 }
 
 // noteContent takes the text or file of an update for a note.
@@ -857,7 +861,7 @@ func addInfoInput(t *turn) error {
 	if strings.TrimSpace(text) != "" {
 		w.Parts = append(w.Parts, Part{Text: text})
 	}
-	return t.send(Reply{Text: t.T("add.got"+t.typed(), nil), Menu: t.menu(1)}, "add")
+	return t.acknowledge(t.T("add.got"+t.typed(), nil), "add", 1)
 }
 
 func addInfoDone(t *turn, _ string) error {

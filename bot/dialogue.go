@@ -255,6 +255,18 @@ func (t *turn) resend() error {
 	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(0)}, "")
 }
 
+// acknowledge answers a part of a question that takes several messages
+// (a description, notes, an answer's files) with its controls still
+// valid. Acknowledgements collapse: ten photos in a row get one reply.
+func (t *turn) acknowledge(prompt, collapse string, columns int) error {
+	f := t.top()
+	if f.Menu == nil { // resumed from an older state: show the controls anew
+		return steps[f.Step].ask(t)
+	}
+	f.Menu.Prompt = prompt
+	return t.send(Reply{Text: prompt, Menu: t.menu(columns)}, collapse)
+}
+
 // reask says briefly why an answer does not fit, and asks again.
 func (t *turn) reask(id string, args catalog.Args) error {
 	if err := t.send(Reply{Text: t.T(id, args)}, "reask"); err != nil {
@@ -507,8 +519,39 @@ func (b *batch) state(ctx context.Context, tx Tx, e *Engine, k monitoring.Conver
 			e.Log.Warn("conversation state unreadable; starting over", "channel", k.Channel, "err", err)
 			st = &State{}
 		}
+		if st.Frames == nil {
+			resumeLegacy(raw, st)
+		}
 	}
 	return st, nil
+}
+
+// resumeLegacy reads a state saved before the frame stack (one step, one
+// draft): a complaint in progress goes on where it was; an errand of the
+// old shape starts over.
+func resumeLegacy(raw []byte, st *State) {
+	var old struct {
+		Step string `json:"step"`
+		Menu *struct {
+			Seq int `json:"seq"`
+		} `json:"menu"`
+		Draft *Draft `json:"draft"`
+	}
+	if json.Unmarshal(raw, &old) != nil {
+		return
+	}
+	if old.Menu != nil {
+		st.Seq = old.Menu.Seq // old buttons stay stale
+	}
+	if old.Draft == nil {
+		return
+	}
+	name := "intake." + old.Step
+	if _, ok := steps[name]; !ok {
+		name = "intake.village"
+	}
+	d := old.Draft
+	st.Frames = []*Frame{{Step: name, data: d}}
 }
 
 // keep saves a conversation's state: at the batch's end on the fast path,

@@ -320,9 +320,7 @@ func describeInput(t *turn) error {
 	if err != nil || !kept {
 		return err
 	}
-	f := t.top()
-	f.Menu.Prompt = t.T("describe.got"+t.typed(), nil)
-	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(1)}, "describe")
+	return t.acknowledge(t.T("describe.got"+t.typed(), nil), "describe", 1)
 }
 
 func askContact(t *turn) error {

@@ -178,3 +178,39 @@ func TestFilesForMembersAndChoicesMidQuestion(t *testing.T) {
 		}
 	})
 }
+
+// After /queue and an entry opened from it, a typed number answers the
+// entry's own actions, the menu the member saw last: "1" takes the entry.
+func TestATypedNumberAnswersTheMenuSeenLast(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db, fakeLIDs{})
+		member := s.fake.user("996700000002")
+		member.say(t, "/join "+s.invite(t, monitoring.Chair, "Г. Кандарова"))
+		member.expect(t, "Кош келиңиз, Г. Кандарова")
+
+		resident := s.fake.user("996555000333")
+		for _, m := range []string{"Жарык жок", "1", "2", "4", "Даяр", "2", "Жөнөтүү"} {
+			resident.say(t, m)
+		}
+		resident.expect(t, "журналга № "+number(1))
+
+		member.say(t, "/queue")
+		member.expect(t, "Кайсы кайрылууларды көрсөтөйүн?")
+		member.say(t, "1") // received
+		list := member.expect(t, "№ "+number(1))
+		if !strings.Contains(list, "\n1. "+number(1)) {
+			t.Fatalf("the queue should offer the entry as 1: %q", list)
+		}
+		member.say(t, "1") // opens it
+		card := member.expect(t, "№ "+number(1))
+		if !strings.Contains(card, "1. Мен карайм") {
+			t.Fatalf("the entry's actions should be numbered, take first: %q", card)
+		}
+		member.say(t, "1") // takes it
+		member.expect(t, "«Каралууда»")
+		if e := s.entries(t); e[0].Status != monitoring.InReview {
+			t.Fatalf("entry = %+v", e[0])
+		}
+	})
+}
