@@ -20,6 +20,11 @@ type turn struct {
 
 	resident monitoring.Resident
 	lang     monitoring.Lang
+
+	// choiceEdit is the edit of a question whose button was just pressed,
+	// showing the choice; the next question, when it follows at once,
+	// goes into the same edit, so a step costs one message, not two.
+	choiceEdit *Reply
 }
 
 func (t *turn) T(id string, args catalog.Args) string { return t.e.Catalog.T(t.lang, id, args) }
@@ -36,6 +41,39 @@ func (t *turn) send(r Reply, collapse string) error {
 	if t.u.ChatKind == Private {
 		t.offer(r, t.tx.Now())
 	}
+	if p := t.choiceEdit; p != nil && r.CallbackID == "" {
+		t.choiceEdit = nil
+		if mergeable(r, collapse) && utf16Len(p.Text)+2+utf16Len(r.Text) <= MaxText {
+			r.EditMessageID, r.Text = p.EditMessageID, p.Text+"\n\n"+r.Text
+		} else {
+			t.e.enqueue(t.b, t.u, *p, "")
+		}
+	}
 	t.e.enqueue(t.b, t.u, r, collapse)
 	return nil
+}
+
+// flushChoiceEdit sends the edit of a pressed question when nothing followed it.
+func (t *turn) flushChoiceEdit() {
+	if p := t.choiceEdit; p != nil {
+		t.choiceEdit = nil
+		t.e.enqueue(t.b, t.u, *p, "")
+	}
+}
+
+// mergeable reports whether a reply can go into the edit of the question
+// before it: a plain message whose buttons an edit can carry (a reply
+// keyboard, such as the contact button, cannot).
+func mergeable(r Reply, collapse string) bool {
+	if collapse != "" || r.EditMessageID != "" || r.EditOutboxID != 0 || r.MediaID != 0 || r.RemoveKeyboard {
+		return false
+	}
+	if r.Menu != nil {
+		for _, o := range r.Menu.Options {
+			if o.RequestContact {
+				return false
+			}
+		}
+	}
+	return true
 }

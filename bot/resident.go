@@ -46,6 +46,7 @@ func (e *Engine) handle(ctx context.Context, tx Tx, b *batch, u *Update) error {
 	if err := t.converse(); err != nil {
 		return err
 	}
+	t.flushChoiceEdit()
 	return t.save()
 }
 
@@ -96,11 +97,9 @@ func (t *turn) converse() error {
 		}
 		f := t.top()
 		if u.Callback.MessageID != "" {
-			// Show the choice in place of the buttons, so they cannot be pressed twice.
-			edit := Reply{EditMessageID: u.Callback.MessageID, Text: f.Menu.Prompt + "\n\n✓ " + opt.Label}
-			if err := t.send(edit, ""); err != nil {
-				return err
-			}
+			// Show the choice in place of the buttons, so they cannot be
+			// pressed twice; the next question joins this edit (see send).
+			t.choiceEdit = &Reply{Lang: t.lang, EditMessageID: u.Callback.MessageID, Text: f.Menu.Prompt + "\n\n✓ " + opt.Label}
 		}
 		return t.choose(steps[f.Step], opt)
 	}

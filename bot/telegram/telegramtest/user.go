@@ -15,6 +15,9 @@ type User struct {
 	Name   string
 	Chat   int64 // the chat they write in: their own id for a private chat
 	cursor int   // bot messages in Chat already expected
+	// seen is how many edits of an earlier message were already read: a
+	// pressed question edited into the next one counts as a new message.
+	seen map[int]int
 }
 
 // User returns a user writing in a private chat with the bot. lang is the
@@ -171,10 +174,21 @@ func (u *User) Expect(tb testing.TB, want string) Message {
 	var got Message
 	u.s.Wait(tb, fmt.Sprintf("a message containing %q in chat %d", want, u.Chat), func() bool {
 		msgs := u.s.sent[u.Chat]
-		for i := u.cursor; i < len(msgs); i++ {
-			if strings.Contains(msgs[i].Text, want) {
+		for i := range msgs {
+			text := msgs[i].Text
+			if i < u.cursor {
+				if msgs[i].Edits <= u.seen[i] {
+					continue
+				}
+				text = nextQuestion(text)
+			}
+			if strings.Contains(text, want) {
 				got = *msgs[i]
-				u.cursor = i + 1
+				if u.seen == nil {
+					u.seen = map[int]int{}
+				}
+				u.seen[i] = msgs[i].Edits
+				u.cursor = max(u.cursor, i+1)
 				return true
 			}
 		}
@@ -183,7 +197,20 @@ func (u *User) Expect(tb testing.TB, want string) Message {
 	return got
 }
 
-// Received returns what the bot sent to the user's chat.
+// nextQuestion is what an edit added after the choice it shows ("…\n\n✓
+// Масы\n\nthe next question"), or "" when it added nothing.
+func nextQuestion(text string) string {
+	i := strings.LastIndex(text, "\n\n✓ ")
+	if i < 0 {
+		return ""
+	}
+	rest := text[i+len("\n\n✓ "):]
+	if j := strings.Index(rest, "\n\n"); j >= 0 {
+		return rest[j+2:]
+	}
+	return ""
+}
+
 func (u *User) Received() []Message { return u.s.Messages(u.Chat) }
 
 func lastText(msgs []Message) string {
