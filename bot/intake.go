@@ -13,7 +13,6 @@ import (
 // journal). The next question is derived from what the draft still lacks,
 // so editing one answer from the summary asks only that question again.
 func init() {
-	declare("lang", &step{accepts: inChoice, ask: askLang, choose: chooseLang, input: langInput})
 	declare("intake.village", &step{accepts: inChoice, ask: askVillage, choose: chooseVillage, input: evidenceInput})
 	declare("intake.service", &step{accepts: inChoice, ask: askService, choose: chooseService, input: evidenceInput})
 	declare("intake.describe", &step{accepts: inMedia, ask: askDescribe, choose: chooseDescribeDone, input: describeInput})
@@ -163,8 +162,6 @@ func (t *turn) notice(id string) error {
 	return t.send(Reply{Text: t.T(id, nil)}, "notice")
 }
 
-// The language is a dialogue of its own: asked first, and on /lang on top
-// of whatever is open, which is asked again once it is chosen.
 // evidenceInput keeps a photo, a file or a location sent while a choice is
 // asked (it is evidence the resident meant to give) and asks again; words
 // that are no option are asked again and kept nowhere.
@@ -181,84 +178,6 @@ func evidenceInput(t *turn) error {
 		return t.resend()
 	}
 	return t.reaskChoice(t.top().Menu.Options)
-}
-
-func askLang(t *turn) error {
-	return t.askMenu("lang", t.T("lang.choose", nil), 2, []Option{
-		{Label: t.T("lang.ky", nil), Data: "ky"},
-		{Label: t.T("lang.ru", nil), Data: "ru"},
-	})
-}
-
-func chooseLang(t *turn, data string) error {
-	lang, ok := monitoring.ParseLang(data)
-	if !ok {
-		return t.resend()
-	}
-	first := t.resident.Lang == ""
-	if err := t.setLang(lang); err != nil {
-		return err
-	}
-	t.endQuiet()
-	if first {
-		if err := t.welcome(); err != nil {
-			return err
-		}
-		if t.inIntake() {
-			return t.advance()
-		}
-		return t.startIntake(false)
-	}
-	if err := t.say(t.T("lang.set", nil)); err != nil {
-		return err
-	}
-	if f := t.top(); f != nil {
-		f.Menu = nil // asked again, in the new language
-	}
-	return t.resend()
-}
-
-func (t *turn) setLang(lang monitoring.Lang) error {
-	changed := t.resident.Lang != "" && t.resident.Lang != lang
-	t.lang = lang
-	t.resident.Lang = lang
-	t.b.residents[t.residentKey()] = t.resident
-	if err := t.tx.SetResidentLang(t.ctx, t.resident.ID, lang); err != nil {
-		return err
-	}
-	if changed {
-		return t.renotify()
-	}
-	return nil
-}
-
-// langInput: a resident who writes their problem instead of choosing a
-// language at first contact gets the one their app uses (or Kyrgyz), and
-// what they wrote is kept. Later, at /lang, only a choice will do.
-func langInput(t *turn) error {
-	if t.resident.Lang != "" || t.u.Kind == KindText && isNumber(t.u.Text) {
-		return t.reaskChoice(t.top().Menu.Options)
-	}
-	if err := t.setLang(t.lang); err != nil {
-		return err
-	}
-	t.endQuiet()
-	if err := t.welcome(); err != nil {
-		return err
-	}
-	if !t.inIntake() {
-		return t.startIntake(true)
-	}
-	if _, err := t.keep(); err != nil {
-		return err
-	}
-	return t.advance()
-}
-
-// isNumber reports whether a typed answer is a bare number ("16", "0.").
-func isNumber(text string) bool {
-	_, ok := readNumber(text)
-	return ok
 }
 
 func askVillage(t *turn) error {
