@@ -70,7 +70,7 @@ func addInfoInput(t *turn) error {
 	if strings.TrimSpace(text) != "" {
 		w.Parts = append(w.Parts, Part{Text: text})
 	}
-	return t.acknowledge(t.T("add.got"+t.typed(), nil), "add", 1)
+	return t.acknowledge(t.T("add.got", nil), "add", 1)
 }
 
 func addInfoDone(t *turn, _ string) error {

@@ -93,7 +93,7 @@ func (t *turn) answer() error {
 	case inContact:
 		_, typed := typedPhone(t.u.Text)
 		if t.u.Kind != KindContact && !(t.u.Kind == KindText && typed) {
-			return t.reask("phone.invalid"+t.typed(), nil)
+			return t.reask("phone.invalid", nil)
 		}
 	}
 	return s.input(t)
@@ -103,7 +103,9 @@ func (t *turn) choose(s *step, o Option) error {
 	if o.Data == backData {
 		return t.back()
 	}
-	t.answered(o.Label)
+	if s.accepts == inChoice { // a control (Done, Cancel) is no answer to show again
+		t.answered(o.Label)
+	}
 	return s.choose(t, o.Data)
 }
 
@@ -124,14 +126,6 @@ func (t *turn) reaskChoice(opts []Option) error {
 	return t.reask("reask.button", nil)
 }
 
-// typed is the suffix of a catalogue message's wording for channels where
-// people type instead of pressing buttons.
-func (t *turn) typed() string {
-	if Numbered(t.u.Channel) {
-		return ".typed"
-	}
-	return ""
-}
 
 // offered reads a typed answer, on a channel with numbered menus, as a
 // choice of the last message's own menu, when that menu came after the

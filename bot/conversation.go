@@ -27,7 +27,23 @@ type turn struct {
 	choiceEdit *Reply
 }
 
-func (t *turn) T(id string, args catalog.Args) string { return t.e.Catalog.T(t.lang, id, args) }
+// T is a catalogue message in the turn's language, in its typed wording
+// where the channel has no buttons.
+func (t *turn) T(id string, args catalog.Args) string { return t.e.Catalog.T(t.lang, t.wording(id), args) }
+
+// N is T for a message that counts.
+func (t *turn) N(id string, n int, args catalog.Args) string {
+	return t.e.Catalog.N(t.lang, t.wording(id), n, args)
+}
+
+// wording picks a message's ".typed" sibling on channels without buttons,
+// where people type what others press.
+func (t *turn) wording(id string) string {
+	if Numbered(t.u.Channel) && t.e.Catalog.IDs(t.lang)[id+".typed"] {
+		return id + ".typed"
+	}
+	return id
+}
 
 // say sends a plain message.
 func (t *turn) say(text string) error { return t.send(Reply{Text: text}, "") }

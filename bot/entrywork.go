@@ -49,7 +49,7 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 			if err := t.tx.AddNote(t.ctx, t.e.Muni.Code, e.ID, actor(m), m.ID, 0, text); err != nil {
 				return err
 			}
-			return t.say(t.e.Catalog.N(t.lang, "note.done", 1, nil))
+			return t.say(t.N("note.done", 1, nil))
 		}
 		return t.inPrivate(m, func(pt *turn) error { return pt.start("m.note", &errand{EntryID: e.ID}) })
 	}
@@ -289,7 +289,7 @@ func askNote(t *turn) error {
 func noteDone(t *turn, _ string) error {
 	n := t.errand().Count
 	t.endQuiet()
-	if err := t.say(t.e.Catalog.N(t.lang, "note.done", n, nil)); err != nil {
+	if err := t.say(t.N("note.done", n, nil)); err != nil {
 		return err
 	}
 	return t.resend()
@@ -310,7 +310,7 @@ func noteInput(t *turn) error {
 		return err
 	}
 	t.errand().Count++
-	return t.acknowledge(t.T("note.got"+t.typed(), nil), "note", 1)
+	return t.acknowledge(t.T("note.got", nil), "note", 1)
 }
 
 // noteContent takes the text or file of an update for a note.

@@ -210,9 +210,9 @@ func chooseService(t *turn, data string) error {
 
 func askDescribe(t *turn) error {
 	d := t.draft()
-	prompt := t.T("ask.describe"+t.typed(), nil)
+	prompt := t.T("ask.describe", nil)
 	if d.hasContent() {
-		prompt = t.T("describe.kept"+t.typed(), nil)
+		prompt = t.T("describe.kept", nil)
 	}
 	return t.askMenu("intake.describe", prompt, 1, []Option{t.doneOption()})
 }
@@ -239,7 +239,7 @@ func describeInput(t *turn) error {
 	if err != nil || !kept {
 		return err
 	}
-	return t.acknowledge(t.T("describe.got"+t.typed(), nil), "describe", 1)
+	return t.acknowledge(t.T("describe.got", nil), "describe", 1)
 }
 
 func askContact(t *turn) error {
@@ -249,7 +249,7 @@ func askContact(t *turn) error {
 			{Label: t.T("button.no_contact", nil), Data: "anon"},
 		})
 	}
-	return t.askMenu("intake.contact", t.T("ask.contact"+t.typed(), nil), 1, []Option{
+	return t.askMenu("intake.contact", t.T("ask.contact", nil), 1, []Option{
 		{Label: t.T("button.share_contact", nil), Data: "share", RequestContact: true},
 		{Label: t.T("button.anonymous", nil), Data: "anon"},
 	})
@@ -291,7 +291,7 @@ func contactInput(t *turn) error {
 	// Telegram's share button always says whose contact it is; a contact
 	// picked from the address book may be someone else's.
 	if c.UserID != t.u.UserID && (c.UserID != "" || t.u.Channel == monitoring.Telegram) && t.draft().Via == "" {
-		return t.say(t.T("contact.not_own"+t.typed(), nil))
+		return t.say(t.T("contact.not_own", nil))
 	}
 	return t.setPhone(c.Phone, c.Name)
 }
@@ -399,7 +399,7 @@ func chooseEdit(t *turn, data string) error {
 	case "description":
 		// The new text replaces the old; files and location stay.
 		d.Parts, d.Described = nil, false
-		return t.askMenu("intake.describe", t.T("ask.describe_again"+t.typed(), nil), 1, []Option{t.doneOption()})
+		return t.askMenu("intake.describe", t.T("ask.describe_again", nil), 1, []Option{t.doneOption()})
 	case "contact":
 		d.Contact, d.Anonymous = nil, false
 	}
@@ -419,7 +419,7 @@ func (t *turn) submit() error {
 		return err
 	}
 	if !monitoring.FloodAllows(n, limit) {
-		if err := t.say(t.e.Catalog.N(t.lang, "flood"+t.typed(), limit, nil)); err != nil {
+		if err := t.say(t.N("flood", limit, nil)); err != nil {
 			return err
 		}
 		return t.ask("intake.confirm") // the draft waits, with its Send button
@@ -438,7 +438,7 @@ func (t *turn) submit() error {
 		return err
 	}
 	t.endQuiet()
-	return t.say(t.e.Catalog.N(t.lang, "submitted", t.e.Muni.ResponseDays, catalog.Args{"Number": e.Number.String()}))
+	return t.say(t.N("submitted", t.e.Muni.ResponseDays, catalog.Args{"Number": e.Number.String()}))
 }
 
 // personal is the draft's personal data: the contact left, and what was

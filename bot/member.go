@@ -291,7 +291,7 @@ func cmdJoin(t *turn, _ monitoring.Member, code string) error {
 	if err := t.groupSizeNote(); err != nil {
 		return err
 	}
-	return t.say(t.T("member.help"+t.typed(), nil))
+	return t.say(t.T("member.help", nil))
 }
 
 // groupSizeNote says so when the group is outside 5–11 members (3.4).
@@ -300,7 +300,7 @@ func (t *turn) groupSizeNote() error {
 	if err != nil || monitoring.GroupSizeFits(n) {
 		return err
 	}
-	return t.say(t.e.Catalog.N(t.lang, "group.size", n, catalog.Args{"Min": monitoring.MinMembers, "Max": monitoring.MaxMembers}))
+	return t.say(t.N("group.size", n, catalog.Args{"Min": monitoring.MinMembers, "Max": monitoring.MaxMembers}))
 }
 
 func cmdInvite(t *turn, m monitoring.Member, args string) error {

@@ -218,7 +218,7 @@ func reqAnswerInput(t *turn) error {
 	if media != 0 {
 		w.Media = append(w.Media, media)
 	}
-	return t.acknowledge(t.T("note.got"+t.typed(), nil), "answer", 2)
+	return t.acknowledge(t.T("note.got", nil), "answer", 2)
 }
 
 func reqAnswerDone(t *turn, data string) error {

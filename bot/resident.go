@@ -164,7 +164,7 @@ func (t *turn) command(name, args string) error {
 		if _, ok, err := t.member(); err != nil {
 			return err
 		} else if ok {
-			if err := t.say(t.T("member.help"+t.typed(), nil)); err != nil {
+			if err := t.say(t.T("member.help", nil)); err != nil {
 				return err
 			}
 		}
