@@ -126,7 +126,6 @@ func (t *turn) reaskChoice(opts []Option) error {
 	return t.reask("reask.button", nil)
 }
 
-
 // offered reads a typed answer, on a channel with numbered menus, as a
 // choice of the last message's own menu, when that menu came after the
 // open question: the user answers what they saw last.

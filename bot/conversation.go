@@ -29,7 +29,9 @@ type turn struct {
 
 // T is a catalogue message in the turn's language, in its typed wording
 // where the channel has no buttons.
-func (t *turn) T(id string, args catalog.Args) string { return t.e.Catalog.T(t.lang, t.wording(id), args) }
+func (t *turn) T(id string, args catalog.Args) string {
+	return t.e.Catalog.T(t.lang, t.wording(id), args)
+}
 
 // N is T for a message that counts.
 func (t *turn) N(id string, n int, args catalog.Args) string {
