@@ -270,21 +270,27 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 			next = min(next, d)
 			continue
 		}
+		if len(s.inflight) >= s.Limits.Workers {
+			next = min(next, 10*time.Millisecond)
+			break
+		}
 		// A button's acknowledgement is not a chat message; it does not
 		// count against the chat's pace.
+		var res *rate.Reservation
 		if r.CallbackID == "" {
-			res := c.lim.ReserveN(now, 1)
+			res = c.lim.ReserveN(now, 1)
 			if d := res.DelayFrom(now); d > 0 {
 				res.CancelAt(now)
 				next = min(next, d)
 				continue
 			}
 		}
-		if len(s.inflight) >= s.Limits.Workers {
-			next = min(next, 10*time.Millisecond)
-			break
-		}
 		if !s.global.Allow() {
+			// The chat did not send: it keeps its turn, so the chats first
+			// in line are not slowed by rounds the channel's pace refused.
+			if res != nil {
+				res.CancelAt(now)
+			}
 			next = min(next, max(time.Millisecond, time.Duration(float64(time.Second)/float64(s.global.Limit()))))
 			break
 		}
