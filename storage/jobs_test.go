@@ -2,9 +2,14 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3"
+
+	"bmjbt/migrations"
 	"bmjbt/monitoring"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
@@ -95,5 +100,83 @@ func TestStatementsAreCounted(t *testing.T) {
 	}
 	if got := db.Statements() - before; got != 3 {
 		t.Fatalf("%d statements counted, want 3 (two inserts, one count)", got)
+	}
+}
+
+// Schema 6 keeps what schema 2's scheduler recorded as done: the last
+// digest and the reminders sent are not sent again after the upgrade.
+func TestUpgradeKeepsDigestAndRemindersDone(t *testing.T) {
+	for _, dialect := range storagetest.Dialects {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			db, err := storage.Open(ctx, storagetest.URL(t, dialect))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			d := goose.DialectSQLite3
+			if dialect == storage.Postgres {
+				d = goose.DialectPostgres
+			}
+			sub, _ := fs.Sub(migrations.FS, dialect)
+			p, err := goose.NewProvider(d, db.SQL().DB, sub)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.UpTo(ctx, 4); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.EnsureMunicipality(ctx, storagetest.Municipality(t)); err != nil {
+				t.Fatal(err)
+			}
+			c := &clock{t: time.Date(2026, 3, 2, 4, 0, 0, 0, time.UTC)}
+			db.Now = c.Now
+			var soon, overdue monitoring.Request
+			err = db.InTx(ctx, func(tx *storage.Tx) error {
+				if _, err := tx.CreateInvite(ctx, muni, "CODE-1", monitoring.Secretary, "К. Султанова", "operator"); err != nil {
+					return err
+				}
+				sec, err := tx.Join(ctx, muni, "CODE-1", "telegram", "77", "77")
+				if err != nil {
+					return err
+				}
+				soon = monitoring.Request{Municipality: muni, Addressee: "ДЭП", Question: "?", CreatedBy: sec.ID}
+				if err := tx.CreateRequest(ctx, &soon); err != nil {
+					return err
+				}
+				overdue = monitoring.Request{Municipality: muni, Addressee: "Масы-Суу", Question: "?", CreatedBy: sec.ID}
+				return tx.CreateRequest(ctx, &overdue)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Schema 2's scheduler: the day's digest claimed, reminders marked.
+			_, err = db.SQL().Exec(db.SQL().Rebind(`UPDATE requests SET reminded_at = ? WHERE id = ?`), c.Now(), soon.ID)
+			if err == nil {
+				_, err = db.SQL().Exec(db.SQL().Rebind(`UPDATE requests SET reminded_at = ?, overdue_sent_at = ? WHERE id = ?`), c.Now(), c.Now(), overdue.ID)
+			}
+			if err == nil {
+				_, err = db.SQL().Exec(db.SQL().Rebind(`INSERT INTO jobs (municipality, name, last_key) VALUES (?, 'digest', '2026-03-02')`), muni)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, run := range []struct{ job, period string }{
+				{"digest", "2026-03-02"}, {"remind.soon", fmt.Sprint(soon.ID)}, {"remind.soon", fmt.Sprint(overdue.ID)}, {"remind.overdue", fmt.Sprint(overdue.ID)},
+			} {
+				if done, err := db.RunDone(ctx, muni, run.job, run.period); err != nil || !done {
+					t.Errorf("%s %s done = %v, %v after the upgrade", run.job, run.period, done, err)
+				}
+			}
+			if done, _ := db.RunDone(ctx, muni, "remind.overdue", fmt.Sprint(soon.ID)); done {
+				t.Error("a reminder never sent counts as done")
+			}
+			if ok, err := db.ClaimRun(ctx, muni, "digest", "2026-03-02", "new", time.Minute); err != nil || ok {
+				t.Errorf("the day's digest could be claimed again after the upgrade: %v, %v", ok, err)
+			}
+		})
 	}
 }
