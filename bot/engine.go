@@ -55,14 +55,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	backoff := 100 * time.Millisecond
-	var lastTick time.Time
 	for {
-		if time.Since(lastTick) >= time.Minute {
-			lastTick = time.Now()
-			if err := e.Tick(ctx); err != nil && ctx.Err() == nil {
-				e.Log.Error("engine: scheduled work failed; will retry", "err", err)
-			}
-		}
 		if _, err := e.Drain(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil

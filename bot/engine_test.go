@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"bmjbt/bot"
 	"bmjbt/monitoring"
@@ -136,51 +135,6 @@ func TestAFailingUpdateKeepsItsConversationGoing(t *testing.T) {
 		iLang, iSorry, iVillage := strings.Index(all, "Выберите язык"), strings.Index(all, "Кечиресиз, ката кетти"), strings.Index(all, "В каком селе")
 		if iLang < 0 || iSorry < iLang || iVillage < iSorry {
 			t.Fatalf("replies out of order or missing:\n%s", all)
-		}
-	})
-}
-
-// Two processes ticking at once (serve, and `bmjbt chat` beside it) send
-// each reminder once.
-func TestRemindersGoOutOnceWhateverTicks(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
-		m := storagetest.Municipality(t)
-		start := time.Now()
-		var off time.Duration
-		var mu sync.Mutex
-		db.Clock = func() time.Time { mu.Lock(); defer mu.Unlock(); return start.Add(off) }
-		err := db.InTx(ctx, func(tx *storage.Tx) error {
-			code := bot.NewInviteCode()
-			if _, err := tx.CreateInvite(ctx, m.Code, code, monitoring.Secretary, "К. Султанова", "operator"); err != nil {
-				return err
-			}
-			sec, err := tx.Join(ctx, m.Code, code, "telegram", "77", "77")
-			if err != nil {
-				return err
-			}
-			return tx.CreateRequest(ctx, &monitoring.Request{Municipality: m.Code, Addressee: "ДЭП", Question: "?", CreatedBy: sec.ID})
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		mu.Lock()
-		off = 12 * 24 * time.Hour // both reminders are due
-		mu.Unlock()
-		var wg sync.WaitGroup
-		for range 4 {
-			e := bot.NewEngine(server.Store(db), m, slog.New(slog.DiscardHandler))
-			wg.Go(func() {
-				if err := e.Tick(ctx); err != nil {
-					t.Error(err)
-				}
-			})
-		}
-		wg.Wait()
-		var n int
-		db.SQL().Get(&n, `SELECT COUNT(*) FROM outbox WHERE chat_id = '77'`)
-		if n != 1 {
-			t.Fatalf("%d reminders sent by four ticks, want 1 (only the overdue one: the earlier is moot)", n)
 		}
 	})
 }

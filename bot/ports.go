@@ -30,7 +30,6 @@ type Tx interface {
 	Cards
 	Members
 	Requests
-	Schedule
 }
 
 // InboxTx takes updates and closes them, each in a savepoint when needed.
@@ -124,12 +123,6 @@ type Requests interface {
 	AnswerRequest(ctx context.Context, municipality string, id int64, answer string, media []int64) error
 }
 
-// Schedule is what the daily digest and the reminders claim.
-type Schedule interface {
-	DueReminders(ctx context.Context, municipality string) (soon, overdue []monitoring.Request, err error)
-	Hold(ctx context.Context, municipality string) error
-	ClaimJob(ctx context.Context, municipality, name, key string) (claimed bool, err error)
-}
 
 // Inbox is where adapters store updates before they acknowledge them.
 type Inbox interface {

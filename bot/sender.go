@@ -82,9 +82,12 @@ type Sender struct {
 	global  *rate.Limiter
 
 	// Only the sending loop touches these: due rows by chat in order, the
-	// chats with a delivery in flight, and rows delivered (or in flight)
-	// but not yet recorded, which a refill must not queue again.
+	// chats in the order to serve them (interactive replies before bulk
+	// ones, as the outbox returns them), the chats with a delivery in
+	// flight, and rows delivered (or in flight) but not yet recorded, which
+	// a refill must not queue again.
 	queues    map[string][]monitoring.OutboxRow
+	order     []string
 	inflight  map[string]bool
 	taken     map[int64]bool
 	lastFill  time.Time
@@ -198,17 +201,24 @@ func (s *Sender) needRefill() bool {
 	return s.refillNow && since > wakeRefill || len(s.queues) == 0 && since > dryRefill || since > maxStale
 }
 
-// refill reads the due rows into per-chat queues, in order.
+// refill reads the due rows into per-chat queues, in order, and the chats
+// in the order the outbox gave their first rows: a chat with an
+// interactive reply comes before the chats of a campaign.
 func (s *Sender) refill(ctx context.Context) error {
 	rows, err := s.DB.DueOutbox(ctx, s.Muni, s.Channel, 500)
 	if err != nil {
 		return err
 	}
 	s.queues = map[string][]monitoring.OutboxRow{}
+	s.order = s.order[:0]
 	for _, row := range rows {
-		if !s.taken[row.ID] {
-			s.queues[row.ChatID] = append(s.queues[row.ChatID], row)
+		if s.taken[row.ID] {
+			continue
 		}
+		if _, ok := s.queues[row.ChatID]; !ok {
+			s.order = append(s.order, row.ChatID)
+		}
+		s.queues[row.ChatID] = append(s.queues[row.ChatID], row)
 	}
 	s.lastFill, s.refillNow = time.Now(), false
 	return nil
@@ -229,11 +239,19 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 	if wait := s.pausedUntil.Sub(now); wait > 0 {
 		return wait, len(s.queues) > 0, nil
 	}
-	for chat, q := range s.queues {
-		if len(q) == 0 {
+	// Chats in order, so the first to go when the channel's pace allows
+	// only some are the ones with interactive replies.
+	live := s.order[:0]
+	for _, chat := range s.order {
+		if len(s.queues[chat]) == 0 {
 			delete(s.queues, chat)
 			continue
 		}
+		live = append(live, chat)
+	}
+	s.order = live
+	for _, chat := range s.order {
+		q := s.queues[chat]
 		pending = true
 		if s.inflight[chat] {
 			continue
@@ -251,21 +269,27 @@ func (s *Sender) dispatch(ctx context.Context) (next time.Duration, pending bool
 			next = min(next, d)
 			continue
 		}
+		if len(s.inflight) >= s.Limits.Workers {
+			next = min(next, 10*time.Millisecond)
+			break
+		}
 		// A button's acknowledgement is not a chat message; it does not
 		// count against the chat's pace.
+		var res *rate.Reservation
 		if r.CallbackID == "" {
-			res := c.lim.ReserveN(now, 1)
+			res = c.lim.ReserveN(now, 1)
 			if d := res.DelayFrom(now); d > 0 {
 				res.CancelAt(now)
 				next = min(next, d)
 				continue
 			}
 		}
-		if len(s.inflight) >= s.Limits.Workers {
-			next = min(next, 10*time.Millisecond)
-			break
-		}
 		if !s.global.Allow() {
+			// The chat did not send: it keeps its turn, so the chats first
+			// in line are not slowed by rounds the channel's pace refused.
+			if res != nil {
+				res.CancelAt(now)
+			}
 			next = min(next, max(time.Millisecond, time.Duration(float64(time.Second)/float64(s.global.Limit()))))
 			break
 		}

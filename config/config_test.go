@@ -49,12 +49,15 @@ func TestBadConfigsSayWhatToFix(t *testing.T) {
 
 func TestEnvironmentDefaultsAndMistakes(t *testing.T) {
 	e, err := config.FromEnv(func(string) string { return "" })
-	if err != nil || e.TelegramAPIURL != "https://api.telegram.org" || e.HTTPAddr != "127.0.0.1:8080" || e.DatabaseURL != "" {
+	if err != nil || e.TelegramAPIURL != "https://api.telegram.org" || e.HTTPAddr != "127.0.0.1:8080" || e.DatabaseURL != "" || e.RetentionDays != 90 {
 		t.Fatalf("defaults = %+v, %v", e, err)
 	}
-	bad := map[string]string{"TELEGRAM_API_URL": "localhost", "LOG_LEVEL": "loud", "WEBHOOK_SECRET": "has space"}
+	if e, err := config.FromEnv(func(k string) string { return map[string]string{"BMJBT_RETENTION_DAYS": "0"}[k] }); err != nil || e.RetentionDays != 0 {
+		t.Fatalf("BMJBT_RETENTION_DAYS=0 gives %d, %v; want 0 (keep everything)", e.RetentionDays, err)
+	}
+	bad := map[string]string{"TELEGRAM_API_URL": "localhost", "LOG_LEVEL": "loud", "WEBHOOK_SECRET": "has space", "BMJBT_RETENTION_DAYS": "three months"}
 	_, err = config.FromEnv(func(k string) string { return bad[k] })
-	for _, want := range []string{"TELEGRAM_API_URL", "LOG_LEVEL", "WEBHOOK_SECRET"} {
+	for _, want := range []string{"TELEGRAM_API_URL", "LOG_LEVEL", "WEBHOOK_SECRET", "BMJBT_RETENTION_DAYS"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("err = %v, want it to name %s", err, want)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +20,9 @@ type Env struct {
 	WebhookSecret  string
 	HTTPAddr       string
 	LogLevel       slog.Level
+	// RetentionDays is how long handled updates and delivered replies are
+	// kept; 0 keeps them for ever. The journal is never pruned.
+	RetentionDays int
 }
 
 // Option documents one environment variable.
@@ -37,6 +41,7 @@ var Options = []Option{
 	{Name: "WEBHOOK_SECRET", Help: "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; unset means derived from the token", Secret: true},
 	{Name: "HTTP_ADDR", Default: "127.0.0.1:8080", Help: "address for /healthz, /metrics and the webhook"},
 	{Name: "LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "BMJBT_RETENTION_DAYS", Default: "90", Help: "days handled updates and delivered replies are kept (0: for ever); the journal is always kept"},
 }
 
 // FromEnv reads the options through getenv (os.Getenv in main, a map in tests).
@@ -62,6 +67,11 @@ func FromEnv(getenv func(string) string) (Env, error) {
 		HTTPAddr:       get("HTTP_ADDR"),
 	}
 	var errs []error
+	if days, err := strconv.Atoi(get("BMJBT_RETENTION_DAYS")); err != nil || days < 0 {
+		errs = append(errs, fmt.Errorf("BMJBT_RETENTION_DAYS %q: give a whole number of days, such as 90, or 0 to keep everything", get("BMJBT_RETENTION_DAYS")))
+	} else {
+		e.RetentionDays = days
+	}
 	if err := e.LogLevel.UnmarshalText([]byte(get("LOG_LEVEL"))); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
 	}

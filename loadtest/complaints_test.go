@@ -1,9 +1,11 @@
 package loadtest
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +36,7 @@ type result struct {
 	handledPerSec    float64
 	barePerSec       float64
 	peakRSSMB        float64
+	statements       float64 // SQL statements per handled update
 	entries          int
 	replies, pending int
 }
@@ -47,9 +50,17 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if len(results) > 0 {
 		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "\ndatabase\tupdates\thandled updates/s\tbare INSERT+COMMIT/s\tratio\tserve peak RSS MB\t")
+		fmt.Fprintln(tw, "\ndatabase\tupdates\thandled updates/s\tbare INSERT+COMMIT/s\tratio\tserve peak RSS MB\tSQL statements/update\t")
 		for _, r := range results {
-			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2f\t%.1f\t\n", r.dialect, r.updates, r.handledPerSec, r.barePerSec, r.handledPerSec/r.barePerSec, r.peakRSSMB)
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.2f\t%.1f\t%.1f\t\n", r.dialect, r.updates, r.handledPerSec, r.barePerSec, r.handledPerSec/r.barePerSec, r.peakRSSMB, r.statements)
+		}
+		tw.Flush()
+	}
+	if len(campaignResults) > 0 {
+		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "\ndatabase\tcampaign recipients\tresidents\treply p50 ms\treply max ms\tcampaign messages/s meanwhile\trefused by the pace\t")
+		for _, r := range campaignResults {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%.0f\t%.1f\t%d\t\n", r.dialect, r.recipients, r.residents, r.p50ms, r.maxms, r.bulkPerSec, r.refused)
 		}
 		tw.Flush()
 	}
@@ -86,7 +97,10 @@ func build(b *testing.B) string {
 // service, text, Done, anonymous, Send) for many residents into the fake,
 // starts `bmjbt serve` on a fresh database, and times until every update
 // is handled. In the same run it times one INSERT + COMMIT per row on the
-// same database: the handled rate should be at least that bare rate.
+// same database: the handled rate should be at least that bare rate. It
+// also reports the SQL statements serve ran per handled update, counted by
+// the store (bmjbt_sql_statements_total, read from serve's /metrics when
+// the last update is handled: the sender's and poller's statements count).
 func BenchmarkComplaints(b *testing.B) {
 	for _, dialect := range storagetest.Dialects {
 		b.Run(dialect, func(b *testing.B) {
@@ -97,6 +111,7 @@ func BenchmarkComplaints(b *testing.B) {
 				b.ReportMetric(r.barePerSec, "bare-commits/s")
 				b.ReportMetric(r.handledPerSec/r.barePerSec, "ratio")
 				b.ReportMetric(r.peakRSSMB, "peak-RSS-MB")
+				b.ReportMetric(r.statements, "statements/update")
 				resultsMu.Lock()
 				results = append(results, r)
 				resultsMu.Unlock()
@@ -125,7 +140,8 @@ func runOnce(b *testing.B, bin, dialect string) result {
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TELEGRAM_BOT_TOKEN="+telegramtest.Token,
 		"TELEGRAM_API_URL="+fake.URL, "HTTP_ADDR=127.0.0.1:0", "LOG_LEVEL=error")
-	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	cmd.Stderr = os.Stderr
+	addr := serveAddr(b, cmd)
 	// Migrate first, so the timed part is serving only.
 	migrate := exec.Command(bin, "migrate")
 	migrate.Env = cmd.Env
@@ -165,6 +181,7 @@ func runOnce(b *testing.B, bin, dialect string) result {
 	}
 	elapsed := time.Since(start)
 	rss := peakRSS(b, cmd.Process.Pid)
+	statements := metric(b, <-addr, "bmjbt_sql_statements_total")
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		b.Fatalf("serve: %v", err)
@@ -176,7 +193,52 @@ func runOnce(b *testing.B, bin, dialect string) result {
 		b.Fatalf("%d entries for %d residents", entries, n)
 	}
 	return result{dialect: dialect, updates: updates, handledPerSec: float64(updates) / elapsed.Seconds(),
-		barePerSec: bareRate(b, db, updates), peakRSSMB: rss, entries: entries}
+		barePerSec: bareRate(b, db, updates), peakRSSMB: rss, statements: statements / float64(updates), entries: entries}
+}
+
+// serveAddr reads serve's standard output for the address it listens on
+// (HTTP_ADDR=127.0.0.1:0 takes a free port) and passes it on once known;
+// the rest of the output is drained. Call it before cmd.Start.
+func serveAddr(b *testing.B, cmd *exec.Cmd) <-chan string {
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if _, rest, ok := strings.Cut(sc.Text(), "http://"); ok {
+				if a, _, ok := strings.Cut(rest, "/healthz"); ok {
+					addr <- a
+					break
+				}
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	return addr
+}
+
+// metric reads one counter from serve's /metrics.
+func metric(b *testing.B, addr, name string) float64 {
+	resp, err := http.Get("http://" + addr + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				b.Fatalf("%s: %v", name, err)
+			}
+			return f
+		}
+	}
+	b.Fatalf("/metrics has no %s", name)
+	return 0
 }
 
 // bareRate is one INSERT and one COMMIT per row into the same database.

@@ -1,6 +1,7 @@
 // Package server runs one municipality's bot: the engine, its channels
-// (Telegram, the console), and the HTTP endpoints /healthz, /metrics and the
-// Telegram webhook; and it stops them in order so nothing is lost.
+// (Telegram, the console), the scheduled jobs, and the HTTP endpoints
+// /healthz, /metrics and the Telegram webhook; and it stops them in order
+// so nothing is lost.
 package server
 
 import (
@@ -22,6 +23,7 @@ import (
 	"bmjbt/bot/console"
 	"bmjbt/bot/telegram"
 	"bmjbt/bot/whatsapp"
+	"bmjbt/jobs"
 	"bmjbt/metrics"
 	"bmjbt/monitoring"
 	"bmjbt/storage"
@@ -37,6 +39,9 @@ type Options struct {
 	WebhookSecret string
 	// ShutdownTimeout bounds a graceful stop (default 10 s).
 	ShutdownTimeout time.Duration
+	// Retention is how long handled updates and delivered replies are
+	// kept (0: for ever); the journal is kept for ever regardless.
+	Retention time.Duration
 }
 
 // Server is the running service of one municipality.
@@ -46,6 +51,7 @@ type Server struct {
 	Log      *slog.Logger
 	Metrics  *metrics.Metrics
 	Engine   *bot.Engine
+	Jobs     *jobs.Runner
 	Telegram *telegram.Adapter // nil when not configured
 	WhatsApp *whatsapp.Adapter // nil when not paired
 	Console  *console.Console  // nil when not configured
@@ -62,8 +68,14 @@ func New(db *storage.DB, m *monitoring.Municipality, log *slog.Logger, opts Opti
 	met := metrics.New()
 	e := bot.NewEngine(Store(db), m, log)
 	e.Metrics = met
-	s := &Server{DB: db, Muni: m, Log: log, Metrics: met, Engine: e, Opts: opts,
+	// The runner reads the store's clock at each use: tests move it.
+	j := jobs.New(db, m, func() time.Time { return db.Now() }, log)
+	j.Retention = opts.Retention
+	s := &Server{DB: db, Muni: m, Log: log, Metrics: met, Engine: e, Jobs: j, Opts: opts,
 		listening: make(chan struct{}), fetchWake: make(chan struct{}, 1), waFetch: make(chan struct{}, 1)}
+	met.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "bmjbt_sql_statements_total", Help: "SQL statements the store ran (BEGIN and COMMIT not counted).",
+	}, func() float64 { return float64(db.Statements()) }))
 	met.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "bmjbt_outbox_depth", Help: "Replies waiting to be delivered.",
 	}, func() float64 {
@@ -112,6 +124,7 @@ func (s *Server) Run(ctx context.Context) error {
 		timeout = 10 * time.Second
 	}
 	s.Engine.Committed = s.committed
+	s.Jobs.Posted = s.committed
 
 	var httpSrv *http.Server
 	if s.Opts.HTTPAddr != "" {
@@ -140,6 +153,7 @@ func (s *Server) Run(ctx context.Context) error {
 	var recv, work sync.WaitGroup
 
 	work.Go(func() { s.Engine.Run(workCtx) })
+	work.Go(func() { s.Jobs.Run(workCtx) })
 	if tg := s.Telegram; tg != nil {
 		work.Go(func() { tg.Sender.Run(workCtx, hard) })
 		work.Go(func() { tg.Fetch(workCtx, s.fetchWake) })

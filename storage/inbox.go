@@ -27,6 +27,7 @@ func (db *DB) PutInbox(ctx context.Context, items []monitoring.InboxItem) (int, 
 		}
 		defer stmt.Close()
 		for _, it := range items {
+			db.statements.Add(1)
 			res, err := stmt.ExecContext(ctx, it.Municipality, it.Channel, it.ExternalID, it.ChatID, string(it.Payload), tx.now)
 			if err != nil {
 				return fmt.Errorf("store %s update: %w", it.Channel, err) // no ids: they name people
@@ -136,4 +137,74 @@ func (db *DB) RecentChats(ctx context.Context, municipality, channel string, sin
 		return nil, fmt.Errorf("read recent chats: %w", err)
 	}
 	return chats, nil
+}
+
+// pruneChunk bounds one pruning statement, so SQLite's write lock is held
+// for a moment at a time and the engine's batches slip in between.
+const pruneChunk = 500
+
+// Prune deletes what retention lets go: handled inbox rows and delivered,
+// superseded or failed outbox rows written before before. Pending rows
+// stay, and so do outbox rows an entry's card is known by (entry_posts:
+// the bot edits that message later). The journal (entries, events, notes,
+// media, members, requests, audit) is never pruned. Each table is walked
+// in id order, a chunk per statement, up to the first row too young.
+func (db *DB) Prune(ctx context.Context, municipality string, before time.Time) (inbox, outbox int64, err error) {
+	before = before.UTC()
+	inbox, err = db.prune(ctx, municipality, before, `SELECT id, received_at AS at, handled_at IS NOT NULL AS done FROM inbox`,
+		func(in string) (string, []any) {
+			return `DELETE FROM inbox WHERE handled_at < ? AND id IN ` + in, []any{before}
+		})
+	if err != nil {
+		return inbox, 0, fmt.Errorf("prune the inbox: %w", err)
+	}
+	outbox, err = db.prune(ctx, municipality, before, `SELECT id, created_at AS at, status <> 'pending' AS done FROM outbox`,
+		func(in string) (string, []any) {
+			return `DELETE FROM outbox WHERE status <> 'pending' AND id IN ` + in +
+				` AND NOT EXISTS (SELECT 1 FROM entry_posts p WHERE p.outbox_id = outbox.id)`, nil
+		})
+	if err != nil {
+		return inbox, outbox, fmt.Errorf("prune the outbox: %w", err)
+	}
+	return inbox, outbox, nil
+}
+
+// prune deletes, chunk by chunk, the rows listed (id, at, done) that are
+// done and older than before; del makes the DELETE for a list of ids.
+func (db *DB) prune(ctx context.Context, municipality string, before time.Time, list string, del func(in string) (string, []any)) (int64, error) {
+	var total, after int64
+	for {
+		var rows []struct {
+			ID   int64     `db:"id"`
+			At   time.Time `db:"at"`
+			Done bool      `db:"done"`
+		}
+		if err := db.sel(ctx, &rows, list+` WHERE municipality = ? AND id > ? ORDER BY id LIMIT ?`, municipality, after, pruneChunk); err != nil {
+			return total, err
+		}
+		var ids []any
+		young := false
+		for _, r := range rows {
+			if !r.At.Before(before) {
+				young = true // ids follow time: the rest is younger still
+				break
+			}
+			if r.Done {
+				ids = append(ids, r.ID)
+			}
+		}
+		if len(ids) > 0 {
+			q, args := del(`(?` + strings.Repeat(", ?", len(ids)-1) + `)`)
+			res, err := db.exec(ctx, q, append(args, ids...)...)
+			if err != nil {
+				return total, err
+			}
+			n, _ := res.RowsAffected()
+			total += n
+		}
+		if young || len(rows) < pruneChunk {
+			return total, nil
+		}
+		after = rows[len(rows)-1].ID
+	}
 }

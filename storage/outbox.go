@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,23 +72,61 @@ func (db *DB) MessageRef(ctx context.Context, outboxID int64) (string, error) {
 	return ref, nil
 }
 
-// DueOutbox returns replies ready to send now, oldest first: a reply is
-// ready when every earlier reply to its chat is ready too, so a chat's
-// messages go out in order even across retries. (A reply held back until
-// later on purpose does not hold up the chat.)
+// Outbox priorities: lower goes first. Interactive is every reply the
+// engine writes; Bulk is a campaign's rows.
+const (
+	Interactive = 0
+	Bulk        = 1
+)
+
+// dueOutbox is what makes a reply ready to send now: every earlier reply
+// to its chat is ready too, so a chat's messages go out in order even
+// across retries. (A reply held back until later on purpose does not hold
+// up the chat.)
+const dueOutbox = `SELECT o.id, o.municipality, o.channel, o.chat_id, o.payload, o.collapse_key, o.attempts, o.created_at
+	FROM outbox o
+	WHERE o.municipality = ? AND o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
+	  AND (o.not_before IS NULL OR o.not_before <= ?)
+	  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.municipality = o.municipality AND p.channel = o.channel
+	                  AND p.chat_id = o.chat_id AND p.status = 'pending' AND p.id < o.id
+	                  AND (p.not_before IS NULL OR p.not_before <= ?) AND p.next_attempt_at > ?)`
+
+// DueOutbox returns replies ready to send now, in the order to send them:
+// interactive replies first (with any bulk row that comes before one in its
+// chat, so each chat keeps its order), then bulk rows; oldest first within
+// each. A campaign never holds up a resident's reply.
 func (db *DB) DueOutbox(ctx context.Context, municipality, channel string, limit int) ([]monitoring.OutboxRow, error) {
 	var rows []monitoring.OutboxRow
 	now := db.now()
-	err := db.sel(ctx, &rows, `SELECT o.id, o.municipality, o.channel, o.chat_id, o.payload, o.collapse_key, o.attempts, o.created_at
-		FROM outbox o
-		WHERE o.municipality = ? AND o.channel = ? AND o.status = 'pending' AND o.next_attempt_at <= ?
-		  AND (o.not_before IS NULL OR o.not_before <= ?)
-		  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.municipality = o.municipality AND p.channel = o.channel
-		                  AND p.chat_id = o.chat_id AND p.status = 'pending' AND p.id < o.id
-		                  AND (p.not_before IS NULL OR p.not_before <= ?) AND p.next_attempt_at > ?)
+	err := db.sel(ctx, &rows, dueOutbox+`
+		  AND (o.priority = 0 OR EXISTS (SELECT 1 FROM outbox i WHERE i.municipality = o.municipality AND i.channel = o.channel
+		                  AND i.chat_id = o.chat_id AND i.status = 'pending' AND i.priority = 0 AND i.id > o.id))
 		ORDER BY o.id LIMIT ?`, municipality, channel, now, now, now, now, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read due outbox: %w", err)
+	}
+	if len(rows) == limit {
+		return rows, nil
+	}
+	// Bulk rows fill what is left; the partial index on bulk rows makes
+	// this cheap when no campaign is sending.
+	var bulk []monitoring.OutboxRow
+	err = db.sel(ctx, &bulk, dueOutbox+` AND o.priority > 0 ORDER BY o.id LIMIT ?`,
+		municipality, channel, now, now, now, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read due bulk outbox: %w", err)
+	}
+	seen := make(map[int64]bool, len(rows))
+	for _, r := range rows {
+		seen[r.ID] = true
+	}
+	for _, r := range bulk {
+		if len(rows) == limit {
+			break
+		}
+		if !seen[r.ID] {
+			rows = append(rows, r)
+		}
 	}
 	return rows, nil
 }
@@ -191,4 +230,144 @@ func (tx *Tx) LastSentMenu(ctx context.Context, municipality, channel, chatID st
 		return nil, fmt.Errorf("read the last menu sent: %w", err)
 	}
 	return []byte(payload), nil
+}
+
+// CreateCampaign stores a bulk send (a survey to thousands): the payload
+// once, and its recipients once each, in their order. Nothing is queued
+// yet: FeedCampaigns moves them into the outbox a chunk at a time.
+func (db *DB) CreateCampaign(ctx context.Context, municipality, channel, name string, recipients []string, payload []byte) (int64, error) {
+	seen := make(map[string]bool, len(recipients))
+	chats := make([]string, 0, len(recipients))
+	for _, r := range recipients {
+		if r != "" && !seen[r] {
+			seen[r] = true
+			chats = append(chats, r)
+		}
+	}
+	var id int64
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.insertID(ctx, `INSERT INTO campaigns (municipality, channel, name, payload, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			municipality, channel, name, string(payload), len(chats), tx.now)
+		if err != nil {
+			return fmt.Errorf("create campaign: %w", err)
+		}
+		const perStatement = 300
+		for start := 0; start < len(chats); start += perStatement {
+			chunk := chats[start:min(start+perStatement, len(chats))]
+			args := make([]any, 0, 3*len(chunk))
+			for i, c := range chunk {
+				args = append(args, id, start+i+1, c)
+			}
+			q := `INSERT INTO campaign_recipients (campaign_id, seq, chat_id) VALUES (?, ?, ?)` + strings.Repeat(", (?, ?, ?)", len(chunk)-1)
+			if _, err := tx.exec(ctx, q, args...); err != nil {
+				return fmt.Errorf("store campaign recipients: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// FeedCampaigns queues the next chunk of recipients of every campaign of
+// the municipality that has fewer than below rows waiting in the outbox,
+// as bulk rows, and returns how many it queued. Each chunk is queued once:
+// the campaign's row is locked while its counter moves.
+func (db *DB) FeedCampaigns(ctx context.Context, municipality string, chunk, below int) (int, error) {
+	var active int
+	if err := db.get(ctx, &active, `SELECT COUNT(*) FROM campaigns WHERE municipality = ? AND queued < recipients`, municipality); err != nil {
+		return 0, fmt.Errorf("look for campaigns to feed: %w", err)
+	}
+	if active == 0 {
+		return 0, nil // idle: no write lock taken
+	}
+	queued := 0
+	err := db.InTx(ctx, func(tx *Tx) error {
+		queued = 0
+		var cs []struct {
+			ID         int64 `db:"id"`
+			Recipients int   `db:"recipients"`
+			Queued     int   `db:"queued"`
+		}
+		if err := tx.sel(ctx, &cs, `SELECT id, recipients, queued FROM campaigns WHERE municipality = ? AND queued < recipients ORDER BY id`+tx.forUpdate(),
+			municipality); err != nil {
+			return fmt.Errorf("read campaigns: %w", err)
+		}
+		for _, c := range cs {
+			var pending int
+			if err := tx.get(ctx, &pending, `SELECT COUNT(*) FROM outbox WHERE campaign_id = ? AND status = 'pending'`, c.ID); err != nil {
+				return fmt.Errorf("count campaign %d's waiting rows: %w", c.ID, err)
+			}
+			if pending >= below {
+				continue
+			}
+			upto := min(c.Queued+chunk, c.Recipients)
+			if _, err := tx.exec(ctx, `UPDATE campaigns SET queued = ?, queued_at = ? WHERE id = ?`, upto, tx.now, c.ID); err != nil {
+				return fmt.Errorf("advance campaign %d: %w", c.ID, err)
+			}
+			// Every value comes from a column or a literal, so PostgreSQL
+			// knows its type without casts that SQLite would misread.
+			if _, err := tx.exec(ctx, `INSERT INTO outbox (municipality, channel, chat_id, payload, next_attempt_at, created_at, priority, campaign_id)
+				SELECT c.municipality, c.channel, r.chat_id, c.payload, c.queued_at, c.queued_at, `+strconv.Itoa(Bulk)+`, c.id
+				FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+				WHERE r.campaign_id = ? AND r.seq > ? AND r.seq <= ? ORDER BY r.seq`, c.ID, c.Queued, upto); err != nil {
+				return fmt.Errorf("queue campaign %d: %w", c.ID, err)
+			}
+			queued += upto - c.Queued
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return queued, nil
+}
+
+// Campaign is how far a campaign got.
+type Campaign struct {
+	ID         int64
+	Name       string
+	Recipients int // after dropping repeats
+	Queued     int // put into the outbox so far
+	Pending    int // of those, still waiting
+	Sent       int
+	Failed     int
+}
+
+// Done reports whether every recipient's message was delivered or given up.
+func (c Campaign) Done() bool { return c.Queued == c.Recipients && c.Pending == 0 }
+
+// CampaignProgress reports how far a campaign got.
+func (db *DB) CampaignProgress(ctx context.Context, id int64) (Campaign, error) {
+	c := Campaign{ID: id}
+	var head struct {
+		Name       string `db:"name"`
+		Recipients int    `db:"recipients"`
+		Queued     int    `db:"queued"`
+	}
+	if err := db.get(ctx, &head, `SELECT name, recipients, queued FROM campaigns WHERE id = ?`, id); err != nil {
+		return c, fmt.Errorf("read campaign %d: %w", id, err)
+	}
+	c.Name, c.Recipients, c.Queued = head.Name, head.Recipients, head.Queued
+	var counts []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := db.sel(ctx, &counts, `SELECT status, COUNT(*) AS n FROM outbox WHERE campaign_id = ? GROUP BY status`, id); err != nil {
+		return c, fmt.Errorf("count campaign %d's rows: %w", id, err)
+	}
+	for _, s := range counts {
+		switch s.Status {
+		case monitoring.OutboxPending:
+			c.Pending = s.N
+		case monitoring.OutboxSent:
+			c.Sent = s.N
+		default:
+			c.Failed += s.N
+		}
+	}
+	return c, nil
 }

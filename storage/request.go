@@ -146,34 +146,3 @@ func (db *DB) RequestEntries(ctx context.Context, requestID int64) ([]monitoring
 	}
 	return out, nil
 }
-
-// DueReminders returns open requests whose reminder is due (soon: two
-// days left; overdue: the deadline passed), each once, and marks them in
-// the same transaction as the reminders themselves. Call it holding the
-// municipality (Hold), so two processes do not both remind.
-func (tx *Tx) DueReminders(ctx context.Context, municipality string) (soon, overdue []monitoring.Request, err error) {
-	var rows []struct {
-		requestRow
-		Reminded sql.NullTime `db:"reminded_at"`
-		Overdue  sql.NullTime `db:"overdue_sent_at"`
-	}
-	if err := tx.sel(ctx, &rows, `SELECT `+requestColumns+`, r.reminded_at, r.overdue_sent_at FROM requests r
-		WHERE r.municipality = ? AND r.answered_at IS NULL AND r.overdue_sent_at IS NULL`, municipality); err != nil {
-		return nil, nil, fmt.Errorf("read requests to remind: %w", err)
-	}
-	for _, r := range rows {
-		req := r.request()
-		switch {
-		case !tx.now.Before(monitoring.OverdueAt(req.Deadline)):
-			overdue = append(overdue, req)
-			_, err = tx.exec(ctx, `UPDATE requests SET overdue_sent_at = ?, reminded_at = COALESCE(reminded_at, ?) WHERE id = ?`, tx.now, tx.now, r.ID)
-		case !r.Reminded.Valid && !tx.now.Before(monitoring.RemindAt(req.Deadline)):
-			soon = append(soon, req)
-			_, err = tx.exec(ctx, `UPDATE requests SET reminded_at = ? WHERE id = ?`, tx.now, r.ID)
-		}
-		if err != nil {
-			return nil, nil, fmt.Errorf("mark reminded: %w", err)
-		}
-	}
-	return soon, overdue, nil
-}

@@ -177,26 +177,6 @@ func (tx *Tx) Posts(ctx context.Context, entryID int64) ([]monitoring.Post, erro
 	return out, nil
 }
 
-// ClaimJob marks a periodic job done for key (e.g. the date of a daily
-// digest); claimed is false when it was already done for that key.
-func (tx *Tx) ClaimJob(ctx context.Context, municipality, name, key string) (claimed bool, err error) {
-	var last string
-	err = tx.get(ctx, &last, `SELECT last_key FROM jobs WHERE municipality = ? AND name = ?`+tx.forUpdate(), municipality, name)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		_, err = tx.exec(ctx, `INSERT INTO jobs (municipality, name, last_key) VALUES (?, ?, ?)`, municipality, name, key)
-	case err != nil:
-	case last == key:
-		return false, nil
-	default:
-		_, err = tx.exec(ctx, `UPDATE jobs SET last_key = ? WHERE municipality = ? AND name = ?`, key, municipality, name)
-	}
-	if err != nil {
-		return false, fmt.Errorf("claim job %s: %w", name, err)
-	}
-	return true, nil
-}
-
 // Entries lists entries inside a transaction.
 func (tx *Tx) Entries(ctx context.Context, municipality string, f monitoring.Filter) ([]monitoring.Entry, error) {
 	return entriesWhere(ctx, tx, municipality, f)

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -41,7 +42,15 @@ type DB struct {
 	Clock   func() time.Time
 
 	rebound sync.Map // query with ? → query for this dialect
+	// statements counts what went through the helpers below, for the
+	// benchmark's statements per update and /metrics.
+	statements atomic.Int64
 }
+
+// Statements is how many SQL statements this store has run: every Exec,
+// Query, Get and Select through its helpers, savepoints included (BEGIN
+// and COMMIT are not counted).
+func (db *DB) Statements() int64 { return db.statements.Load() }
 
 // Open connects to the database named by url: "" means SQLite at
 // DefaultSQLitePath, "sqlite:PATH" or a file path means SQLite there, and
@@ -253,39 +262,43 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
 	tx.sp++
 	name := fmt.Sprintf("sp%d", tx.sp)
-	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT "+name); err != nil {
+	if _, err := tx.exec(ctx, "SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	if err := fn(); err != nil {
-		if _, rbErr := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
+		if _, rbErr := tx.exec(ctx, "ROLLBACK TO SAVEPOINT "+name); rbErr != nil {
 			return errors.Join(err, fmt.Errorf("roll back to savepoint: %w", rbErr))
 		}
 		// A rolled-back savepoint stays open until released.
-		if _, relErr := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); relErr != nil {
+		if _, relErr := tx.exec(ctx, "RELEASE SAVEPOINT "+name); relErr != nil {
 			return errors.Join(err, fmt.Errorf("release savepoint: %w", relErr))
 		}
 		return err
 	}
-	if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT "+name); err != nil {
+	if _, err := tx.exec(ctx, "RELEASE SAVEPOINT "+name); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	tx.db.statements.Add(1)
 	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
 }
 
 func (tx *Tx) get(ctx context.Context, dest any, q string, args ...any) error {
+	tx.db.statements.Add(1)
 	return tx.tx.GetContext(ctx, dest, tx.db.rebind(q), args...)
 }
 
 func (tx *Tx) sel(ctx context.Context, dest any, q string, args ...any) error {
+	tx.db.statements.Add(1)
 	return tx.tx.SelectContext(ctx, dest, tx.db.rebind(q), args...)
 }
 
 // insertID inserts a row and returns its id; both dialects support RETURNING.
 func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error) {
+	tx.db.statements.Add(1)
 	var id int64
 	if err := tx.tx.QueryRowxContext(ctx, tx.db.rebind(q+" RETURNING id"), args...).Scan(&id); err != nil {
 		return 0, err
@@ -294,14 +307,17 @@ func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error
 }
 
 func (db *DB) get(ctx context.Context, dest any, q string, args ...any) error {
+	db.statements.Add(1)
 	return db.db.GetContext(ctx, dest, db.rebind(q), args...)
 }
 
 func (db *DB) sel(ctx context.Context, dest any, q string, args ...any) error {
+	db.statements.Add(1)
 	return db.db.SelectContext(ctx, dest, db.rebind(q), args...)
 }
 
 func (db *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	db.statements.Add(1)
 	return db.db.ExecContext(ctx, db.rebind(q), args...)
 }
 

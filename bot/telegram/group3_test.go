@@ -93,7 +93,7 @@ func TestQueueOverdueAndDailyDigest(t *testing.T) {
 		nine := time.Date(now.Year(), now.Month(), now.Day()+1, 9, 5, 0, 0, monitoring.Bishkek)
 		c.Add(nine.Sub(now))
 		for range 2 {
-			if err := s.srv.Engine.Tick(context.Background()); err != nil {
+			if err := s.srv.Jobs.RunDue(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -82,7 +82,7 @@ func TestInformationRequestDeadlinesAndAnswer(t *testing.T) {
 		}
 		tick := func() {
 			t.Helper()
-			if err := s.srv.Engine.Tick(context.Background()); err != nil {
+			if err := s.srv.Jobs.RunDue(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -71,7 +71,8 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 		// Keep the conversation readable: only problems go to the terminal.
 		log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	opts := server.Options{HTTPAddr: a.env.HTTPAddr, WebhookURL: a.env.WebhookURL, WebhookSecret: a.env.WebhookSecret}
+	opts := server.Options{HTTPAddr: a.env.HTTPAddr, WebhookURL: a.env.WebhookURL, WebhookSecret: a.env.WebhookSecret,
+		Retention: time.Duration(a.env.RetentionDays) * 24 * time.Hour}
 	if onConsole {
 		opts.WebhookURL = ""
 	}

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	"golang.org/x/time/rate"
 )
 
 // Token is the bot token the fake accepts.
@@ -52,6 +54,8 @@ type Server struct {
 		url, secret string
 		stop        chan struct{}
 	}
+	limit   *rate.Limiter // Telegram's overall pace, when Limit set one
+	refused int
 }
 
 type update struct {
@@ -200,6 +204,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, f.code, desc, f.retryAfter)
 			return
 		}
+	}
+	if s.limit != nil && (method == "sendMessage" || method == "editMessageText" || method == "sendDocument") && !s.limit.Allow() {
+		s.refused++
+		s.mu.Unlock()
+		writeErr(w, 429, "Too Many Requests: retry after 1", 1)
+		return
 	}
 	s.mu.Unlock()
 
@@ -662,4 +672,23 @@ func (s *Server) WaitUntil(tb testing.TB, what string, cond func() bool) {
 			tb.Fatalf("telegramtest: gave up waiting for %s", what)
 		}
 	}
+}
+
+// Limit makes the fake hold the bot to perSecond messages a second over all
+// chats, as Telegram does: beyond it a message is refused with 429 and
+// retry_after 1. 0 lifts the limit.
+func (s *Server) Limit(perSecond int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limit = nil
+	if perSecond > 0 {
+		s.limit = rate.NewLimiter(rate.Limit(perSecond), perSecond)
+	}
+}
+
+// Refused reports how many messages Limit refused.
+func (s *Server) Refused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused
 }

@@ -61,3 +61,25 @@ func TestTheRealClientTalksToTheFake(t *testing.T) {
 		t.Fatal("callback data over 64 bytes was accepted")
 	}
 }
+
+// With a limit, the fake refuses what goes beyond Telegram's pace.
+func TestTheFakeHoldsTheBotToItsPace(t *testing.T) {
+	fake := telegramtest.New(t)
+	fake.Limit(30)
+	api, err := tgbotapi.NewBotAPIWithAPIEndpoint(telegramtest.Token, fake.URL+"/bot%s/%s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused int
+	for range 100 { // far faster than 30 a second
+		if _, err := api.Send(tgbotapi.NewMessage(77, "x")); err != nil {
+			if e, ok := err.(*tgbotapi.Error); !ok || e.Code != 429 || e.RetryAfter != 1 {
+				t.Fatalf("err = %#v, want a 429 with retry_after 1", err)
+			}
+			refused++
+		}
+	}
+	if refused == 0 || refused != fake.Refused() || len(fake.Messages(77))+refused != 100 {
+		t.Fatalf("%d refused (fake says %d), %d delivered, of 100", refused, fake.Refused(), len(fake.Messages(77)))
+	}
+}
