@@ -123,7 +123,6 @@ type Requests interface {
 	AnswerRequest(ctx context.Context, municipality string, id int64, answer string, media []int64) error
 }
 
-
 // Inbox is where adapters store updates before they acknowledge them.
 type Inbox interface {
 	PutInbox(ctx context.Context, items []monitoring.InboxItem) (int, error)
