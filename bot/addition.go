@@ -10,12 +10,17 @@ import (
 	"bmjbt/monitoring"
 )
 
-func init() {
-	declare("r.add", &step{accepts: inMedia, ask: askAddInfo, choose: addInfoDone, input: addInfoInput})
+// additionFlow is a resident adds to their entry: its questions.
+func additionFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"r.add": {accepts: inMedia, ask: askAddInfo, choose: addInfoDone, input: addInfoInput},
+		},
+	}
 }
 
 // addInfoButton lets a resident add to their own open entry.
-func (t *turn) addInfoButton(id int64) error {
+func addInfoButton(t *turn, id int64) error {
 	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, id)
 	if err != nil && monitoring.ErrorCode(err) != monitoring.ENOTFOUND {
 		return err
@@ -33,12 +38,12 @@ func (t *turn) addInfoButton(id int64) error {
 }
 
 func askAddInfo(t *turn) error {
-	prompt := t.T("add.ask", catalog.Args{"Number": t.workNumber()})
+	prompt := t.T("add.ask", catalog.Args{"Number": workNumber(t)})
 	return t.askMenu("r.add", prompt, 1, []Option{t.doneOption()})
 }
 
 func addInfoInput(t *turn) error {
-	w := t.errand()
+	w := errandOf(t)
 	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, w.EntryID)
 	if err != nil {
 		return err
@@ -74,7 +79,7 @@ func addInfoInput(t *turn) error {
 }
 
 func addInfoDone(t *turn, _ string) error {
-	w := *t.errand()
+	w := *errandOf(t)
 	t.endQuiet()
 	if w.Count == 0 {
 		return t.say(t.T("work.cancelled", nil))

@@ -17,7 +17,7 @@ import (
 func (t *turn) acknowledge(prompt, collapse string, columns int) error {
 	f := t.top()
 	if f.Menu == nil { // resumed from an older state: show the controls anew
-		return steps[f.Step].ask(t)
+		return t.e.steps[f.Step].ask(t)
 	}
 	f.Menu.Prompt = prompt
 	return t.send(Reply{Text: prompt, Menu: t.menu(columns)}, collapse)
@@ -50,7 +50,7 @@ func (t *turn) pressed() (opt Option, stale bool) {
 // answer gives an update to the open question, as its step accepts it.
 func (t *turn) answer() error {
 	f := t.top()
-	s := steps[f.Step]
+	s := t.e.steps[f.Step]
 	if s == nil { // a step of an older version: start that dialogue over
 		t.st.Frames = t.st.Frames[:len(t.st.Frames)-1]
 		return t.say(t.T("dialogue.gone", nil))

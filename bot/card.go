@@ -38,9 +38,9 @@ func (t *turn) scopedButton(data string) error {
 	switch {
 	case id <= 0 || len(parts) > 3:
 	case parts[0] == "f" && t.u.ChatKind == Private:
-		return t.feedbackButton(id, monitoring.Feedback(arg))
+		return feedbackButton(t, id, monitoring.Feedback(arg))
 	case parts[0] == "x" && t.u.ChatKind == Private:
-		return t.addInfoButton(id)
+		return addInfoButton(t, id)
 	case parts[0] == "f", parts[0] == "x":
 	default:
 		m, ok, err := t.member()
@@ -52,13 +52,13 @@ func (t *turn) scopedButton(data string) error {
 		}
 		switch parts[0] {
 		case "a":
-			return t.actionButton(m, id, arg)
+			return actionButton(t, m, id, arg)
 		case "u":
-			return t.undoButton(m, id)
+			return undoButton(t, m, id)
 		case "o":
-			return t.openButton(m, id)
+			return openButton(t, m, id)
 		case "r":
-			return t.requestButton(m, id, arg)
+			return requestButton(t, m, id, arg)
 		}
 	}
 	return t.refuse(t.stranger(), "button", 0, "button.forged")
@@ -81,10 +81,10 @@ func (t *turn) ack(text string) error {
 	return t.send(Reply{CallbackID: t.u.Callback.ID, Text: text}, "")
 }
 
-// card shows an entry as members see it: number, place, service, status,
+// entryCard shows an entry as members see it: number, place, service, status,
 // the text, and a button for each action that fits its status now. It
 // carries no personal data, so it may go to the group's chat.
-func (t *turn) card(e monitoring.Entry, lang monitoring.Lang, m *monitoring.Member) (Reply, error) {
+func entryCard(t *turn, e monitoring.Entry, lang monitoring.Lang, m *monitoring.Member) (Reply, error) {
 	files, err := t.tx.MediaCount(t.ctx, e.ID)
 	if err != nil {
 		return Reply{}, err
@@ -145,14 +145,14 @@ func (t *turn) placeName(lang monitoring.Lang, code string, village bool) string
 
 // postCard posts a new entry's card to the group's chat on every channel,
 // keeping where it went so later changes edit the same card.
-func (t *turn) postCard(e monitoring.Entry) error {
+func postCard(t *turn, e monitoring.Entry) error {
 	groups, err := t.tx.GroupChats(t.ctx, t.e.Muni.Code)
 	if err != nil {
 		return err
 	}
 	lang := t.e.groupLang()
 	for _, g := range groups {
-		r, err := t.card(e, lang, nil)
+		r, err := entryCard(t, e, lang, nil)
 		if err != nil {
 			return err
 		}
@@ -168,14 +168,14 @@ func (t *turn) postCard(e monitoring.Entry) error {
 }
 
 // refreshCards edits an entry's cards to show it as it is now.
-func (t *turn) refreshCards(e monitoring.Entry) error {
+func refreshCards(t *turn, e monitoring.Entry) error {
 	posts, err := t.tx.Posts(t.ctx, e.ID)
 	if err != nil {
 		return err
 	}
 	lang := t.e.groupLang()
 	for _, p := range posts {
-		r, err := t.card(e, lang, nil)
+		r, err := entryCard(t, e, lang, nil)
 		if err != nil {
 			return err
 		}
@@ -221,3 +221,7 @@ func (t *turn) inPrivate(m monitoring.Member, fn func(pt *turn) error) error {
 	}
 	return pt.save()
 }
+
+func (t *turn) villageName(code string) string { return t.placeName(t.lang, code, true) }
+
+func (t *turn) serviceName(code string) string { return t.placeName(t.lang, code, false) }

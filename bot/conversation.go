@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
@@ -94,4 +95,17 @@ func mergeable(r Reply, collapse string) bool {
 		}
 	}
 	return true
+}
+
+// sendTo puts a reply to another chat of the same channel in the outbox,
+// held back until notBefore when that is set.
+func (t *turn) sendTo(chat string, lang monitoring.Lang, r Reply, collapse string, notBefore time.Time) error {
+	return t.sendOn(string(t.u.Channel), chat, lang, r, collapse, notBefore)
+}
+
+// sendOn puts a reply to a chat of any channel in the outbox.
+func (t *turn) sendOn(channel, chat string, lang monitoring.Lang, r Reply, collapse string, notBefore time.Time) error {
+	r.Lang = lang
+	t.b.out = append(t.b.out, t.e.outboxItem(channel, chat, r, collapse, notBefore))
+	return nil
 }

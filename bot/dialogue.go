@@ -88,14 +88,37 @@ type step struct {
 	input func(t *turn) error
 }
 
-// steps holds every step of every dialogue, by name ("intake.village").
-var steps = map[string]*step{}
+// flow is one conversation the engine knows, declared in its own file
+// set: its questions by name ("intake.village") and the commands that
+// start it.
+type flow struct {
+	steps    map[string]*step
+	commands map[string]memberCommand
+}
 
-func declare(name string, s *step) {
-	if _, dup := steps[name]; dup {
-		panic("step declared twice: " + name)
+// flows are the conversations of this engine: language, a resident's
+// complaint, a complaint taken down by a member, what a resident adds, the
+// members' work on entries, their queue, requests for information, and
+// the group's own business.
+func flows() []flow {
+	return []flow{langFlow(), intakeFlow(), registerFlow(), additionFlow(), entryWorkFlow(), queueFlow(), requestFlow(), membersFlow()}
+}
+
+// register takes in a flow's steps and commands; a name declared twice is
+// a programming error, caught at start.
+func (e *Engine) register(f flow) {
+	for name, s := range f.steps {
+		if _, dup := e.steps[name]; dup {
+			panic("step declared twice: " + name)
+		}
+		e.steps[name] = s
 	}
-	steps[name] = s
+	for name, c := range f.commands {
+		if _, dup := e.commands[name]; dup {
+			panic("command declared twice: " + name)
+		}
+		e.commands[name] = c
+	}
 }
 
 // Back is the data of the back control, on every question after a first.
@@ -144,7 +167,7 @@ func (t *turn) ask(name string) error {
 		}
 		f.Step, f.Menu = name, nil
 	}
-	return steps[name].ask(t)
+	return t.e.steps[name].ask(t)
 }
 
 // end closes the top dialogue; the one under it, if any, asks its open
@@ -174,7 +197,7 @@ func (t *turn) back() error {
 	prev := f.History[len(f.History)-1]
 	f.History = f.History[:len(f.History)-1]
 	f.Step, f.Menu = prev, nil
-	return steps[prev].ask(t)
+	return t.e.steps[prev].ask(t)
 }
 
 // answered records how an answer reads, to show it if the question is asked again.
@@ -329,7 +352,7 @@ func (b *batch) state(ctx context.Context, tx Tx, e *Engine, k monitoring.Conver
 			st = &State{}
 		}
 		if st.Frames == nil {
-			resumeLegacy(raw, st)
+			e.resumeLegacy(raw, st)
 		}
 	}
 	return st, nil
@@ -338,7 +361,7 @@ func (b *batch) state(ctx context.Context, tx Tx, e *Engine, k monitoring.Conver
 // resumeLegacy reads a state saved before the frame stack (one step, one
 // draft): a complaint in progress goes on where it was; an errand of the
 // old shape starts over.
-func resumeLegacy(raw []byte, st *State) {
+func (e *Engine) resumeLegacy(raw []byte, st *State) {
 	var old struct {
 		Step string `json:"step"`
 		Menu *struct {
@@ -356,14 +379,14 @@ func resumeLegacy(raw []byte, st *State) {
 		return
 	}
 	name := "intake." + old.Step
-	if _, ok := steps[name]; !ok {
+	if _, ok := e.steps[name]; !ok {
 		name = "intake.village"
 	}
 	d := old.Draft
 	st.Frames = []*Frame{{Step: name, data: d}}
 }
 
-// keep saves a conversation's state: at the batch's end on the fast path,
+// keepContent saves a conversation's state: at the batch's end on the fast path,
 // at once when each update has its own savepoint.
 func (b *batch) keep(ctx context.Context, tx Tx, k monitoring.ConversationKey, st *State) error {
 	if !b.careful {

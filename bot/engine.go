@@ -32,12 +32,19 @@ type Engine struct {
 	// wake up at once instead of at their next poll.
 	Committed func()
 
-	wake chan struct{}
+	wake     chan struct{}
+	steps    map[string]*step
+	commands map[string]memberCommand
 }
 
 // NewEngine returns an engine for one municipality.
 func NewEngine(db Store, m *monitoring.Municipality, log *slog.Logger) *Engine {
-	return &Engine{Store: db, Muni: m, Catalog: catalog.Default(), Log: log, Batch: 100, wake: make(chan struct{}, 1)}
+	e := &Engine{Store: db, Muni: m, Catalog: catalog.Default(), Log: log, Batch: 100, wake: make(chan struct{}, 1),
+		steps: map[string]*step{}, commands: map[string]memberCommand{}}
+	for _, f := range flows() {
+		e.register(f)
+	}
+	return e
 }
 
 // Wake tells the engine the inbox has new rows. It never blocks.

@@ -13,7 +13,7 @@ import (
 
 // openButton shows a member one entry privately, with the contact the
 // resident left (members only) and the entry's notes.
-func (t *turn) openButton(m monitoring.Member, id int64) error {
+func openButton(t *turn, m monitoring.Member, id int64) error {
 	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, id)
 	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
 		return t.refuse(actor(m), "open", 0, "button.forged")
@@ -24,11 +24,11 @@ func (t *turn) openButton(m monitoring.Member, id int64) error {
 	if err := t.ack(""); err != nil {
 		return err
 	}
-	return t.inPrivate(m, func(pt *turn) error { return pt.showEntry(m, e) })
+	return t.inPrivate(m, func(pt *turn) error { return showEntry(pt, m, e) })
 }
 
-func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
-	r, err := t.card(e, t.lang, &m)
+func showEntry(t *turn, m monitoring.Member, e monitoring.Entry) error {
+	r, err := entryCard(t, e, t.lang, &m)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
 		return err
 	}
 	if len(notes) > 0 {
-		if err := t.say(t.noteList(notes)); err != nil {
+		if err := t.say(noteList(t, notes)); err != nil {
 			return err
 		}
 	}
@@ -68,7 +68,7 @@ func (t *turn) showEntry(m monitoring.Member, e monitoring.Entry) error {
 const notesShown = 10
 
 // noteList shows the latest notes with who wrote them and when.
-func (t *turn) noteList(notes []monitoring.Note) string {
+func noteList(t *turn, notes []monitoring.Note) string {
 	names := map[int64]string{}
 	if ms, err := t.tx.Members(t.ctx, t.e.Muni.Code, true); err == nil {
 		for _, m := range ms {

@@ -14,7 +14,7 @@ import (
 )
 
 // actionButton is a member's press of an action on an entry card.
-func (t *turn) actionButton(m monitoring.Member, id int64, arg string) error {
+func actionButton(t *turn, m monitoring.Member, id int64, arg string) error {
 	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, id)
 	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
 		return t.refuse(actor(m), "action", 0, "button.forged")
@@ -22,14 +22,14 @@ func (t *turn) actionButton(m monitoring.Member, id int64, arg string) error {
 	if err != nil {
 		return err
 	}
-	return t.act(m, e, arg, "")
+	return actOn(t, m, e, arg, "")
 }
 
-// act is a member's action on an entry, from a button or typed
+// actOn is a member's action on an entry, from a button or typed
 // ("/verify 2026-0042", "/reject 2026-0042 why"). text, when given, is the
 // reason, what was done, the entry a duplicate belongs to, or a note;
 // without it the member is asked in private.
-func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) error {
+func actOn(t *turn, m monitoring.Member, e monitoring.Entry, arg, text string) error {
 	if m.RecusedFrom(e.Service) {
 		return t.refuse(actor(m), arg, e.ID, "recused")
 	}
@@ -59,10 +59,10 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 	}
 	if _, ok := monitoring.Next(e.Status, a); !ok {
 		// An old button: refuse, and show the card as it is now.
-		if err := t.refreshCards(e); err != nil {
+		if err := refreshCards(t, e); err != nil {
 			return err
 		}
-		return t.refuseStale(m, e, string(a))
+		return refuseStale(t, m, e, string(a))
 	}
 	if err := t.ack(inPrivateNext); err != nil {
 		return err
@@ -74,18 +74,18 @@ func (t *turn) act(m monitoring.Member, e monitoring.Entry, arg, text string) er
 	}
 	c := monitoring.Change{Action: a, Actor: actor(m), MemberID: m.ID, Reason: strings.TrimSpace(text)}
 	if a == monitoring.Merge {
-		into, msg, err := t.mergeTarget(e, text)
+		into, msg, err := mergeTarget(t, e, text)
 		if err != nil || msg != "" {
 			return errOr(err, t.say(msg))
 		}
 		c.Into, c.Reason = into.ID, into.Number.String()
 	}
-	return t.apply(m, e, c)
+	return applyChange(t, m, e, c)
 }
 
 // mergeTarget reads the number of the entry e duplicates; msg explains a
 // number that will not do.
-func (t *turn) mergeTarget(e monitoring.Entry, text string) (into monitoring.Entry, msg string, err error) {
+func mergeTarget(t *turn, e monitoring.Entry, text string) (into monitoring.Entry, msg string, err error) {
 	n, err := monitoring.ParseNumber(text)
 	if err != nil {
 		return into, t.T("reason.merge_number", nil), nil
@@ -113,16 +113,16 @@ func isMemberAction(a monitoring.Action) bool {
 	return false
 }
 
-func (t *turn) refuseStale(m monitoring.Member, e monitoring.Entry, action string) error {
+func refuseStale(t *turn, m monitoring.Member, e monitoring.Entry, action string) error {
 	text := t.T("action.stale", catalog.Args{"Number": e.Number.String(), "Status": t.T("status."+string(e.Status), nil)})
 	return t.refuseWith(actor(m), action, e.ID, "stale: "+string(e.Status), text)
 }
 
-// apply makes a member's change and everything that follows it.
-func (t *turn) apply(m monitoring.Member, e monitoring.Entry, c monitoring.Change) error {
+// applyChange makes a member's change and everything that follows it.
+func applyChange(t *turn, m monitoring.Member, e monitoring.Entry, c monitoring.Change) error {
 	e2, ev, err := t.tx.Apply(t.ctx, t.e.Muni.Code, e.ID, c)
 	if monitoring.ErrorCode(err) == monitoring.ECONFLICT {
-		return t.refuseStale(m, e2, string(c.Action))
+		return refuseStale(t, m, e2, string(c.Action))
 	}
 	if err != nil {
 		return err
@@ -130,16 +130,16 @@ func (t *turn) apply(m monitoring.Member, e monitoring.Entry, c monitoring.Chang
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), string(c.Action), e.ID, "ok", ""); err != nil {
 		return err
 	}
-	return t.afterChange(&m, e2, ev)
+	return afterChange(t, &m, e2, ev)
 }
 
 // afterChange edits the cards, tells the resident (after the undo window)
 // and offers the member who made the change a way to undo it.
-func (t *turn) afterChange(m *monitoring.Member, e monitoring.Entry, ev monitoring.Event) error {
-	if err := t.refreshCards(e); err != nil {
+func afterChange(t *turn, m *monitoring.Member, e monitoring.Entry, ev monitoring.Event) error {
+	if err := refreshCards(t, e); err != nil {
 		return err
 	}
-	if err := t.notifyResident(e, ev); err != nil {
+	if err := notifyResident(t, e, ev); err != nil {
 		return err
 	}
 	if m == nil {
@@ -158,7 +158,7 @@ func (t *turn) afterChange(m *monitoring.Member, e monitoring.Entry, ev monitori
 }
 
 // undoButton reverts the member's own change within the window.
-func (t *turn) undoButton(m monitoring.Member, eventID int64) error {
+func undoButton(t *turn, m monitoring.Member, eventID int64) error {
 	e, ev, err := t.tx.Undo(t.ctx, t.e.Muni.Code, eventID, m.ID, actor(m))
 	switch monitoring.ErrorCode(err) {
 	case "":
@@ -177,13 +177,13 @@ func (t *turn) undoButton(m monitoring.Member, eventID int64) error {
 		if err := t.tx.Supersede(t.ctx, t.e.Muni.Code, noticeKey(e.ID)); err != nil {
 			return err
 		}
-	} else if err := t.notifyResident(e, monitoring.Event{Reason: lastReason(t, e)}); err != nil {
+	} else if err := notifyResident(t, e, monitoring.Event{Reason: lastReason(t, e)}); err != nil {
 		return err
 	}
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "undo", e.ID, "ok", fmt.Sprintf("#%d", ev.ID)); err != nil {
 		return err
 	}
-	if err := t.refreshCards(e); err != nil {
+	if err := refreshCards(t, e); err != nil {
 		return err
 	}
 	text := t.T("undo.done", catalog.Args{"Number": e.Number.String(), "Status": t.T("status."+string(e.Status), nil)})
@@ -196,7 +196,7 @@ func (t *turn) undoButton(m monitoring.Member, eventID int64) error {
 	return t.say(text)
 }
 
-// errand is a member's (or a resident's) errand on one entry: the reason
+// errandOf is a member's (or a resident's) errand on one entry: the reason
 // for a change, notes, or what a resident adds.
 type errand struct {
 	EntryID int64  `json:"entry"`
@@ -205,22 +205,39 @@ type errand struct {
 	Parts   []Part `json:"parts,omitempty"`
 }
 
-func (t *turn) errand() *errand { return dialogueData[errand](t) }
+func errandOf(t *turn) *errand { return dialogueData[errand](t) }
 
-func init() {
-	declare("m.reason", &step{accepts: inText, ask: askReason, choose: cancelWork, input: reasonInput})
-	declare("m.note", &step{accepts: inMedia, ask: askNote, choose: noteDone, input: noteInput})
+// entryWorkFlow is the members' work on entries: its questions and commands.
+func entryWorkFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"m.reason": {accepts: inText, ask: askReason, choose: cancelWork, input: reasonInput},
+			"m.note":   {accepts: inMedia, ask: askNote, choose: noteDone, input: noteInput},
+		},
+		commands: map[string]memberCommand{
+			// Entry actions typed, for channels without buttons (WhatsApp):
+			// "/verify 2026-0042", "/reject 2026-0042 why", "/merge 2026-0042 2026-0040".
+			"take":    {who: anyMember, inGroup: true, run: typedAction("take")},
+			"verify":  {who: anyMember, inGroup: true, run: typedAction("verify")},
+			"reject":  {who: anyMember, inGroup: true, run: typedAction("reject")},
+			"resolve": {who: anyMember, inGroup: true, run: typedAction("resolve")},
+			"merge":   {who: anyMember, inGroup: true, run: typedAction("merge")},
+			"note":    {who: anyMember, inGroup: true, run: typedAction("note")},
+			"undo":    {who: anyMember, inGroup: true, run: cmdUndo},
+			"show":    {who: anyMember, run: cmdShow},
+		},
+	}
 }
 
 // workEntry re-reads the entry an errand is about, and the member; the
 // member's rights are checked again at every step.
-func (t *turn) workEntry() (monitoring.Member, monitoring.Entry, bool, error) {
+func workEntry(t *turn) (monitoring.Member, monitoring.Entry, bool, error) {
 	m, ok, err := t.member()
 	if err != nil || !ok {
 		t.endQuiet()
 		return m, monitoring.Entry{}, false, errOr(err, t.refuse(t.stranger(), "work", 0, "members.only"))
 	}
-	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, t.errand().EntryID)
+	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, errandOf(t).EntryID)
 	if err != nil {
 		return m, e, false, err
 	}
@@ -231,8 +248,8 @@ func (t *turn) workEntry() (monitoring.Member, monitoring.Entry, bool, error) {
 	return m, e, true, nil
 }
 
-func (t *turn) workNumber() string {
-	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, t.errand().EntryID)
+func workNumber(t *turn) string {
+	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, errandOf(t).EntryID)
 	if err != nil {
 		return "?"
 	}
@@ -240,7 +257,7 @@ func (t *turn) workNumber() string {
 }
 
 func askReason(t *turn) error {
-	prompt := t.T("reason."+t.errand().Action, catalog.Args{"Number": t.workNumber()})
+	prompt := t.T("reason."+errandOf(t).Action, catalog.Args{"Number": workNumber(t)})
 	return t.askMenu("m.reason", prompt, 1, []Option{t.cancelOption()})
 }
 
@@ -262,32 +279,32 @@ func reasonInput(t *turn) error {
 	if t.u.Kind != KindText || text == "" {
 		return t.say(t.T("reason.need_text", nil))
 	}
-	m, e, ok, err := t.workEntry()
+	m, e, ok, err := workEntry(t)
 	if err != nil || !ok {
 		return err
 	}
-	c := monitoring.Change{Action: monitoring.Action(t.errand().Action), Actor: actor(m), MemberID: m.ID, Reason: text}
+	c := monitoring.Change{Action: monitoring.Action(errandOf(t).Action), Actor: actor(m), MemberID: m.ID, Reason: text}
 	if c.Action == monitoring.Merge {
-		into, msg, err := t.mergeTarget(e, text)
+		into, msg, err := mergeTarget(t, e, text)
 		if err != nil || msg != "" {
 			return errOr(err, t.say(msg))
 		}
 		c.Into, c.Reason = into.ID, into.Number.String()
 	}
 	t.endQuiet()
-	if err := t.apply(m, e, c); err != nil {
+	if err := applyChange(t, m, e, c); err != nil {
 		return err
 	}
 	return t.resend()
 }
 
 func askNote(t *turn) error {
-	prompt := t.T("note.ask", catalog.Args{"Number": t.workNumber()})
+	prompt := t.T("note.ask", catalog.Args{"Number": workNumber(t)})
 	return t.askMenu("m.note", prompt, 1, []Option{t.doneOption()})
 }
 
 func noteDone(t *turn, _ string) error {
-	n := t.errand().Count
+	n := errandOf(t).Count
 	t.endQuiet()
 	if err := t.say(t.N("note.done", n, nil)); err != nil {
 		return err
@@ -298,7 +315,7 @@ func noteDone(t *turn, _ string) error {
 // noteInput keeps a verification note or photo (4.3: re-verify what was
 // collected), with the member who made it.
 func noteInput(t *turn) error {
-	m, e, ok, err := t.workEntry()
+	m, e, ok, err := workEntry(t)
 	if err != nil || !ok {
 		return err
 	}
@@ -309,7 +326,7 @@ func noteInput(t *turn) error {
 	if err := t.tx.AddNote(t.ctx, t.e.Muni.Code, e.ID, actor(m), m.ID, media, text); err != nil {
 		return err
 	}
-	t.errand().Count++
+	errandOf(t).Count++
 	return t.acknowledge(t.T("note.got", nil), "note", 1)
 }
 
@@ -335,4 +352,50 @@ func (t *turn) noteContent() (text string, media int64, kept bool, err error) {
 		return fmt.Sprintf("📍 %.6f, %.6f", u.Location.Lat, u.Location.Lon), 0, true, nil
 	}
 	return "", 0, false, t.notice("unsupported")
+}
+
+// typedAction is an entry action typed with the entry's number.
+func typedAction(action string) func(t *turn, m monitoring.Member, args string) error {
+	return func(t *turn, m monitoring.Member, args string) error {
+		num, rest, _ := strings.Cut(strings.TrimSpace(args), " ")
+		n, err := monitoring.ParseNumber(num)
+		if err != nil {
+			return t.say(t.T("action.usage", catalog.Args{"Command": action}))
+		}
+		e, err := t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
+		if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+			return t.say(t.T("status.not_found_member", catalog.Args{"Number": n.String()}))
+		}
+		if err != nil {
+			return err
+		}
+		return actOn(t, m, e, action, rest)
+	}
+}
+
+func cmdShow(t *turn, m monitoring.Member, args string) error {
+	n, err := monitoring.ParseNumber(args)
+	if err != nil {
+		return t.say(t.T("action.usage", catalog.Args{"Command": "show"}))
+	}
+	e, err := t.tx.EntryNumbered(t.ctx, t.e.Muni.Code, n)
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+		return t.say(t.T("status.not_found_member", catalog.Args{"Number": n.String()}))
+	}
+	if err != nil {
+		return err
+	}
+	return t.inPrivate(m, func(pt *turn) error { return showEntry(pt, m, e) })
+}
+
+// cmdUndo undoes the member's own latest change, within the window.
+func cmdUndo(t *turn, m monitoring.Member, _ string) error {
+	id, err := t.tx.LastChange(t.ctx, t.e.Muni.Code, m.ID)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		return t.say(t.T("undo.too_late", nil))
+	}
+	return undoButton(t, m, id)
 }

@@ -10,7 +10,7 @@ import (
 
 // feedbackButton is the resident's answer to "Was it fixed?". "No" reopens
 // the entry and tells the group.
-func (t *turn) feedbackButton(id int64, fb monitoring.Feedback) error {
+func feedbackButton(t *turn, id int64, fb monitoring.Feedback) error {
 	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, id)
 	if err != nil && monitoring.ErrorCode(err) != monitoring.ENOTFOUND {
 		return err
@@ -49,7 +49,7 @@ func (t *turn) feedbackButton(id int64, fb monitoring.Feedback) error {
 	if err != nil {
 		return err
 	}
-	if err := t.refreshCards(e2); err != nil {
+	if err := refreshCards(t, e2); err != nil {
 		return err
 	}
 	if err := t.tellGroup("group.reopened", catalog.Args{"Number": e.Number.String()}); err != nil {

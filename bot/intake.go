@@ -1,7 +1,7 @@
 package bot
 
 import (
-	"regexp"
+	"encoding/json"
 	"strings"
 
 	"bmjbt/catalog"
@@ -12,14 +12,19 @@ import (
 // 5.6: messages about services and projects are registered in the
 // journal). The next question is derived from what the draft still lacks,
 // so editing one answer from the summary asks only that question again.
-func init() {
-	declare("intake.village", &step{accepts: inChoice, ask: askVillage, choose: chooseVillage, input: evidenceInput})
-	declare("intake.service", &step{accepts: inChoice, ask: askService, choose: chooseService, input: evidenceInput})
-	declare("intake.describe", &step{accepts: inMedia, ask: askDescribe, choose: chooseDescribeDone, input: describeInput})
-	declare("intake.contact", &step{accepts: inContact, ask: askContact, choose: chooseContact, input: contactInput})
-	declare("intake.phone", &step{accepts: inContact, ask: askPhone, choose: chooseContact, input: contactInput})
-	declare("intake.confirm", &step{accepts: inChoice, ask: askConfirm, choose: chooseConfirm, input: confirmInput})
-	declare("intake.edit", &step{accepts: inChoice, ask: askEdit, choose: chooseEdit})
+// intakeFlow is a resident's complaint: its questions.
+func intakeFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"intake.village":  {accepts: inChoice, ask: askVillage, choose: chooseVillage, input: evidenceInput},
+			"intake.service":  {accepts: inChoice, ask: askService, choose: chooseService, input: evidenceInput},
+			"intake.describe": {accepts: inMedia, ask: askDescribe, choose: chooseDescribeDone, input: describeInput},
+			"intake.contact":  {accepts: inContact, ask: askContact, choose: chooseContact, input: contactInput},
+			"intake.phone":    {accepts: inContact, ask: askPhone, choose: chooseContact, input: contactInput},
+			"intake.confirm":  {accepts: inChoice, ask: askConfirm, choose: chooseConfirm, input: confirmInput},
+			"intake.edit":     {accepts: inChoice, ask: askEdit, choose: chooseEdit},
+		},
+	}
 }
 
 // Draft is a complaint being written, before it gets a journal number.
@@ -75,32 +80,32 @@ func (d *Draft) addText(msgID, text string) {
 	d.Parts = append(d.Parts, Part{MessageID: msgID, Text: masked})
 }
 
-// draft is the complaint of the open intake.
-func (t *turn) draft() *Draft { return dialogueData[Draft](t) }
+// draftOf is the complaint of the open intake.
+func draftOf(t *turn) *Draft { return dialogueData[Draft](t) }
 
 // startIntake opens a complaint, with what the resident sent when it is
 // content (not a command or an answer); the language is asked first when
 // the resident has none yet.
-func (t *turn) startIntake(withContent bool) error {
+func startIntake(t *turn, withContent bool) error {
 	d := &Draft{}
 	t.st.Frames = append(t.st.Frames, &Frame{Step: "intake.village", data: d})
 	if withContent {
-		if _, err := t.keep(); err != nil {
+		if _, err := keepContent(t); err != nil {
 			return err
 		}
 	}
-	return t.advance()
+	return advance(t)
 }
 
 // inIntake reports whether the open dialogue is a complaint.
-func (t *turn) inIntake() bool {
+func inIntake(t *turn) bool {
 	f := t.top()
 	return f != nil && strings.HasPrefix(f.Step, "intake.")
 }
 
 // advance asks for the first thing the draft still lacks.
-func (t *turn) advance() error {
-	d := t.draft()
+func advance(t *turn) error {
+	d := draftOf(t)
 	switch {
 	case t.resident.Lang == "":
 		return t.start("lang", nil)
@@ -116,12 +121,12 @@ func (t *turn) advance() error {
 	return t.ask("intake.confirm")
 }
 
-// keep adds what the resident sent to the draft's description: text,
+// keepContent adds what the resident sent to the draft's description: text,
 // media, a location. Anything else gets a kind explanation. kept reports
 // whether the draft changed.
-func (t *turn) keep() (kept bool, err error) {
+func keepContent(t *turn) (kept bool, err error) {
 	u := t.u
-	d := t.draft()
+	d := draftOf(t)
 	switch u.Kind {
 	case KindText:
 		if strings.TrimSpace(u.Text) == "" {
@@ -168,7 +173,7 @@ func (t *turn) notice(id string) error {
 func evidenceInput(t *turn) error {
 	switch t.u.Kind {
 	case KindMedia, KindDocument, KindLocation:
-		kept, err := t.keep()
+		kept, err := keepContent(t)
 		if err != nil || !kept {
 			return err
 		}
@@ -190,8 +195,8 @@ func askVillage(t *turn) error {
 }
 
 func chooseVillage(t *turn, data string) error {
-	t.draft().Village = strings.TrimPrefix(data, "v:")
-	return t.advance()
+	draftOf(t).Village = strings.TrimPrefix(data, "v:")
+	return advance(t)
 }
 
 func askService(t *turn) error {
@@ -204,12 +209,12 @@ func askService(t *turn) error {
 }
 
 func chooseService(t *turn, data string) error {
-	t.draft().Service = strings.TrimPrefix(data, "s:")
-	return t.advance()
+	draftOf(t).Service = strings.TrimPrefix(data, "s:")
+	return advance(t)
 }
 
 func askDescribe(t *turn) error {
-	d := t.draft()
+	d := draftOf(t)
 	prompt := t.T("ask.describe", nil)
 	if d.hasContent() {
 		prompt = t.T("describe.kept", nil)
@@ -224,107 +229,26 @@ func (t *turn) doneOption() Option {
 }
 
 func chooseDescribeDone(t *turn, _ string) error {
-	d := t.draft()
+	d := draftOf(t)
 	if !d.hasContent() {
 		return t.say(t.T("describe.empty", nil))
 	}
 	d.Described = true
-	return t.advance()
+	return advance(t)
 }
 
 // describeInput keeps each part and acknowledges it with the Done control.
 // The acknowledgement collapses: ten photos in a row get one reply.
 func describeInput(t *turn) error {
-	kept, err := t.keep()
+	kept, err := keepContent(t)
 	if err != nil || !kept {
 		return err
 	}
 	return t.acknowledge(t.T("describe.got", nil), "describe", 1)
 }
 
-func askContact(t *turn) error {
-	if t.draft().Via != "" { // a member taking a complaint down
-		return t.askMenu("intake.contact", t.T("register.contact", nil), 1, []Option{
-			{Label: t.T("button.type_phone", nil), Data: "share"},
-			{Label: t.T("button.no_contact", nil), Data: "anon"},
-		})
-	}
-	return t.askMenu("intake.contact", t.T("ask.contact", nil), 1, []Option{
-		{Label: t.T("button.share_contact", nil), Data: "share", RequestContact: true},
-		{Label: t.T("button.anonymous", nil), Data: "anon"},
-	})
-}
-
-func chooseContact(t *turn, data string) error {
-	switch data {
-	case "anon":
-		d := t.draft()
-		d.Anonymous, d.Contact = true, nil
-		ok := "anonymous.ok"
-		if d.Via != "" {
-			ok = "register.no_contact"
-		}
-		if err := t.send(Reply{Text: t.T(ok, nil), RemoveKeyboard: true}, ""); err != nil {
-			return err
-		}
-		return t.advance()
-	case "share":
-		// On WhatsApp the sender's number is known: that is the contact.
-		if t.u.Channel == monitoring.WhatsApp && t.draft().Via == "" && digitsOnly(t.u.UserID) {
-			return t.setPhone("+"+t.u.UserID, "")
-		}
-		// A channel that cannot share a contact (the console) sends the
-		// option back as a choice: ask for the number as text.
-		return t.ask("intake.phone")
-	}
-	return t.resend()
-}
-
-// contactInput takes the resident's own shared contact, or a typed number:
-// a number typed here is the contact, never part of the description.
-func contactInput(t *turn) error {
-	if t.u.Kind == KindText {
-		phone, _ := typedPhone(t.u.Text)
-		return t.setPhone(phone, "")
-	}
-	c := t.u.Contact
-	// Telegram's share button always says whose contact it is; a contact
-	// picked from the address book may be someone else's.
-	if c.UserID != t.u.UserID && (c.UserID != "" || t.u.Channel == monitoring.Telegram) && t.draft().Via == "" {
-		return t.say(t.T("contact.not_own", nil))
-	}
-	return t.setPhone(c.Phone, c.Name)
-}
-
-func digitsOnly(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
-
-// typedPhone reads a phone number as people type it: "+996 555 12-34-56".
-func typedPhone(text string) (string, bool) {
-	phone := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(strings.TrimSpace(text))
-	return phone, phoneRE.MatchString(phone)
-}
-
-func (t *turn) setPhone(phone, name string) error {
-	d := t.draft()
-	d.Contact, d.Anonymous = &monitoring.Contact{Phone: phone, Name: name}, false
-	thanks := "contact.thanks"
-	if d.Via != "" {
-		thanks = "register.phone_ok"
-	}
-	if err := t.send(Reply{Text: t.T(thanks, nil), RemoveKeyboard: true}, ""); err != nil {
-		return err
-	}
-	return t.advance()
-}
-
-func askPhone(t *turn) error {
-	return t.askMenu("intake.phone", t.T("ask.phone", nil), 1, []Option{{Label: t.T("button.anonymous", nil), Data: "anon"}})
-}
-
-var phoneRE = regexp.MustCompile(`^\+?[0-9]{9,15}$`)
-
 func askConfirm(t *turn) error {
-	d := t.draft()
+	d := draftOf(t)
 	desc := d.text()
 	if desc == "" {
 		desc = t.T("summary.no_text", nil)
@@ -357,7 +281,7 @@ func askConfirm(t *turn) error {
 func chooseConfirm(t *turn, data string) error {
 	switch data {
 	case "send":
-		return t.submit()
+		return submit(t)
 	case "edit":
 		return t.ask("intake.edit")
 	case "cancel":
@@ -373,7 +297,7 @@ func confirmInput(t *turn) error {
 	if t.u.Kind == KindText && isNumber(t.u.Text) {
 		return t.reaskChoice(t.top().Menu.Options)
 	}
-	kept, err := t.keep()
+	kept, err := keepContent(t)
 	if err != nil || !kept {
 		return err
 	}
@@ -390,7 +314,7 @@ func askEdit(t *turn) error {
 }
 
 func chooseEdit(t *turn, data string) error {
-	d := t.draft()
+	d := draftOf(t)
 	switch data {
 	case "village":
 		d.Village = ""
@@ -403,15 +327,15 @@ func chooseEdit(t *turn, data string) error {
 	case "contact":
 		d.Contact, d.Anonymous = nil, false
 	}
-	return t.advance()
+	return advance(t)
 }
 
 // submit registers the draft in the journal, unless the resident has hit
 // the hourly flood limit; then the draft stays, ready to send later.
-func (t *turn) submit() error {
-	d := t.draft()
+func submit(t *turn) error {
+	d := draftOf(t)
 	if d.Via != "" {
-		return t.submitOnBehalf(d)
+		return submitOnBehalf(t, d)
 	}
 	limit := t.e.Muni.EntriesPerHour
 	n, err := t.tx.CountEntriesSince(t.ctx, t.resident.ID, t.tx.Now().Add(-monitoring.FloodWindow))
@@ -434,23 +358,59 @@ func (t *turn) submit() error {
 	if err := t.tx.AttachMedia(t.ctx, e.ID, d.Media); err != nil {
 		return err
 	}
-	if err := t.postCard(e); err != nil {
+	if err := postCard(t, e); err != nil {
 		return err
 	}
 	t.endQuiet()
 	return t.say(t.N("submitted", t.e.Muni.ResponseDays, catalog.Args{"Number": e.Number.String()}))
 }
 
-// personal is the draft's personal data: the contact left, and what was
-// found in the text.
-func (d *Draft) personal() *monitoring.Contact {
-	if len(d.Found) == 0 {
-		return d.Contact
+func welcome(t *turn) error {
+	return t.say(t.T("welcome", catalog.Args{"Municipality": t.e.Muni.Name.In(t.lang)}))
+}
+
+// editedMessage handles an edited message: an edit of a description part still in
+// the draft replaces it; an edit after the entry is registered changes
+// nothing, and the resident is told so.
+func editedMessage(t *turn) error {
+	d := openDraft(t)
+	if d != nil && t.u.Kind == KindText {
+		for i := range d.Parts {
+			if d.Parts[i].MessageID != "" && d.Parts[i].MessageID == t.u.MessageID {
+				masked, found := monitoring.MaskPersonal(t.u.Text)
+				d.Parts[i].Text = masked
+				for _, f := range found {
+					if !contains(d.Found, f.Value) {
+						d.Found = append(d.Found, f.Value)
+					}
+				}
+				return t.send(Reply{Text: t.T("edited.draft", nil)}, "edited")
+			}
+		}
 	}
-	c := monitoring.Contact{}
-	if d.Contact != nil {
-		c = *d.Contact
+	if d != nil && d.hasContent() {
+		return t.send(Reply{Text: t.T("edited.other", nil)}, "edited")
 	}
-	c.Found = d.Found
-	return &c
+	return t.send(Reply{Text: t.T("edited.late", nil)}, "edited")
+}
+
+// openDraft is the complaint in progress anywhere in the stack (an edit may
+// come while /lang is on top of it), or nil.
+func openDraft(t *turn) *Draft {
+	for i := len(t.st.Frames) - 1; i >= 0; i-- {
+		f := t.st.Frames[i]
+		if !strings.HasPrefix(f.Step, "intake.") && f.Step != "m.reg.via" {
+			continue
+		}
+		if d, ok := f.data.(*Draft); ok {
+			return d
+		}
+		d := &Draft{}
+		if err := json.Unmarshal(f.Data, d); err != nil {
+			return nil
+		}
+		f.data = d
+		return d
+	}
+	return nil
 }

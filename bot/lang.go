@@ -5,8 +5,13 @@ import "bmjbt/monitoring"
 // The language is a dialogue of its own: asked first, and on /lang on top
 // of whatever is open, which is asked again once it is chosen.
 
-func init() {
-	declare("lang", &step{accepts: inChoice, ask: askLang, choose: chooseLang, input: langInput})
+// langFlow is the language: its questions.
+func langFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"lang": {accepts: inChoice, ask: askLang, choose: chooseLang, input: langInput},
+		},
+	}
 }
 
 func askLang(t *turn) error {
@@ -22,18 +27,18 @@ func chooseLang(t *turn, data string) error {
 		return t.resend()
 	}
 	first := t.resident.Lang == ""
-	if err := t.setLang(lang); err != nil {
+	if err := setLang(t, lang); err != nil {
 		return err
 	}
 	t.endQuiet()
 	if first {
-		if err := t.welcome(); err != nil {
+		if err := welcome(t); err != nil {
 			return err
 		}
-		if t.inIntake() {
-			return t.advance()
+		if inIntake(t) {
+			return advance(t)
 		}
-		return t.startIntake(false)
+		return startIntake(t, false)
 	}
 	if err := t.say(t.T("lang.set", nil)); err != nil {
 		return err
@@ -44,7 +49,7 @@ func chooseLang(t *turn, data string) error {
 	return t.resend()
 }
 
-func (t *turn) setLang(lang monitoring.Lang) error {
+func setLang(t *turn, lang monitoring.Lang) error {
 	changed := t.resident.Lang != "" && t.resident.Lang != lang
 	t.lang = lang
 	t.resident.Lang = lang
@@ -53,7 +58,7 @@ func (t *turn) setLang(lang monitoring.Lang) error {
 		return err
 	}
 	if changed {
-		return t.renotify()
+		return renotify(t)
 	}
 	return nil
 }
@@ -65,18 +70,18 @@ func langInput(t *turn) error {
 	if t.resident.Lang != "" || t.u.Kind == KindText && isNumber(t.u.Text) {
 		return t.reaskChoice(t.top().Menu.Options)
 	}
-	if err := t.setLang(t.lang); err != nil {
+	if err := setLang(t, t.lang); err != nil {
 		return err
 	}
 	t.endQuiet()
-	if err := t.welcome(); err != nil {
+	if err := welcome(t); err != nil {
 		return err
 	}
-	if !t.inIntake() {
-		return t.startIntake(true)
+	if !inIntake(t) {
+		return startIntake(t, true)
 	}
-	if _, err := t.keep(); err != nil {
+	if _, err := keepContent(t); err != nil {
 		return err
 	}
-	return t.advance()
+	return advance(t)
 }

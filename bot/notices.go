@@ -15,7 +15,7 @@ import (
 // language, once the undo window has passed. Changes within the window
 // collapse into one notice of the latest status; an undo withdraws it.
 // After a resolution it asks, once, whether the problem was fixed.
-func (t *turn) notifyResident(e monitoring.Entry, ev monitoring.Event) error {
+func notifyResident(t *turn, e monitoring.Entry, ev monitoring.Event) error {
 	if e.ResidentID == 0 {
 		return nil
 	}
@@ -23,15 +23,15 @@ func (t *turn) notifyResident(e monitoring.Entry, ev monitoring.Event) error {
 	if err != nil {
 		return err
 	}
-	if err := t.statusNotice(res, e, ev.Reason, t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
+	if err := statusNotice(t, res, e, ev.Reason, t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
 		return err
 	}
-	return t.notifyMerged(e, ev)
+	return notifyMerged(t, e, ev)
 }
 
 // statusNotice puts the message telling a resident of their entry's status in
 // the outbox, due at due, replacing one still waiting for the same entry.
-func (t *turn) statusNotice(res monitoring.Resident, e monitoring.Entry, reason string, due time.Time) error {
+func statusNotice(t *turn, res monitoring.Resident, e monitoring.Entry, reason string, due time.Time) error {
 	lang := langOr(string(res.Lang))
 	c := t.e.Catalog
 	args := catalog.Args{"Number": e.Number.String(), "Reason": reason}
@@ -61,7 +61,7 @@ func noticeKey(entryID int64) string { return fmt.Sprintf("entry:%d", entryID) }
 
 // renotify writes again, in the resident's new language, the notices still
 // waiting for the undo window of their entries.
-func (t *turn) renotify() error {
+func renotify(t *turn) error {
 	list, err := t.tx.ResidentEntries(t.ctx, t.e.Muni.Code, t.resident.ID, 10)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (t *turn) renotify() error {
 		if err != nil {
 			return err
 		}
-		if err := t.statusNotice(t.resident, e, ev.Reason, due); err != nil {
+		if err := statusNotice(t, t.resident, e, ev.Reason, due); err != nil {
 			return err
 		}
 	}
@@ -85,7 +85,7 @@ func (t *turn) renotify() error {
 
 // notifyMerged tells the residents whose reports were merged into e how
 // it ended: they were told the result would come with it.
-func (t *turn) notifyMerged(e monitoring.Entry, ev monitoring.Event) error {
+func notifyMerged(t *turn, e monitoring.Entry, ev monitoring.Event) error {
 	if e.Status != monitoring.Resolved && e.Status != monitoring.Rejected {
 		return nil
 	}

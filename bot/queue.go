@@ -12,10 +12,18 @@ import (
 // overdue (not taken within 3 days, or open past the response deadline), by
 // village or by service. Each entry opens with a button.
 
-func init() {
-	declare("m.queue", &step{accepts: inChoice, ask: askQueue, choose: chooseQueue})
-	declare("m.queue.village", &step{accepts: inChoice, ask: askQueueVillage, choose: chooseQueueVillage})
-	declare("m.queue.service", &step{accepts: inChoice, ask: askQueueService, choose: chooseQueueService})
+// queueFlow is the members' queue: its questions and commands.
+func queueFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"m.queue":         {accepts: inChoice, ask: askQueue, choose: chooseQueue},
+			"m.queue.village": {accepts: inChoice, ask: askQueueVillage, choose: chooseQueueVillage},
+			"m.queue.service": {accepts: inChoice, ask: askQueueService, choose: chooseQueueService},
+		},
+		commands: map[string]memberCommand{
+			"queue": {who: anyMember, run: cmdQueue},
+		},
+	}
 }
 
 func cmdQueue(t *turn, _ monitoring.Member, _ string) error { return t.start("m.queue", nil) }
@@ -56,7 +64,7 @@ func chooseQueue(t *turn, data string) error {
 	case data == "service":
 		return t.ask("m.queue.service")
 	}
-	return t.showQueue(m, f, overdueOnly)
+	return showQueue(t, m, f, overdueOnly)
 }
 
 func askQueueVillage(t *turn) error {
@@ -72,7 +80,7 @@ func chooseQueueVillage(t *turn, data string) error {
 	if err != nil || !ok {
 		return errOr(err, t.refuse(t.stranger(), "queue", 0, "members.only"))
 	}
-	return t.showQueue(m, monitoring.Filter{Open: true, Village: strings.TrimPrefix(data, "v:")}, false)
+	return showQueue(t, m, monitoring.Filter{Open: true, Village: strings.TrimPrefix(data, "v:")}, false)
 }
 
 func askQueueService(t *turn) error {
@@ -89,13 +97,13 @@ func chooseQueueService(t *turn, data string) error {
 	if err != nil || !ok {
 		return errOr(err, t.refuse(t.stranger(), "queue", 0, "members.only"))
 	}
-	return t.showQueue(m, monitoring.Filter{Open: true, Service: strings.TrimPrefix(data, "s:")}, false)
+	return showQueue(t, m, monitoring.Filter{Open: true, Service: strings.TrimPrefix(data, "s:")}, false)
 }
 
 // queueMax is how many entries one queue message lists.
 const queueMax = 30
 
-func (t *turn) showQueue(m monitoring.Member, f monitoring.Filter, overdueOnly bool) error {
+func showQueue(t *turn, m monitoring.Member, f monitoring.Filter, overdueOnly bool) error {
 	t.endQuiet()
 	list, err := t.tx.Entries(t.ctx, t.e.Muni.Code, f)
 	if err != nil {

@@ -9,8 +9,16 @@ import (
 // phoned: the same questions as a resident's, then the entry is recorded
 // with that channel and, if the resident agreed, their phone.
 
-func init() {
-	declare("m.reg.via", &step{accepts: inChoice, ask: askVia, choose: chooseVia})
+// registerFlow is a complaint taken down by a member: its questions and commands.
+func registerFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"m.reg.via": {accepts: inChoice, ask: askVia, choose: chooseVia},
+		},
+		commands: map[string]memberCommand{
+			"register": {who: anyMember, run: cmdRegister},
+		},
+	}
 }
 
 func cmdRegister(t *turn, _ monitoring.Member, _ string) error {
@@ -25,12 +33,12 @@ func askVia(t *turn) error {
 }
 
 func chooseVia(t *turn, data string) error {
-	t.draft().Via = monitoring.Channel(data)
-	return t.advance()
+	draftOf(t).Via = monitoring.Channel(data)
+	return advance(t)
 }
 
 // submitOnBehalf records a complaint a member took down.
-func (t *turn) submitOnBehalf(d *Draft) error {
+func submitOnBehalf(t *turn, d *Draft) error {
 	m, ok, err := t.member()
 	if err != nil || !ok {
 		return errOr(err, t.refuse(t.stranger(), "register", 0, "members.only"))
@@ -48,7 +56,7 @@ func (t *turn) submitOnBehalf(d *Draft) error {
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "register", e.ID, "ok", string(d.Via)); err != nil {
 		return err
 	}
-	if err := t.postCard(e); err != nil {
+	if err := postCard(t, e); err != nil {
 		return err
 	}
 	t.endQuiet()

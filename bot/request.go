@@ -14,14 +14,23 @@ import (
 // The addressee has ten days to answer (6.1); the answer and its files are
 // recorded, stay with the group (6.2) and close the request.
 
-func init() {
-	declare("m.req.to", &step{accepts: inText, ask: askReqTo, choose: cancelWork, input: reqToInput})
-	declare("m.req.what", &step{accepts: inText, ask: askReqWhat, choose: cancelWork, input: reqWhatInput})
-	declare("m.req.entries", &step{accepts: inText, ask: askReqEntries, choose: chooseReqEntries, input: reqEntriesInput})
-	declare("m.req.answer", &step{accepts: inMedia, ask: askReqAnswer, choose: reqAnswerDone, input: reqAnswerInput})
+// requestFlow is requests for information: its questions and commands.
+func requestFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"m.req.to":      {accepts: inText, ask: askReqTo, choose: cancelWork, input: reqToInput},
+			"m.req.what":    {accepts: inText, ask: askReqWhat, choose: cancelWork, input: reqWhatInput},
+			"m.req.entries": {accepts: inText, ask: askReqEntries, choose: chooseReqEntries, input: reqEntriesInput},
+			"m.req.answer":  {accepts: inMedia, ask: askReqAnswer, choose: reqAnswerDone, input: reqAnswerInput},
+		},
+		commands: map[string]memberCommand{
+			"request":  {who: anyMember, run: cmdRequest},
+			"requests": {who: anyMember, run: cmdRequests},
+		},
+	}
 }
 
-// requestDraft is a request being written, or the answer being recorded.
+// requestDraftOf is a request being written, or the answer being recorded.
 type requestDraft struct {
 	Addressee string  `json:"to,omitempty"`
 	Question  string  `json:"question,omitempty"`
@@ -30,7 +39,7 @@ type requestDraft struct {
 	Media     []int64 `json:"media,omitempty"`
 }
 
-func (t *turn) requestDraft() *requestDraft { return dialogueData[requestDraft](t) }
+func requestDraftOf(t *turn) *requestDraft { return dialogueData[requestDraft](t) }
 
 func cmdRequest(t *turn, _ monitoring.Member, _ string) error {
 	return t.start("m.req.to", &requestDraft{})
@@ -43,7 +52,7 @@ func askReqTo(t *turn) error {
 }
 
 func reqToInput(t *turn) error {
-	t.requestDraft().Addressee = strings.TrimSpace(t.u.Text)
+	requestDraftOf(t).Addressee = strings.TrimSpace(t.u.Text)
 	return t.ask("m.req.what")
 }
 
@@ -52,7 +61,7 @@ func askReqWhat(t *turn) error {
 }
 
 func reqWhatInput(t *turn) error {
-	t.requestDraft().Question = strings.TrimSpace(t.u.Text)
+	requestDraftOf(t).Question = strings.TrimSpace(t.u.Text)
 	return t.ask("m.req.entries")
 }
 
@@ -66,7 +75,7 @@ func chooseReqEntries(t *turn, data string) error {
 	if data == "cancel" {
 		return cancelWork(t, data)
 	}
-	return t.createRequest(nil)
+	return createRequest(t, nil)
 }
 
 // reqEntriesInput reads journal numbers ("2026-0042, 2026-43").
@@ -88,16 +97,16 @@ func reqEntriesInput(t *turn) error {
 		}
 		nums = append(nums, n)
 	}
-	return t.createRequest(nums)
+	return createRequest(t, nums)
 }
 
-func (t *turn) createRequest(entries []monitoring.Number) error {
+func createRequest(t *turn, entries []monitoring.Number) error {
 	m, ok, err := t.member()
 	if err != nil || !ok {
 		t.endQuiet()
 		return errOr(err, t.refuse(t.stranger(), "request", 0, "members.only"))
 	}
-	w := *t.requestDraft()
+	w := *requestDraftOf(t)
 	t.endQuiet()
 	if w.Addressee == "" || w.Question == "" {
 		return t.say(t.T("work.cancelled", nil))
@@ -153,7 +162,7 @@ func cmdRequests(t *turn, _ monitoring.Member, _ string) error {
 }
 
 // requestButton opens a request, or starts recording its answer.
-func (t *turn) requestButton(m monitoring.Member, id int64, arg string) error {
+func requestButton(t *turn, m monitoring.Member, id int64, arg string) error {
 	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, id)
 	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND || err == nil && arg != "" && arg != "answer" {
 		return t.refuse(actor(m), "request", 0, "button.forged")
@@ -171,11 +180,11 @@ func (t *turn) requestButton(m monitoring.Member, id int64, arg string) error {
 			}
 			return pt.start("m.req.answer", &requestDraft{RequestID: r.ID})
 		}
-		return pt.showRequest(r)
+		return showRequest(pt, r)
 	})
 }
 
-func (t *turn) showRequest(r monitoring.Request) error {
+func showRequest(t *turn, r monitoring.Request) error {
 	status := t.T("request.open", nil)
 	if r.AnsweredAt != nil {
 		status = t.T("request.answered", catalog.Args{"Date": t.e.Catalog.Date(t.lang, *r.AnsweredAt), "Files": r.Files}) + "\n" + r.Answer
@@ -195,7 +204,7 @@ func (t *turn) showRequest(r monitoring.Request) error {
 }
 
 func askReqAnswer(t *turn) error {
-	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, t.requestDraft().RequestID)
+	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, requestDraftOf(t).RequestID)
 	if err != nil {
 		return err
 	}
@@ -207,7 +216,7 @@ func askReqAnswer(t *turn) error {
 // reqAnswerInput keeps the answer's text and files (documents included:
 // they are the group's, never residents' or exports', 6.2).
 func reqAnswerInput(t *turn) error {
-	w := t.requestDraft()
+	w := requestDraftOf(t)
 	text, media, kept, err := t.noteContent()
 	if err != nil || !kept {
 		return err
@@ -222,7 +231,7 @@ func reqAnswerInput(t *turn) error {
 }
 
 func reqAnswerDone(t *turn, data string) error {
-	w := t.requestDraft()
+	w := requestDraftOf(t)
 	if data == "cancel" {
 		if len(w.Media) > 0 {
 			if err := t.tx.DropDraftMedia(t.ctx, w.Media); err != nil {

@@ -13,7 +13,7 @@ import (
 // registered in the journal) and answers with the number, briefly. Members'
 // messages there are not registered (inGroup checks that first); stickers
 // and the like pass in silence, so the group is not flooded with replies.
-func (t *turn) groupReport() error {
+func groupReport(t *turn) error {
 	u := t.u
 	if u.Edited || u.Kind != KindText && u.Kind != KindMedia && u.Kind != KindLocation {
 		return nil
@@ -43,7 +43,7 @@ func (t *turn) groupReport() error {
 			return err
 		}
 	}
-	if err := t.postCard(e); err != nil {
+	if err := postCard(t, e); err != nil {
 		return err
 	}
 	lang := t.e.groupLang()

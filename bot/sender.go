@@ -189,7 +189,7 @@ func (s *Sender) settle(ctx context.Context) error {
 
 // The queues are read again when they run dry, when new replies were
 // committed (but not more often than wakeRefill, so a busy engine does not
-// keep the database reading for the sender), and at least every maxStale.
+// keepContent the database reading for the sender), and at least every maxStale.
 const (
 	wakeRefill = 200 * time.Millisecond
 	dryRefill  = 20 * time.Millisecond
