@@ -9,9 +9,6 @@ import (
 	"time"
 )
 
-const inboxInsert = `INSERT INTO inbox (municipality, channel, external_id, chat_id, payload, received_at)
-	VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (municipality, channel, external_id) DO NOTHING`
-
 // PutInbox stores a batch of updates in one transaction and returns how many
 // were new. Only after it returns may the adapter acknowledge the batch.
 func (db *DB) PutInbox(ctx context.Context, items []monitoring.InboxItem) (int, error) {
@@ -21,20 +18,32 @@ func (db *DB) PutInbox(ctx context.Context, items []monitoring.InboxItem) (int, 
 	added := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
 		added = 0
-		stmt, err := tx.tx.PreparexContext(ctx, db.rebind(inboxInsert))
-		if err != nil {
-			return fmt.Errorf("prepare inbox insert: %w", err)
-		}
-		defer stmt.Close()
-		for _, it := range items {
-			db.statements.Add(1)
-			res, err := stmt.ExecContext(ctx, it.Municipality, it.Channel, it.ExternalID, it.ChatID, string(it.Payload), tx.now)
+		// One statement per chunk: a poll brings up to 100 updates, and on
+		// PostgreSQL every statement is a round trip.
+		const perStatement = 200
+		for rest := items; len(rest) > 0; {
+			chunk := rest[:min(perStatement, len(rest))]
+			rest = rest[len(chunk):]
+			var b strings.Builder
+			b.WriteString(`INSERT INTO inbox (municipality, channel, external_id, chat_id, payload, received_at) VALUES `)
+			args := make([]any, 0, 6*len(chunk))
+			for i, it := range chunk {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?, ?, ?)")
+				args = append(args, it.Municipality, it.Channel, it.ExternalID, it.ChatID, string(it.Payload), tx.now)
+			}
+			b.WriteString(` ON CONFLICT (municipality, channel, external_id) DO NOTHING`)
+			res, err := tx.exec(ctx, b.String(), args...)
 			if err != nil {
-				return fmt.Errorf("store %s update: %w", it.Channel, err) // no ids: they name people
+				return fmt.Errorf("store %d %s updates: %w", len(chunk), chunk[0].Channel, err) // no ids: they name people
 			}
-			if n, _ := res.RowsAffected(); n > 0 {
-				added++
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("count stored updates: %w", err)
 			}
+			added += int(n)
 		}
 		return nil
 	})

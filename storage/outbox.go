@@ -138,12 +138,12 @@ func (db *DB) RecordDeliveries(ctx context.Context, ds []monitoring.Delivery) er
 		return nil
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
+		var sent []monitoring.Delivery
 		for _, d := range ds {
 			var err error
 			switch d.Status {
 			case monitoring.OutboxSent:
-				_, err = tx.exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, message_ref = ?, error = '' WHERE id = ?`,
-					tx.now, d.MessageRef, d.ID)
+				sent = append(sent, d)
 			case monitoring.OutboxFailed:
 				_, err = tx.exec(ctx, `UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?`, d.Error, d.ID)
 			case monitoring.OutboxPending:
@@ -156,8 +156,39 @@ func (db *DB) RecordDeliveries(ctx context.Context, ds []monitoring.Delivery) er
 				return fmt.Errorf("record delivery of outbox %d: %w", d.ID, err)
 			}
 		}
-		return nil
+		return tx.markSent(ctx, sent)
 	})
+}
+
+// markSent records many deliveries in one statement per chunk: a busy
+// sender writes a row for each reply, and on PostgreSQL every statement is
+// a round trip.
+func (tx *Tx) markSent(ctx context.Context, ds []monitoring.Delivery) error {
+	const perStatement = 300
+	for len(ds) > 0 {
+		chunk := ds[:min(perStatement, len(ds))]
+		ds = ds[len(chunk):]
+		var refs, ids strings.Builder
+		args := make([]any, 0, 1+3*len(chunk))
+		args = append(args, tx.now)
+		for _, d := range chunk {
+			refs.WriteString(" WHEN ? THEN ?")
+			args = append(args, d.ID, d.MessageRef)
+		}
+		for i, d := range chunk {
+			if i > 0 {
+				ids.WriteString(", ")
+			}
+			ids.WriteString("?")
+			args = append(args, d.ID)
+		}
+		q := `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, error = '',
+			message_ref = CASE id` + refs.String() + ` END WHERE id IN (` + ids.String() + `)`
+		if _, err := tx.exec(ctx, q, args...); err != nil {
+			return fmt.Errorf("record %d deliveries: %w", len(chunk), err)
+		}
+	}
+	return nil
 }
 
 // OutboxDepth counts replies not yet delivered.
