@@ -80,7 +80,7 @@ func (t *turn) answer() error {
 		if s.input != nil && !(t.u.Kind == KindText && isNumber(t.u.Text)) {
 			return s.input(t)
 		}
-		return t.reaskChoice(opts)
+		return t.reaskChoice()
 	case inText:
 		if t.u.Kind != KindText || strings.TrimSpace(t.u.Text) == "" {
 			return t.reask("reask.text", nil)
@@ -110,7 +110,11 @@ func (t *turn) choose(s *step, o Option) error {
 }
 
 // reaskChoice asks a choice again, saying which answers fit.
-func (t *turn) reaskChoice(opts []Option) error {
+func (t *turn) reaskChoice() error {
+	var opts []Option
+	if f := t.top(); f != nil && f.Menu != nil {
+		opts = f.Menu.Options
+	}
 	n := 0
 	for _, o := range opts {
 		if !o.Word {

@@ -94,11 +94,6 @@ func entryCard(t *turn, e monitoring.Entry, lang monitoring.Lang, m *monitoring.
 	if files > 0 {
 		extras = append(extras, c.T(lang, "card.files", catalog.Args{"Count": files}))
 	}
-	if e.Location != nil && (m != nil || !e.Anonymous) {
-		// An anonymous resident's point could show where they live: in the
-		// group chat it is left out; members see it in private.
-		extras = append(extras, fmt.Sprintf("📍 https://maps.google.com/?q=%.6f,%.6f", e.Location.Lat, e.Location.Lon))
-	}
 	if e.MergedInto != 0 {
 		if into, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, e.MergedInto); err == nil {
 			extras = append(extras, c.T(lang, "card.merged_into", catalog.Args{"Number": into.Number.String()}))
@@ -107,7 +102,7 @@ func entryCard(t *turn, e monitoring.Entry, lang monitoring.Lang, m *monitoring.
 	text := c.T(lang, "card", catalog.Args{
 		"Number": e.Number.String(), "Date": c.DateTime(lang, e.CreatedAt),
 		"Village": t.placeName(lang, e.Village, true), "Service": t.placeName(lang, e.Service, false),
-		"Status": c.T(lang, "status."+string(e.Status), nil), "Text": TruncateText(e.Description, 700),
+		"Status": c.T(lang, "status."+string(e.Status), nil), "Text": TruncateText(masked(e.Description), 700),
 		"Channel": c.T(lang, "via."+string(e.Channel), nil),
 	})
 	if len(extras) > 0 {
@@ -117,6 +112,11 @@ func entryCard(t *turn, e monitoring.Entry, lang monitoring.Lang, m *monitoring.
 	if m != nil && m.RecusedFrom(e.Service) {
 		r.Text += "\n\n" + c.T(lang, "recused", nil)
 		return r, nil
+	}
+	if e.Location != nil && (m != nil || !e.Anonymous) {
+		// An anonymous resident's point could show where they live: in the
+		// group chat it is left out; members who take part see it in private.
+		r.Text += fmt.Sprintf("\n📍 https://maps.google.com/?q=%.6f,%.6f", e.Location.Lat, e.Location.Lon)
 	}
 	menu := &Menu{Columns: 3}
 	for _, a := range monitoring.MemberActions {
@@ -225,3 +225,10 @@ func (t *turn) inPrivate(m monitoring.Member, fn func(pt *turn) error) error {
 func (t *turn) villageName(code string) string { return t.placeName(t.lang, code, true) }
 
 func (t *turn) serviceName(code string) string { return t.placeName(t.lang, code, false) }
+
+// masked is an entry's text as cards show it: a phone number or e-mail an
+// older entry may carry in its text is masked (new entries keep them apart).
+func masked(text string) string {
+	m, _ := monitoring.MaskPersonal(text)
+	return m
+}

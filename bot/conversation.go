@@ -26,6 +26,12 @@ type turn struct {
 	// showing the choice; the next question, when it follows at once,
 	// goes into the same edit, so a step costs one message, not two.
 	choiceEdit *Reply
+
+	// closed is set when a dialogue ended in this turn, asked is the frame
+	// whose question this turn showed: a dialogue left under a finished one
+	// is asked again, not left to catch the next message unseen.
+	closed bool
+	asked  *Frame
 }
 
 // T is a catalogue message in the turn's language, in its typed wording

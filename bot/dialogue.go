@@ -154,8 +154,31 @@ func dialogueData[T any](t *turn) *T {
 // start opens a dialogue on top of whatever is open, with its data, and
 // asks its first question.
 func (t *turn) start(first string, data any) error {
+	if f := t.top(); f != nil && sameDialogue(f, first, data) {
+		return t.resend() // a double tap, /start twice: the open question again
+	}
 	t.st.Frames = append(t.st.Frames, &Frame{Step: first, data: data})
 	return t.ask(first)
+}
+
+// sameDialogue reports whether frame f is the dialogue that starts at first
+// with data, still at its first question: the same errand on the same
+// entry, the language asked again.
+func sameDialogue(f *Frame, first string, data any) bool {
+	if f.Step != first || len(f.History) > 0 {
+		return false
+	}
+	now, err := json.Marshal(data)
+	if err != nil {
+		return false
+	}
+	was := f.Data
+	if f.data != nil {
+		if was, err = json.Marshal(f.data); err != nil {
+			return false
+		}
+	}
+	return string(now) == string(was) || string(now) == "null" && len(was) == 0
 }
 
 // ask asks a step's question in the top dialogue; moving to another step
@@ -185,7 +208,19 @@ func (t *turn) end() error {
 func (t *turn) endQuiet() {
 	if len(t.st.Frames) > 0 {
 		t.st.Frames = t.st.Frames[:len(t.st.Frames)-1]
+		t.closed = true
 	}
+}
+
+// reopen asks the question of the dialogue a finished one was on top of,
+// unless this turn asked it already or ended on a message's own choices
+// (a list from /queue), which a typed number must still answer.
+func (t *turn) reopen() error {
+	f := t.top()
+	if !t.closed || f == nil || t.asked == f || t.st.Offer != nil && !t.st.Offer.At.Before(t.tx.Now()) {
+		return nil
+	}
+	return t.resend()
 }
 
 // back asks the previous question of the top dialogue again.
@@ -239,6 +274,7 @@ func (t *turn) askMenu(name, prompt string, columns int, opts []Option) error {
 	}
 	t.st.Seq++
 	f.Menu = &MenuState{Seq: t.st.Seq, Prompt: prompt, Options: opts, At: t.tx.Now()}
+	t.asked = f
 	return t.send(Reply{Text: prompt, Menu: t.menu(columns)}, "")
 }
 
@@ -274,6 +310,7 @@ func (t *turn) resend() error {
 	if f.Menu == nil {
 		return t.ask(f.Step)
 	}
+	t.asked = f
 	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(0)}, "")
 }
 

@@ -182,7 +182,7 @@ func evidenceInput(t *turn) error {
 		}
 		return t.resend()
 	}
-	return t.reaskChoice(t.top().Menu.Options)
+	return t.reaskChoice()
 }
 
 func askVillage(t *turn) error {
@@ -295,7 +295,7 @@ func chooseConfirm(t *turn, data string) error {
 // again.
 func confirmInput(t *turn) error {
 	if t.u.Kind == KindText && isNumber(t.u.Text) {
-		return t.reaskChoice(t.top().Menu.Options)
+		return t.reaskChoice()
 	}
 	kept, err := keepContent(t)
 	if err != nil || !kept {

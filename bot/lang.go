@@ -68,7 +68,7 @@ func setLang(t *turn, lang monitoring.Lang) error {
 // what they wrote is kept. Later, at /lang, only a choice will do.
 func langInput(t *turn) error {
 	if t.resident.Lang != "" || t.u.Kind == KindText && isNumber(t.u.Text) {
-		return t.reaskChoice(t.top().Menu.Options)
+		return t.reaskChoice()
 	}
 	if err := setLang(t, t.lang); err != nil {
 		return err

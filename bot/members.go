@@ -15,7 +15,7 @@ import (
 func membersFlow() flow {
 	return flow{
 		steps: map[string]*step{
-			"m.recuse": {accepts: inChoice, ask: func(t *turn) error { return cmdRecuse(t, monitoring.Member{}, "") }, choose: chooseRecuse},
+			"m.recuse": {accepts: inChoice, ask: askRecuseAgain, choose: chooseRecuse},
 		},
 		commands: map[string]memberCommand{
 			"join":    {run: cmdJoin},
@@ -156,6 +156,17 @@ func cmdMembers(t *turn, _ monitoring.Member, _ string) error {
 		return err
 	}
 	return groupSizeNote(t)
+}
+
+// askRecuseAgain asks the recusal question again (after /lang, /help),
+// with the member's recusals as they are now.
+func askRecuseAgain(t *turn) error {
+	m, ok, err := t.member()
+	if err != nil || !ok {
+		t.endQuiet()
+		return errOr(err, t.refuse(t.stranger(), "recuse", 0, "members.only"))
+	}
+	return askRecuse(t, m)
 }
 
 func cmdRecuse(t *turn, m monitoring.Member, _ string) error {

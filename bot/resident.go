@@ -34,7 +34,10 @@ func showStatus(t *turn, args string) error {
 	if e.Status.Open() {
 		r.Menu = &Menu{Options: []Option{{Label: t.T("button.add_info", nil), Data: fmt.Sprintf("x|%d", e.ID)}}}
 	}
-	return t.send(r, "")
+	if err := t.send(r, ""); err != nil || r.Menu != nil {
+		return err // with its own choice ("add information") the answer is the last word
+	}
+	return t.resend() // an interruption: the open question again
 }
 
 func showMine(t *turn) error {
@@ -52,5 +55,8 @@ func showMine(t *turn) error {
 			"Status": t.T("status."+string(e.Status), nil),
 		}))
 	}
-	return t.say(strings.Join(lines, "\n"))
+	if err := t.say(strings.Join(lines, "\n")); err != nil {
+		return err
+	}
+	return t.resend()
 }

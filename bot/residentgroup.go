@@ -29,9 +29,11 @@ func groupReport(t *turn) error {
 	if err != nil || !monitoring.FloodAllows(n, t.e.Muni.EntriesPerHour) {
 		return err // the inbox keeps it; the group is not answered
 	}
-	e := monitoring.Entry{Municipality: t.e.Muni.Code, Service: monitoring.OtherService, Description: u.Text,
+	d := &Draft{}
+	d.addText(u.MessageID, u.Text) // a number typed in the group stays out of the card
+	e := monitoring.Entry{Municipality: t.e.Muni.Code, Service: monitoring.OtherService, Description: d.text(),
 		Location: u.Location, Channel: u.Channel, ResidentID: res.ID}
-	if err := t.tx.CreateEntry(t.ctx, &e, nil, "resident"); err != nil {
+	if err := t.tx.CreateEntry(t.ctx, &e, d.personal(), "resident"); err != nil {
 		return err
 	}
 	if u.File != nil && u.File.Size <= monitoring.MaxMediaBytes {

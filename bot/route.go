@@ -48,6 +48,9 @@ func (e *Engine) handle(ctx context.Context, tx Tx, b *batch, u *Update) error {
 	if err := t.converse(); err != nil {
 		return err
 	}
+	if err := t.reopen(); err != nil {
+		return err
+	}
 	t.flushChoiceEdit()
 	return t.save()
 }
