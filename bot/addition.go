@@ -14,7 +14,7 @@ import (
 func additionFlow() flow {
 	return flow{
 		steps: map[string]*step{
-			"r.add": {accepts: inMedia, ask: askAddInfo, choose: addInfoDone, input: addInfoInput},
+			"r.add": {accepts: inMedia, ask: askAddInfo, choose: addInfoDone, input: addInfoInput, cancel: func(t *turn) error { return addInfoDone(t, "") }},
 		},
 	}
 }

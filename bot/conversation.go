@@ -78,6 +78,18 @@ func (t *turn) send(r Reply, collapse string) error {
 	return nil
 }
 
+// withdraw takes back the replies still waiting under a collapse key: those
+// this batch has not written yet (left as empty places, so a failed
+// update's replies can still be cut off by position) and those in the store.
+func (t *turn) withdraw(key string) error {
+	for i, it := range t.b.out {
+		if it.CollapseKey == key {
+			t.b.out[i] = monitoring.OutboxItem{}
+		}
+	}
+	return t.tx.Supersede(t.ctx, t.e.Muni.Code, key)
+}
+
 // flushChoiceEdit sends the edit of a pressed question when nothing followed it.
 func (t *turn) flushChoiceEdit() {
 	if p := t.choiceEdit; p != nil {

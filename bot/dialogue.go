@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"bmjbt/catalog"
@@ -86,6 +87,9 @@ type step struct {
 	choose func(t *turn, data string) error
 	// input handles an accepted answer that is not an option.
 	input func(t *turn) error
+	// cancel, when set, ends the dialogue on /cancel instead of dropping
+	// it: for a question whose answers are kept as they come.
+	cancel func(t *turn) error
 }
 
 // flow is one conversation the engine knows, declared in its own file
@@ -310,7 +314,10 @@ func (t *turn) resend() error {
 	if f.Menu == nil {
 		return t.ask(f.Step)
 	}
-	t.asked = f
+	// A new sequence: only the latest copy of a question takes a press, so
+	// a press never edits the next question into an older message.
+	t.st.Seq++
+	f.Menu.Seq, f.Menu.At, t.asked = t.st.Seq, t.tx.Now(), f
 	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(0)}, "")
 }
 
@@ -333,6 +340,10 @@ func (t *turn) offer(r Reply, at time.Time) {
 // offerTo remembers a message's own menu sent to another person's private
 // chat (the resident's "Was it fixed?"), as of when they will see it.
 func (t *turn) offerTo(k monitoring.ConversationKey, r Reply, at time.Time) error {
+	if k == t.key { // the turn's own chat: its state is saved at the turn's end
+		t.offer(r, at)
+		return nil
+	}
 	st, err := t.b.state(t.ctx, t.tx, t.e, k)
 	if err != nil {
 		return err
@@ -340,6 +351,21 @@ func (t *turn) offerTo(k monitoring.ConversationKey, r Reply, at time.Time) erro
 	ot := &turn{st: *st}
 	ot.offer(r, at)
 	*st = ot.st
+	return t.b.keep(t.ctx, t.tx, k, st)
+}
+
+// takeBackOffer forgets another person's offer whose choices start with
+// prefix ("f|42|": "Was it fixed?" of entry 42), so a typed number no
+// longer answers a question withdrawn before they saw it.
+func (t *turn) takeBackOffer(k monitoring.ConversationKey, prefix string) error {
+	st, err := t.b.state(t.ctx, t.tx, t.e, k)
+	if err != nil || st.Offer == nil || !strings.HasPrefix(st.Offer.Options[0].Data, prefix) {
+		return err
+	}
+	st.Offer = nil
+	if k == t.key {
+		t.st.Offer = nil
+	}
 	return t.b.keep(t.ctx, t.tx, k, st)
 }
 

@@ -258,7 +258,13 @@ func (e *Engine) flush(ctx context.Context, tx Tx, b *batch) error {
 			return err
 		}
 	}
-	return tx.EnqueueAll(ctx, b.out)
+	out := b.out[:0:0]
+	for _, it := range b.out {
+		if it.Channel != "" { // a withdrawn reply leaves an empty place
+			out = append(out, it)
+		}
+	}
+	return tx.EnqueueAll(ctx, out)
 }
 
 // enqueue adds a reply to u's chat to the batch's outbox rows. collapse,

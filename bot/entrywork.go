@@ -171,13 +171,7 @@ func undoButton(t *turn, m monitoring.Member, eventID int64) error {
 	default:
 		return err
 	}
-	// The resident hears where the entry stands now, once; if it is back
-	// where they last knew it, the waiting notice is withdrawn.
-	if e.Status == monitoring.Received || e.ResidentID == 0 {
-		if err := t.tx.Supersede(t.ctx, t.e.Muni.Code, noticeKey(e.ID)); err != nil {
-			return err
-		}
-	} else if err := notifyResident(t, e, monitoring.Event{Reason: lastReason(t, e)}); err != nil {
+	if err := afterUndo(t, e, ev); err != nil {
 		return err
 	}
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "undo", e.ID, "ok", fmt.Sprintf("#%d", ev.ID)); err != nil {

@@ -1,32 +1,35 @@
 package bot
 
 // Notices tell residents where their entries stand, in their language,
-// once a member's change can no longer be undone.
+// once a member's change can no longer be undone: changes within the undo
+// window collapse into one notice of the latest status; an undo withdraws
+// what the resident has not seen.
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
 )
 
-// notifyResident tells the resident where their entry stands, in their
-// language, once the undo window has passed. Changes within the window
-// collapse into one notice of the latest status; an undo withdraws it.
-// After a resolution it asks, once, whether the problem was fixed.
+// notifyResident tells the resident of entry e, and those whose reports
+// were merged into it, of the change ev, due when it can no longer be
+// undone. After a resolution it asks, once, whether the problem was fixed.
 func notifyResident(t *turn, e monitoring.Entry, ev monitoring.Event) error {
-	if e.ResidentID == 0 {
-		return nil
+	due := t.tx.Now().Add(monitoring.UndoWindow)
+	if e.ResidentID != 0 {
+		res, err := t.tx.ResidentByID(t.ctx, e.ResidentID)
+		if err != nil {
+			return err
+		}
+		if err := statusNotice(t, res, e, ev.Reason, due); err != nil {
+			return err
+		}
 	}
-	res, err := t.tx.ResidentByID(t.ctx, e.ResidentID)
-	if err != nil {
-		return err
-	}
-	if err := statusNotice(t, res, e, ev.Reason, t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
-		return err
-	}
-	return notifyMerged(t, e, ev)
+	return notifyMerged(t, e, ev.Reason, due)
 }
 
 // statusNotice puts the message telling a resident of their entry's status in
@@ -47,45 +50,16 @@ func statusNotice(t *turn, res monitoring.Resident, e monitoring.Entry, reason s
 		for _, fb := range []monitoring.Feedback{monitoring.Fixed, monitoring.Partly, monitoring.NotFixed} {
 			r.Menu.Options = append(r.Menu.Options, Option{Label: c.T(lang, "feedback."+string(fb), nil), Data: fmt.Sprintf("f|%d|%s", e.ID, fb)})
 		}
-		k := monitoring.ConversationKey{Municipality: t.e.Muni.Code, Channel: string(res.Channel), ChatID: res.ChatID, UserRef: res.UserRef}
-		if k == t.key {
-			t.offer(r, due)
-		} else if err := t.offerTo(k, r, due); err != nil {
+		if err := t.offerTo(residentKey(t, res), r, due); err != nil {
 			return err
 		}
 	}
 	return t.sendOn(string(res.Channel), res.ChatID, lang, r, noticeKey(e.ID), due)
 }
 
-func noticeKey(entryID int64) string { return fmt.Sprintf("entry:%d", entryID) }
-
-// renotify writes again, in the resident's new language, the notices still
-// waiting for the undo window of their entries.
-func renotify(t *turn) error {
-	list, err := t.tx.ResidentEntries(t.ctx, t.e.Muni.Code, t.resident.ID, 10)
-	if err != nil {
-		return err
-	}
-	now := t.tx.Now()
-	for _, e := range list {
-		due := e.UpdatedAt.Add(monitoring.UndoWindow)
-		if e.Status == monitoring.Received || !due.After(now) {
-			continue
-		}
-		ev, err := t.tx.LastEvent(t.ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		if err := statusNotice(t, t.resident, e, ev.Reason, due); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // notifyMerged tells the residents whose reports were merged into e how
 // it ended: they were told the result would come with it.
-func notifyMerged(t *turn, e monitoring.Entry, ev monitoring.Event) error {
+func notifyMerged(t *turn, e monitoring.Entry, reason string, due time.Time) error {
 	if e.Status != monitoring.Resolved && e.Status != monitoring.Rejected {
 		return nil
 	}
@@ -101,21 +75,128 @@ func notifyMerged(t *turn, e monitoring.Entry, ev monitoring.Event) error {
 		if err != nil {
 			return err
 		}
-		lang := langOr(string(res.Lang))
-		text := t.e.Catalog.T(lang, "notify."+string(e.Status), catalog.Args{"Number": e.Number.String(), "Reason": ev.Reason})
-		text = t.e.Catalog.T(lang, "notify.merged_outcome", catalog.Args{"Own": d.Number.String()}) + "\n" + text
-		if err := t.sendOn(string(res.Channel), res.ChatID, lang, Reply{Text: text}, noticeKey(d.ID), t.tx.Now().Add(monitoring.UndoWindow)); err != nil {
+		if err := outcomeNotice(t, res, d, e, reason, due); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// lastReason is the reason of an entry's latest change that stands.
-func lastReason(t *turn, e monitoring.Entry) string {
+// outcomeNotice tells the resident of dup, merged into e, how e ended.
+func outcomeNotice(t *turn, res monitoring.Resident, dup, e monitoring.Entry, reason string, due time.Time) error {
+	lang := langOr(string(res.Lang))
+	c := t.e.Catalog
+	text := c.T(lang, "notify.merged_outcome", catalog.Args{"Own": dup.Number.String()}) + "\n" +
+		c.T(lang, "notify."+string(e.Status), catalog.Args{"Number": e.Number.String(), "Reason": reason})
+	return t.sendOn(string(res.Channel), res.ChatID, lang, Reply{Text: text}, noticeKey(dup.ID), due)
+}
+
+func noticeKey(entryID int64) string { return fmt.Sprintf("entry:%d", entryID) }
+
+// residentKey is the conversation of a resident's private chat.
+func residentKey(t *turn, res monitoring.Resident) monitoring.ConversationKey {
+	return monitoring.ConversationKey{Municipality: t.e.Muni.Code, Channel: string(res.Channel), ChatID: res.ChatID, UserRef: res.UserRef}
+}
+
+// afterUndo settles what the resident of entry e hears once a change was
+// undone: its waiting notice is withdrawn (and, for an undone resolution
+// or rejection, those of the reports merged into e); the change that
+// stands is told if the resident has not heard it yet; a "Was it fixed?"
+// no longer asked is taken back.
+func afterUndo(t *turn, e monitoring.Entry, undone monitoring.Event) error {
+	if err := t.withdraw(noticeKey(e.ID)); err != nil {
+		return err
+	}
+	if undone.To == monitoring.Resolved || undone.To == monitoring.Rejected {
+		dups, err := t.tx.Merged(t.ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range dups {
+			if err := t.withdraw(noticeKey(d.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	if e.ResidentID == 0 {
+		return nil
+	}
+	res, err := t.tx.ResidentByID(t.ctx, e.ResidentID)
+	if err != nil {
+		return err
+	}
+	if undone.To == monitoring.Resolved {
+		if err := t.takeBackOffer(residentKey(t, res), fmt.Sprintf("f|%d|", e.ID)); err != nil {
+			return err
+		}
+	}
+	if e.Status == monitoring.Received {
+		return nil // where the resident last knew it
+	}
+	standing, err := t.tx.LastEvent(t.ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	due := standing.At.Add(monitoring.UndoWindow)
+	if !due.After(t.tx.Now()) {
+		return nil // told already, when its own window closed
+	}
+	return statusNotice(t, res, e, standing.Reason, due)
+}
+
+// renotify writes again, in the resident's new language, the notices still
+// waiting for them.
+func renotify(t *turn) error {
+	waiting, err := t.tx.PendingNotices(t.ctx, t.e.Muni.Code, string(t.u.Channel), t.u.ChatID, "entry:")
+	if err != nil {
+		return err
+	}
+	for _, it := range t.b.out { // written earlier in this batch
+		if it.ChatID == t.u.ChatID && it.Channel == string(t.u.Channel) && strings.HasPrefix(it.CollapseKey, "entry:") && it.NotBefore.After(t.tx.Now()) {
+			waiting = append(waiting, it)
+		}
+	}
+	done := map[string]bool{}
+	for i := len(waiting) - 1; i >= 0; i-- { // the latest of each entry
+		it := waiting[i]
+		if done[it.CollapseKey] {
+			continue
+		}
+		done[it.CollapseKey] = true
+		id, err := strconv.ParseInt(strings.TrimPrefix(it.CollapseKey, "entry:"), 10, 64)
+		if err != nil {
+			continue
+		}
+		if err := noticeAgain(t, id, it.NotBefore); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noticeAgain writes the waiting notice of entry id anew, due at due: its
+// status, or for a report merged into one since closed, that one's outcome.
+func noticeAgain(t *turn, id int64, due time.Time) error {
+	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, id)
+	if err != nil {
+		return err
+	}
+	if e.Status == monitoring.Merged {
+		into, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, e.MergedInto)
+		if err != nil {
+			return err
+		}
+		closed, err := t.tx.LastEvent(t.ctx, into.ID)
+		if err != nil {
+			return err
+		}
+		if (into.Status == monitoring.Resolved || into.Status == monitoring.Rejected) && closed.At.Add(monitoring.UndoWindow).After(t.tx.Now()) {
+			return outcomeNotice(t, t.resident, e, into, closed.Reason, due)
+		}
+	}
 	ev, err := t.tx.LastEvent(t.ctx, e.ID)
 	if err != nil {
-		return ""
+		return err
 	}
-	return ev.Reason
+	return statusNotice(t, t.resident, e, ev.Reason, due)
 }

@@ -95,6 +95,7 @@ type Cards interface {
 	EnqueueAll(ctx context.Context, items []monitoring.OutboxItem) error
 	EnqueueID(ctx context.Context, it monitoring.OutboxItem) (int64, error)
 	Supersede(ctx context.Context, municipality, collapseKey string) error
+	PendingNotices(ctx context.Context, municipality, channel, chatID, prefix string) ([]monitoring.OutboxItem, error)
 	MoveChat(ctx context.Context, municipality, channel, from, to string) error
 	BindGroup(ctx context.Context, municipality, channel, chatID, by string) error
 }

@@ -192,6 +192,9 @@ func (t *turn) command(name, args string) error {
 // under it, if any, asks its question again.
 func (t *turn) cancel() error {
 	if f := t.top(); f != nil {
+		if s := t.e.steps[f.Step]; s != nil && s.cancel != nil {
+			return s.cancel(t)
+		}
 		var held struct {
 			Media []int64 `json:"media"`
 		}

@@ -2,24 +2,25 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"bmjbt/monitoring"
 )
 
-// LastEvent is an entry's latest change of status that was not undone: the
-// reason a resident is told with the status.
+// LastEvent is an entry's latest change of status that stands (neither
+// undone nor an undo itself): the reason a resident is told with the
+// status, and when it was made.
 func (tx *Tx) LastEvent(ctx context.Context, entryID int64) (monitoring.Event, error) {
-	var r eventRow
-	err := tx.get(ctx, &r, `SELECT `+eventColumns+` FROM entry_events
-		WHERE entry_id = ? AND undone_at IS NULL AND from_status <> to_status ORDER BY id DESC LIMIT 1`, entryID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return monitoring.Event{}, nil
-	}
+	var rows []eventRow
+	err := tx.sel(ctx, &rows, `SELECT `+eventColumns+` FROM entry_events
+		WHERE entry_id = ? AND undone_at IS NULL AND from_status <> to_status ORDER BY id DESC LIMIT 20`, entryID)
 	if err != nil {
 		return monitoring.Event{}, fmt.Errorf("read the last change of entry %d: %w", entryID, err)
 	}
-	return r.event(), nil
+	for _, r := range rows {
+		if ev := r.event(); !ev.IsUndo() {
+			return ev, nil
+		}
+	}
+	return monitoring.Event{}, nil
 }

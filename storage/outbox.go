@@ -402,3 +402,24 @@ func (db *DB) CampaignProgress(ctx context.Context, id int64) (Campaign, error) 
 	}
 	return c, nil
 }
+
+// PendingNotices are the replies to a chat still held back under a collapse
+// key starting with prefix, with when each is due: the notices a resident
+// has not seen yet.
+func (tx *Tx) PendingNotices(ctx context.Context, municipality, channel, chatID, prefix string) ([]monitoring.OutboxItem, error) {
+	var rows []struct {
+		Key       string    `db:"collapse_key"`
+		NotBefore time.Time `db:"not_before"`
+	}
+	err := tx.sel(ctx, &rows, `SELECT collapse_key, not_before FROM outbox WHERE municipality = ? AND channel = ? AND chat_id = ?
+		AND status = 'pending' AND attempts = 0 AND collapse_key LIKE ? AND not_before > ? ORDER BY id`,
+		municipality, channel, chatID, prefix+"%", tx.now)
+	if err != nil {
+		return nil, fmt.Errorf("read waiting notices: %w", err)
+	}
+	out := make([]monitoring.OutboxItem, len(rows))
+	for i, r := range rows {
+		out[i] = monitoring.OutboxItem{Municipality: municipality, Channel: channel, ChatID: chatID, CollapseKey: r.Key, NotBefore: r.NotBefore}
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -38,7 +39,13 @@ func (a *Adapter) Deliver(ctx context.Context, _ int64, chatID string, r bot.Rep
 		if err != nil && strings.Contains(err.Error(), "message is not modified") {
 			return r.EditMessageID, nil
 		}
-		return r.EditMessageID, a.wrap(err)
+		var se *bot.SendError
+		if err == nil || !errors.As(a.wrap(err), &se) || se.Kind != bot.Rejected {
+			return r.EditMessageID, a.wrap(err)
+		}
+		// The message is gone or can no longer be edited (deleted, too
+		// old, a group that moved): what it was to say goes as a new one.
+		a.log.Warn("telegram: an edit was refused; sending it as a new message", "err", se)
 	}
 	if r.MediaID != 0 {
 		return a.sendFile(ctx, api, chat, r)
