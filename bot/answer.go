@@ -7,8 +7,10 @@ package bot
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"bmjbt/catalog"
+	"bmjbt/monitoring"
 )
 
 // acknowledge answers a part of a question that takes several messages
@@ -90,11 +92,18 @@ func (t *turn) answer() error {
 		if t.u.Kind != KindText || !ok || n < s.min || n > s.max {
 			return t.reask("reask.number", catalog.Args{"Min": s.min, "Max": s.max})
 		}
+	case inDate:
+		if _, ok := readDate(t.u.Text); t.u.Kind != KindText || !ok {
+			return t.reask("reask.date", nil)
+		}
 	case inContact:
 		_, typed := typedPhone(t.u.Text)
 		if t.u.Kind != KindContact && !(t.u.Kind == KindText && typed) {
 			return t.reask("phone.invalid", nil)
 		}
+	}
+	if s.accepts == inText || s.accepts == inNumber || s.accepts == inDate {
+		t.answered(TruncateText(strings.TrimSpace(t.u.Text), 200)) // shown again after "back"
 	}
 	return s.input(t)
 }
@@ -190,6 +199,19 @@ func pickWord(opts []Option, text string) (Option, bool) {
 		}
 	}
 	return Option{}, false
+}
+
+// readDate reads a day as people in Kyrgyzstan write it: "14.10.2025",
+// "14/10/2025", "14-10-2025", or "2025-10-14"; a day that does not exist
+// ("31.02.2026") is no date.
+func readDate(text string) (time.Time, bool) {
+	text = strings.TrimSuffix(strings.TrimSpace(text), ".")
+	for _, layout := range []string{"2.1.2006", "2/1/2006", "2-1-2006", "2006-01-02"} {
+		if d, err := time.ParseInLocation(layout, text, monitoring.Bishkek); err == nil {
+			return d, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // readNumber reads a whole number as people type it: "12", " 12.", "12 ".

@@ -73,6 +73,7 @@ const (
 	inMedia                // text, photos, voice, video, a location: kept as they come
 	inContact              // a shared contact or a typed phone number, or a choice
 	inNumber               // a whole number within bounds
+	inDate                 // a day: "14.10.2025", "2025-10-14", "14/10/2025"
 )
 
 // step is one question of a dialogue, declared once: what it accepts, how

@@ -201,11 +201,23 @@ func (s *Sender) needRefill() bool {
 	return s.refillNow && since > wakeRefill || len(s.queues) == 0 && since > dryRefill || since > maxStale
 }
 
+// refillSize is how many due rows one read takes: what the channel's pace
+// can send before the queues are read again, with room to spare, so a
+// deep outbox (a campaign, a backlog) is not read 500 rows at a time for
+// a handful of sends.
+func (s *Sender) refillSize() int {
+	if s.Limits.Global == rate.Inf {
+		return 500
+	}
+	n := int(float64(s.Limits.Global)*maxStale.Seconds()) + s.Limits.GlobalBurst + s.Limits.Workers
+	return min(max(2*n, 50), 500)
+}
+
 // refill reads the due rows into per-chat queues, in order, and the chats
 // in the order the outbox gave their first rows: a chat with an
 // interactive reply comes before the chats of a campaign.
 func (s *Sender) refill(ctx context.Context) error {
-	rows, err := s.DB.DueOutbox(ctx, s.Muni, s.Channel, 500)
+	rows, err := s.DB.DueOutbox(ctx, s.Muni, s.Channel, s.refillSize())
 	if err != nil {
 		return err
 	}

@@ -217,6 +217,36 @@ func TestAResidentAddsToTheirEntry(t *testing.T) {
 	})
 }
 
+// A question resumed from the previous version's state takes a typed
+// answer as the question would: a wrong one asks it again.
+func TestAnOldConversationAtAChoiceResumes(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		m := storagetest.Municipality(t)
+		old := `{"step":"village","menu":{"seq":2,"prompt":"…","options":[]},"draft":{"parts":[{"text":"Жол бузулду"}]}}`
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			r, err := tx.Resident(ctx, m.Code, monitoring.Telegram, "2108", "2108")
+			if err != nil {
+				return err
+			}
+			if err := tx.SetResidentLang(ctx, r.ID, monitoring.Kyrgyz); err != nil {
+				return err
+			}
+			return tx.SaveConversation(ctx, monitoring.ConversationKey{Municipality: m.Code, Channel: "telegram", ChatID: "2108", UserRef: "2108"}, []byte(old))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := run(t, db)
+		u := s.fake.User(2108, "ky")
+		u.Say("Масы")
+		u.Expect(t, "Көйгөй кайсы айылда?") // asked again, no crash
+		u.Press(t, "Масы")
+		u.Expect(t, "Кайсы кызмат")
+	})
+}
+
 // A conversation saved by the previous version (a draft and a step, before
 // the frame stack) resumes where it was.
 func TestAConversationSavedBeforeTheFrameStackResumes(t *testing.T) {

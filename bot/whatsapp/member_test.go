@@ -108,6 +108,18 @@ func TestMemberVerifiesAndResolvesOnWhatsApp(t *testing.T) {
 		// The resident can follow it privately.
 		resident.say(t, "/status "+number(2))
 		resident.expect(t, "Абалы: Кабыл алынды")
+
+		// A number posted in the residents' group stays out of the
+		// members' card and the journal's text.
+		resident.in(rg).say(t, "Көпүрө бузулду, чалгыла 0555 12 34 56")
+		resident.in(rg).expect(t, "Катталды: № "+number(3))
+		card = mg.expect(t, "№ "+number(3))
+		if strings.Contains(card, "555") || !strings.Contains(card, "•••") {
+			t.Fatalf("the card shows the number: %q", card)
+		}
+		if e := s.entries(t)[2]; strings.Contains(e.Description, "555") {
+			t.Fatalf("entry = %+v", e)
+		}
 	})
 }
 
