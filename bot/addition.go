@@ -49,7 +49,7 @@ func addInfoInput(t *turn) error {
 		return err
 	}
 	if e.ResidentID != t.resident.ID || !e.Status.Open() {
-		t.endQuiet()
+		t.end()
 		return t.say(t.T("button.old", nil))
 	}
 	text, media, kept, err := t.noteContent()
@@ -80,7 +80,7 @@ func addInfoInput(t *turn) error {
 
 func addInfoDone(t *turn, _ string) error {
 	w := *errandOf(t)
-	t.endQuiet()
+	t.end()
 	if w.Count == 0 {
 		return t.say(t.T("work.cancelled", nil))
 	}

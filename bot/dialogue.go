@@ -198,19 +198,9 @@ func (t *turn) ask(name string) error {
 	return t.e.steps[name].ask(t)
 }
 
-// end closes the top dialogue; the one under it, if any, asks its open
-// question again.
-func (t *turn) end() error {
-	if len(t.st.Frames) == 0 {
-		return nil
-	}
-	t.st.Frames = t.st.Frames[:len(t.st.Frames)-1]
-	return t.resend()
-}
-
-// endQuiet closes the top dialogue without asking the one under it again:
-// its last word is what the user reads next.
-func (t *turn) endQuiet() {
+// end closes the top dialogue. The one under it, if any, is asked again
+// once the turn is done (see reopen), after the closing dialogue's last word.
+func (t *turn) end() {
 	if len(t.st.Frames) > 0 {
 		t.st.Frames = t.st.Frames[:len(t.st.Frames)-1]
 		t.closed = true

@@ -228,7 +228,7 @@ func entryWorkFlow() flow {
 func workEntry(t *turn) (monitoring.Member, monitoring.Entry, bool, error) {
 	m, ok, err := t.member()
 	if err != nil || !ok {
-		t.endQuiet()
+		t.end()
 		return m, monitoring.Entry{}, false, errOr(err, t.refuse(t.stranger(), "work", 0, "members.only"))
 	}
 	e, err := t.tx.EntryByID(t.ctx, t.e.Muni.Code, errandOf(t).EntryID)
@@ -236,7 +236,7 @@ func workEntry(t *turn) (monitoring.Member, monitoring.Entry, bool, error) {
 		return m, e, false, err
 	}
 	if m.RecusedFrom(e.Service) {
-		t.endQuiet()
+		t.end()
 		return m, e, false, t.refuse(actor(m), "work", e.ID, "recused")
 	}
 	return m, e, true, nil
@@ -261,7 +261,7 @@ func (t *turn) cancelOption() Option {
 }
 
 func cancelWork(t *turn, _ string) error {
-	t.endQuiet()
+	t.end()
 	if err := t.send(Reply{Text: t.T("work.cancelled", nil)}, ""); err != nil {
 		return err
 	}
@@ -285,7 +285,7 @@ func reasonInput(t *turn) error {
 		}
 		c.Into, c.Reason = into.ID, into.Number.String()
 	}
-	t.endQuiet()
+	t.end()
 	if err := applyChange(t, m, e, c); err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func askNote(t *turn) error {
 
 func noteDone(t *turn, _ string) error {
 	n := errandOf(t).Count
-	t.endQuiet()
+	t.end()
 	if err := t.say(t.N("note.done", n, nil)); err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func trialFlow() flow {
 			"t.pick": {accepts: inChoice, ask: ask("t.pick", "Which one?", Option{Label: "Alma", Data: "a"}, Option{Label: "Beta", Data: "b"}),
 				choose: func(t *turn, data string) error {
 					d := *dialogueData[trial](t)
-					t.endQuiet()
+					t.end()
 					return t.say(fmt.Sprintf("done: %d %s %s %s", d.Count, d.Day.Format("2006-01-02"), d.Name, data))
 				}},
 		},

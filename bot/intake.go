@@ -361,7 +361,7 @@ func submit(t *turn) error {
 	if err := postCard(t, e); err != nil {
 		return err
 	}
-	t.endQuiet()
+	t.end()
 	return t.say(t.N("submitted", t.e.Muni.ResponseDays, catalog.Args{"Number": e.Number.String()}))
 }
 

@@ -30,7 +30,7 @@ func chooseLang(t *turn, data string) error {
 	if err := setLang(t, lang); err != nil {
 		return err
 	}
-	t.endQuiet()
+	t.end()
 	if first {
 		if err := welcome(t); err != nil {
 			return err
@@ -73,7 +73,7 @@ func langInput(t *turn) error {
 	if err := setLang(t, t.lang); err != nil {
 		return err
 	}
-	t.endQuiet()
+	t.end()
 	if err := welcome(t); err != nil {
 		return err
 	}

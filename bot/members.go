@@ -163,7 +163,7 @@ func cmdMembers(t *turn, _ monitoring.Member, _ string) error {
 func askRecuseAgain(t *turn) error {
 	m, ok, err := t.member()
 	if err != nil || !ok {
-		t.endQuiet()
+		t.end()
 		return errOr(err, t.refuse(t.stranger(), "recuse", 0, "members.only"))
 	}
 	return askRecuse(t, m)
@@ -195,7 +195,7 @@ func chooseRecuse(t *turn, data string) error {
 		return errOr(err, t.refuse(t.stranger(), "recuse", 0, "members.only"))
 	}
 	if data == "done" {
-		t.endQuiet()
+		t.end()
 		return t.say(t.T("recuse.done", nil))
 	}
 	service := strings.TrimPrefix(data, "s:")

@@ -104,7 +104,7 @@ func chooseQueueService(t *turn, data string) error {
 const queueMax = 30
 
 func showQueue(t *turn, m monitoring.Member, f monitoring.Filter, overdueOnly bool) error {
-	t.endQuiet()
+	t.end()
 	list, err := t.tx.Entries(t.ctx, t.e.Muni.Code, f)
 	if err != nil {
 		return err

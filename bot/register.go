@@ -59,6 +59,6 @@ func submitOnBehalf(t *turn, d *Draft) error {
 	if err := postCard(t, e); err != nil {
 		return err
 	}
-	t.endQuiet()
+	t.end()
 	return t.say(t.T("register.done", catalog.Args{"Number": e.Number.String()}))
 }

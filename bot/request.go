@@ -103,11 +103,11 @@ func reqEntriesInput(t *turn) error {
 func createRequest(t *turn, entries []monitoring.Number) error {
 	m, ok, err := t.member()
 	if err != nil || !ok {
-		t.endQuiet()
+		t.end()
 		return errOr(err, t.refuse(t.stranger(), "request", 0, "members.only"))
 	}
 	w := *requestDraftOf(t)
-	t.endQuiet()
+	t.end()
 	if w.Addressee == "" || w.Question == "" {
 		return t.say(t.T("work.cancelled", nil))
 	}
@@ -245,14 +245,14 @@ func reqAnswerDone(t *turn, data string) error {
 	}
 	m, ok, err := t.member()
 	if err != nil || !ok {
-		t.endQuiet()
+		t.end()
 		return errOr(err, t.refuse(t.stranger(), "answer", 0, "members.only"))
 	}
 	var texts []string
 	for _, p := range w.Parts {
 		texts = append(texts, p.Text)
 	}
-	t.endQuiet()
+	t.end()
 	r, err := t.tx.RequestByID(t.ctx, t.e.Muni.Code, w.RequestID)
 	if err != nil {
 		return err

@@ -207,7 +207,7 @@ func (t *turn) cancel() error {
 				return err
 			}
 		}
-		t.endQuiet()
+		t.end()
 	}
 	if err := t.send(Reply{Text: t.T("cancelled", nil), RemoveKeyboard: true}, ""); err != nil {
 		return err

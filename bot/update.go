@@ -65,12 +65,6 @@ type Update struct {
 	PrivateChat string `json:"private_chat,omitempty"`
 }
 
-// ownChoices reports whether a reply carries choices of its own (an
-// entry's actions, "Was it fixed?") rather than a dialogue's question.
-func ownChoices(r Reply) bool {
-	return r.Menu != nil && len(r.Menu.Options) > 0 && scoped(r.Menu.Options[0].Data)
-}
-
 // Callback is a pressed menu button.
 type Callback struct {
 	ID        string `json:"id"`

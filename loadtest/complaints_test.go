@@ -31,14 +31,13 @@ func residents() int {
 }
 
 type result struct {
-	dialect          string
-	updates          int
-	handledPerSec    float64
-	barePerSec       float64
-	peakRSSMB        float64
-	statements       float64 // SQL statements per handled update
-	entries          int
-	replies, pending int
+	dialect       string
+	updates       int
+	handledPerSec float64
+	barePerSec    float64
+	peakRSSMB     float64
+	statements    float64 // SQL statements per handled update
+	entries       int
 }
 
 var (

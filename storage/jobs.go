@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"bmjbt/monitoring"
@@ -72,32 +71,13 @@ func (db *DB) RunDone(ctx context.Context, municipality, job, period string) (bo
 }
 
 // GroupChats returns the group's chats on every channel, outside a
-// transaction (the transaction's own is in member.go).
+// transaction.
 func (db *DB) GroupChats(ctx context.Context, municipality string) ([]monitoring.GroupChat, error) {
-	var out []monitoring.GroupChat
-	if err := db.sel(ctx, &out, `SELECT channel, chat_id FROM group_chats WHERE municipality = ? ORDER BY channel`, municipality); err != nil {
-		return nil, fmt.Errorf("read group chats: %w", err)
-	}
-	return out, nil
+	return groupChats(ctx, db, municipality)
 }
 
 // MembersReach returns the private chats of the active members holding any
 // of roles, with their languages, outside a transaction.
 func (db *DB) MembersReach(ctx context.Context, municipality string, roles ...monitoring.Role) ([]monitoring.Reach, error) {
-	q := `SELECT i.channel, i.chat_id, COALESCE(r.lang, '') AS lang FROM member_identities i
-		JOIN members m ON m.id = i.member_id
-		LEFT JOIN residents r ON r.municipality = i.municipality AND r.channel = i.channel AND r.user_ref = i.user_ref
-		WHERE i.municipality = ? AND m.removed_at IS NULL`
-	args := []any{municipality}
-	if len(roles) > 0 {
-		q += " AND m.role IN (?" + strings.Repeat(", ?", len(roles)-1) + ")"
-		for _, r := range roles {
-			args = append(args, string(r))
-		}
-	}
-	var out []monitoring.Reach
-	if err := db.sel(ctx, &out, q+" ORDER BY m.id, i.channel", args...); err != nil {
-		return nil, fmt.Errorf("read member chats: %w", err)
-	}
-	return out, nil
+	return membersReach(ctx, db, municipality, roles...)
 }

@@ -144,22 +144,6 @@ func (db *DB) MediaData(ctx context.Context, id int64) ([]byte, error) {
 	return data, nil
 }
 
-// MediaCounts returns how many files each entry of the municipality has.
-func (db *DB) MediaCounts(ctx context.Context, municipality string) (map[int64]int, error) {
-	var rows []struct {
-		EntryID int64 `db:"entry_id"`
-		N       int   `db:"n"`
-	}
-	if err := db.sel(ctx, &rows, `SELECT entry_id, COUNT(*) AS n FROM media WHERE municipality = ? AND entry_id IS NOT NULL GROUP BY entry_id`, municipality); err != nil {
-		return nil, fmt.Errorf("count media: %w", err)
-	}
-	out := make(map[int64]int, len(rows))
-	for _, r := range rows {
-		out[r.EntryID] = r.N
-	}
-	return out, nil
-}
-
 // MediaByID returns one file's record.
 func (db *DB) MediaByID(ctx context.Context, id int64) (monitoring.Media, error) {
 	var r mediaRow

@@ -377,20 +377,15 @@ func (tx *Tx) BindGroup(ctx context.Context, municipality, channel, chatID, by s
 
 // GroupChats returns the group's chats on every channel.
 func (tx *Tx) GroupChats(ctx context.Context, municipality string) ([]monitoring.GroupChat, error) {
+	return groupChats(ctx, tx, municipality)
+}
+
+func groupChats(ctx context.Context, q querier, municipality string) ([]monitoring.GroupChat, error) {
 	var out []monitoring.GroupChat
-	if err := tx.sel(ctx, &out, `SELECT channel, chat_id FROM group_chats WHERE municipality = ? ORDER BY channel`, municipality); err != nil {
+	if err := q.sel(ctx, &out, `SELECT channel, chat_id FROM group_chats WHERE municipality = ? ORDER BY channel`, municipality); err != nil {
 		return nil, fmt.Errorf("read group chats: %w", err)
 	}
 	return out, nil
-}
-
-// IsGroupChat reports whether chatID is the group's chat on channel.
-func (tx *Tx) IsGroupChat(ctx context.Context, municipality, channel, chatID string) (bool, error) {
-	var n int
-	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM group_chats WHERE municipality = ? AND channel = ? AND chat_id = ?`, municipality, channel, chatID); err != nil {
-		return false, fmt.Errorf("check group chat: %w", err)
-	}
-	return n > 0, nil
 }
 
 // ResidentLang is the language a channel user chose, "" if unknown.
@@ -409,6 +404,10 @@ func (tx *Tx) ResidentLang(ctx context.Context, municipality, channel, userRef s
 // MembersReach returns the private chats of the active members holding any
 // of roles, on every channel, with the language each chose.
 func (tx *Tx) MembersReach(ctx context.Context, municipality string, roles ...monitoring.Role) ([]monitoring.Reach, error) {
+	return membersReach(ctx, tx, municipality, roles...)
+}
+
+func membersReach(ctx context.Context, qr querier, municipality string, roles ...monitoring.Role) ([]monitoring.Reach, error) {
 	var out []monitoring.Reach
 	q := `SELECT i.channel, i.chat_id, COALESCE(r.lang, '') AS lang FROM member_identities i
 		JOIN members m ON m.id = i.member_id
@@ -421,7 +420,7 @@ func (tx *Tx) MembersReach(ctx context.Context, municipality string, roles ...mo
 			args = append(args, string(r))
 		}
 	}
-	if err := tx.sel(ctx, &out, q+" ORDER BY m.id, i.channel", args...); err != nil {
+	if err := qr.sel(ctx, &out, q+" ORDER BY m.id, i.channel", args...); err != nil {
 		return nil, fmt.Errorf("read member chats: %w", err)
 	}
 	return out, nil

@@ -246,23 +246,6 @@ func (tx *Tx) EnqueueAll(ctx context.Context, items []monitoring.OutboxItem) err
 	return nil
 }
 
-// LastSentMenu is the payload of the reply with a menu delivered last to a
-// chat, or nil: what a user on a numbered channel sees last. (Delivered,
-// not written: a reply held back for the undo window may arrive after
-// later ones.)
-func (tx *Tx) LastSentMenu(ctx context.Context, municipality, channel, chatID string) ([]byte, error) {
-	var payload string
-	err := tx.get(ctx, &payload, `SELECT payload FROM outbox WHERE municipality = ? AND channel = ? AND chat_id = ?
-		AND status = 'sent' AND payload LIKE '%"menu":%' ORDER BY sent_at DESC, id DESC LIMIT 1`, municipality, channel, chatID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read the last menu sent: %w", err)
-	}
-	return []byte(payload), nil
-}
-
 // CreateCampaign stores a bulk send (a survey to thousands): the payload
 // once, and its recipients once each, in their order. Nothing is queued
 // yet: FeedCampaigns moves them into the outbox a chunk at a time.

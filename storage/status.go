@@ -210,15 +210,6 @@ func (tx *Tx) MediaCount(ctx context.Context, entryID int64) (int, error) {
 	return n, nil
 }
 
-// NoteCount is how many notes an entry has.
-func (tx *Tx) NoteCount(ctx context.Context, entryID int64) (int, error) {
-	var n int
-	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM entry_notes WHERE entry_id = ?`, entryID); err != nil {
-		return 0, fmt.Errorf("count notes: %w", err)
-	}
-	return n, nil
-}
-
 // EntryContact is the contact a resident left with an entry, if any; only
 // members see it.
 func (tx *Tx) EntryContact(ctx context.Context, entryID int64) (monitoring.Contact, error) {
