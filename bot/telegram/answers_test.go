@@ -222,22 +222,7 @@ func TestAResidentAddsToTheirEntry(t *testing.T) {
 func TestAnOldConversationAtAChoiceResumes(t *testing.T) {
 	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
-		m := storagetest.Municipality(t)
-		old := `{"step":"village","menu":{"seq":2,"prompt":"…","options":[]},"draft":{"parts":[{"text":"Жол бузулду"}]}}`
-		err := db.InTx(ctx, func(tx *storage.Tx) error {
-			r, err := tx.Resident(ctx, m.Code, monitoring.Telegram, "2108", "2108")
-			if err != nil {
-				return err
-			}
-			if err := tx.SetResidentLang(ctx, r.ID, monitoring.Kyrgyz); err != nil {
-				return err
-			}
-			return tx.SaveConversation(ctx, monitoring.ConversationKey{Municipality: m.Code, Channel: "telegram", ChatID: "2108", UserRef: "2108"}, []byte(old))
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		saveOldState(t, db, "2108", `{"step":"village","menu":{"seq":2,"prompt":"…","options":[]},"draft":{"parts":[{"text":"Жол бузулду"}]}}`)
 		s := run(t, db)
 		u := s.fake.User(2108, "ky")
 		u.Say("Масы")
@@ -252,22 +237,7 @@ func TestAnOldConversationAtAChoiceResumes(t *testing.T) {
 func TestAConversationSavedBeforeTheFrameStackResumes(t *testing.T) {
 	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		ctx := context.Background()
-		m := storagetest.Municipality(t)
-		old := `{"step":"describe","menu":{"seq":4,"prompt":"…","options":[{"label":"Даяр","data":"done"}]},"draft":{"village":"masy","service":"water","parts":[{"text":"Суу жок"}]}}`
-		err := db.InTx(ctx, func(tx *storage.Tx) error {
-			r, err := tx.Resident(ctx, m.Code, monitoring.Telegram, "2107", "2107")
-			if err != nil {
-				return err
-			}
-			if err := tx.SetResidentLang(ctx, r.ID, monitoring.Kyrgyz); err != nil {
-				return err
-			}
-			return tx.SaveConversation(ctx, monitoring.ConversationKey{Municipality: m.Code, Channel: "telegram", ChatID: "2107", UserRef: "2107"}, []byte(old))
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		saveOldState(t, db, "2107", `{"step":"describe","menu":{"seq":4,"prompt":"…","options":[{"label":"Даяр","data":"done"}]},"draft":{"village":"masy","service":"water","parts":[{"text":"Суу жок"}]}}`)
 		s := run(t, db)
 		u := s.fake.User(2107, "ky")
 		u.Say("Үч күн болду")
@@ -282,4 +252,25 @@ func TestAConversationSavedBeforeTheFrameStackResumes(t *testing.T) {
 			t.Fatalf("entry = %+v", e)
 		}
 	})
+}
+
+// saveOldState stores a Kyrgyz-speaking Telegram resident's conversation as
+// the version before the frame stack saved it.
+func saveOldState(t *testing.T, db *storage.DB, user, state string) {
+	t.Helper()
+	ctx := context.Background()
+	m := storagetest.Municipality(t)
+	err := db.InTx(ctx, func(tx *storage.Tx) error {
+		r, err := tx.Resident(ctx, m.Code, monitoring.Telegram, user, user)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetResidentLang(ctx, r.ID, monitoring.Kyrgyz); err != nil {
+			return err
+		}
+		return tx.SaveConversation(ctx, monitoring.ConversationKey{Municipality: m.Code, Channel: "telegram", ChatID: user, UserRef: user}, []byte(state))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
