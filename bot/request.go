@@ -122,9 +122,13 @@ func createRequest(t *turn, entries []monitoring.Number) error {
 	for _, n := range entries {
 		nums = append(nums, n.String())
 	}
+	listed := strings.Join(nums, ", ")
+	if listed == "" {
+		listed = "—" // skipped: about no entry in particular
+	}
 	return t.say(t.T("request.made", catalog.Args{
 		"Number": monitoring.RequestNumber(r.Number), "To": r.Addressee, "Question": r.Question,
-		"Entries": strings.Join(nums, ", "), "Deadline": t.e.Catalog.Date(t.lang, r.Deadline), "Days": monitoring.RequestDays,
+		"Entries": listed, "Deadline": t.e.Catalog.Date(t.lang, r.Deadline), "Days": monitoring.RequestDays,
 	}))
 }
 
