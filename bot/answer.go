@@ -35,18 +35,22 @@ func (t *turn) reask(id string, args catalog.Args) error {
 
 // pressed reads a pressed button of the open question. stale is true for a
 // button of an older menu, or data never sent.
-func (t *turn) pressed() (opt Option, stale bool) {
+// A copy of the open question shown again (after a re-ask, /help) still
+// takes a press; latest says the press was on the last copy, the only one
+// a choice may be edited into.
+func (t *turn) pressed() (opt Option, latest, stale bool) {
 	f := t.top()
-	seq, data, found := strings.Cut(t.u.Callback.Data, "|")
-	if !found || f == nil || f.Menu == nil || seq != strconv.Itoa(f.Menu.Seq) {
-		return Option{}, true
+	s, data, found := strings.Cut(t.u.Callback.Data, "|")
+	seq, err := strconv.Atoi(s)
+	if !found || err != nil || f == nil || f.Menu == nil || seq > f.Menu.Seq || seq < max(f.Menu.Since, 1) && seq != f.Menu.Seq {
+		return Option{}, false, true
 	}
 	for _, o := range f.Menu.Options {
 		if o.Data == data {
-			return o, false
+			return o, seq == f.Menu.Seq, false
 		}
 	}
-	return Option{}, true
+	return Option{}, false, true
 }
 
 // answer gives an update to the open question, as its step accepts it.

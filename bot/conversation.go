@@ -32,6 +32,9 @@ type turn struct {
 	// is asked again, not left to catch the next message unseen.
 	closed bool
 	asked  *Frame
+	// gaveChoices: this turn ended on a message's own choices, which a
+	// typed number must still answer where there are no buttons.
+	gaveChoices bool
 }
 
 // T is a catalogue message in the turn's language, in its typed wording
@@ -63,8 +66,8 @@ func (t *turn) send(r Reply, collapse string) error {
 	if r.Lang == "" {
 		r.Lang = t.lang
 	}
-	if t.u.ChatKind == Private {
-		t.offer(r, t.tx.Now())
+	if t.u.ChatKind == Private && t.offer(r, t.tx.Now()) {
+		t.gaveChoices = true
 	}
 	if p := t.choiceEdit; p != nil && r.CallbackID == "" {
 		t.choiceEdit = nil

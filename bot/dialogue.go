@@ -52,7 +52,10 @@ type Frame struct {
 // MenuState is the open question as it was shown: its prompt and choices,
 // under the sequence number its buttons carry.
 type MenuState struct {
-	Seq     int       `json:"seq"`
+	Seq int `json:"seq"`
+	// Since is the sequence the question was first shown under: copies
+	// shown again since take a press too.
+	Since   int       `json:"since,omitempty"`
 	Prompt  string    `json:"prompt"`
 	Options []Option  `json:"options,omitempty"`
 	At      time.Time `json:"at"`
@@ -212,7 +215,7 @@ func (t *turn) end() {
 // (a list from /queue), which a typed number must still answer.
 func (t *turn) reopen() error {
 	f := t.top()
-	if !t.closed || f == nil || t.asked == f || t.st.Offer != nil && !t.st.Offer.At.Before(t.tx.Now()) {
+	if !t.closed || f == nil || t.asked == f || t.gaveChoices && Numbered(t.u.Channel) {
 		return nil
 	}
 	return t.resend()
@@ -268,7 +271,7 @@ func (t *turn) askMenu(name, prompt string, columns int, opts []Option) error {
 		}
 	}
 	t.st.Seq++
-	f.Menu = &MenuState{Seq: t.st.Seq, Prompt: prompt, Options: opts, At: t.tx.Now()}
+	f.Menu = &MenuState{Seq: t.st.Seq, Since: t.st.Seq, Prompt: prompt, Options: opts, At: t.tx.Now()}
 	t.asked = f
 	return t.send(Reply{Text: prompt, Menu: t.menu(columns)}, "")
 }
@@ -305,8 +308,8 @@ func (t *turn) resend() error {
 	if f.Menu == nil {
 		return t.ask(f.Step)
 	}
-	// A new sequence: only the latest copy of a question takes a press, so
-	// a press never edits the next question into an older message.
+	// A new sequence, so a press tells which copy it was on: only the
+	// latest copy is edited into the choice and the next question.
 	t.st.Seq++
 	f.Menu.Seq, f.Menu.At, t.asked = t.st.Seq, t.tx.Now(), f
 	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(0)}, "")
@@ -322,10 +325,12 @@ func contains(list []string, s string) bool {
 }
 
 // offer remembers a message's own menu sent to the turn's chat.
-func (t *turn) offer(r Reply, at time.Time) {
+func (t *turn) offer(r Reply, at time.Time) bool {
 	if r.Menu != nil && len(r.Menu.Options) > 0 && scoped(r.Menu.Options[0].Data) {
 		t.st.Offer = &Offer{Options: r.Menu.Options, At: at}
+		return true
 	}
+	return false
 }
 
 // offerTo remembers a message's own menu sent to another person's private

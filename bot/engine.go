@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"bmjbt/catalog"
@@ -187,14 +188,16 @@ func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.In
 				results[i] = "retry"
 				continue
 			}
-			mark := len(b.out)
+			// The replies as they stand: a failed update's own go, and those
+			// it withdrew from earlier updates come back.
+			saved := slices.Clone(b.out)
 			herr := tx.Savepoint(ctx, func() error { return e.handleRow(ctx, tx, b, row) })
 			if herr == nil {
 				handled = append(handled, row.ID)
 				results[i] = "ok"
 				continue
 			}
-			b.out = b.out[:mark] // the failed update's replies go too
+			b.out = saved
 			if !permanent(herr) && row.Attempts+1 < retries {
 				held[chat], results[i] = true, "retry"
 				e.Log.Warn("engine: an update failed; will try it again", "inbox_id", row.ID, "attempt", row.Attempts+1, "err", herr)

@@ -116,16 +116,23 @@ func afterUndo(t *turn, e monitoring.Entry, undone monitoring.Event) error {
 			if err := t.withdraw(noticeKey(d.ID)); err != nil {
 				return err
 			}
+			if d.ResidentID == 0 || d.ResidentID == e.ResidentID {
+				continue
+			}
+			// The outcome notice had replaced the "merged" one.
+			if err := tellStanding(t, d, undone); err != nil {
+				return err
+			}
 		}
 	}
 	if e.ResidentID == 0 {
 		return nil
 	}
-	res, err := t.tx.ResidentByID(t.ctx, e.ResidentID)
-	if err != nil {
-		return err
-	}
 	if undone.To == monitoring.Resolved {
+		res, err := t.tx.ResidentByID(t.ctx, e.ResidentID)
+		if err != nil {
+			return err
+		}
 		if err := t.takeBackOffer(residentKey(t, res), fmt.Sprintf("f|%d|", e.ID)); err != nil {
 			return err
 		}
@@ -133,13 +140,27 @@ func afterUndo(t *turn, e monitoring.Entry, undone monitoring.Event) error {
 	if e.Status == monitoring.Received {
 		return nil // where the resident last knew it
 	}
+	return tellStanding(t, e, undone)
+}
+
+// tellStanding tells the resident of e the change that stands after an
+// undo, when its notice had not gone out before the undone change
+// replaced it: when due, or now if that time has passed.
+func tellStanding(t *turn, e monitoring.Entry, undone monitoring.Event) error {
 	standing, err := t.tx.LastEvent(t.ctx, e.ID)
-	if err != nil {
+	if err != nil || standing.ID == 0 {
 		return err
 	}
 	due := standing.At.Add(monitoring.UndoWindow)
-	if !due.After(t.tx.Now()) {
-		return nil // told already, when its own window closed
+	if !undone.At.Before(due) {
+		return nil // it had gone out before the undone change was made
+	}
+	res, err := t.tx.ResidentByID(t.ctx, e.ResidentID)
+	if err != nil {
+		return err
+	}
+	if now := t.tx.Now(); due.Before(now) {
+		due = now
 	}
 	return statusNotice(t, res, e, standing.Reason, due)
 }

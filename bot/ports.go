@@ -135,6 +135,7 @@ type Outbox interface {
 	DueOutbox(ctx context.Context, municipality, channel string, limit int) ([]monitoring.OutboxRow, error)
 	RecordDeliveries(ctx context.Context, ds []monitoring.Delivery) error
 	MessageRef(ctx context.Context, outboxID int64) (string, error)
+	MoveMessageRef(ctx context.Context, outboxID int64, ref string) error
 }
 
 // Channel is what an adapter needs of the store: the inbox it writes to,

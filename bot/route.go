@@ -90,7 +90,7 @@ func (t *turn) converse() error {
 		if err := t.send(Reply{CallbackID: u.Callback.ID}, ""); err != nil {
 			return err
 		}
-		opt, stale := t.pressed()
+		opt, latest, stale := t.pressed()
 		if stale {
 			if t.top() == nil {
 				return t.say(t.T("button.old", nil))
@@ -101,7 +101,7 @@ func (t *turn) converse() error {
 			return t.resend()
 		}
 		f := t.top()
-		if u.Callback.MessageID != "" {
+		if u.Callback.MessageID != "" && latest {
 			// Show the choice in place of the buttons, so they cannot be
 			// pressed twice; the next question joins this edit (see send).
 			t.choiceEdit = &Reply{Lang: t.lang, EditMessageID: u.Callback.MessageID, Text: f.Menu.Prompt + "\n\n✓ " + opt.Label}

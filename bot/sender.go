@@ -201,23 +201,11 @@ func (s *Sender) needRefill() bool {
 	return s.refillNow && since > wakeRefill || len(s.queues) == 0 && since > dryRefill || since > maxStale
 }
 
-// refillSize is how many due rows one read takes: what the channel's pace
-// can send before the queues are read again, with room to spare, so a
-// deep outbox (a campaign, a backlog) is not read 500 rows at a time for
-// a handful of sends.
-func (s *Sender) refillSize() int {
-	if s.Limits.Global == rate.Inf {
-		return 500
-	}
-	n := int(float64(s.Limits.Global)*maxStale.Seconds()) + s.Limits.GlobalBurst + s.Limits.Workers
-	return min(max(2*n, 50), 500)
-}
-
 // refill reads the due rows into per-chat queues, in order, and the chats
 // in the order the outbox gave their first rows: a chat with an
 // interactive reply comes before the chats of a campaign.
 func (s *Sender) refill(ctx context.Context) error {
-	rows, err := s.DB.DueOutbox(ctx, s.Muni, s.Channel, s.refillSize())
+	rows, err := s.DB.DueOutbox(ctx, s.Muni, s.Channel, 500)
 	if err != nil {
 		return err
 	}
@@ -375,16 +363,24 @@ func (s *Sender) collect(ctx context.Context, wait time.Duration, stop <-chan st
 
 // deliver sends one reply and says what to record.
 func (s *Sender) deliver(ctx context.Context, row monitoring.OutboxRow, r Reply) monitoring.Delivery {
-	if r.EditOutboxID != 0 {
+	card, was := r.EditOutboxID, ""
+	if card != 0 {
 		// An edit of a card: find the message it became. If it never went
 		// out, say it anew rather than lose it.
-		ref, err := s.DB.MessageRef(ctx, r.EditOutboxID)
+		ref, err := s.DB.MessageRef(ctx, card)
 		if err != nil {
 			return monitoring.Delivery{ID: row.ID, Status: monitoring.OutboxPending, RetryAt: s.DB.Now().Add(backoff(row.Attempts)), Error: err.Error()}
 		}
-		r.EditMessageID, r.EditOutboxID = ref, 0
+		r.EditMessageID, r.EditOutboxID, was = ref, 0, ref
 	}
 	ref, err := s.Transport.Deliver(ctx, row.ID, row.ChatID, r)
+	if err == nil && card != 0 && ref != was && ref != "" {
+		// The card went out anew (its message was gone): later edits
+		// follow the new one instead of posting a card each time.
+		if err := s.DB.MoveMessageRef(ctx, card, ref); err != nil {
+			s.Log.Warn("sender: could not record a card's new message", "channel", s.Channel, "outbox_id", card, "err", err)
+		}
+	}
 	if err == nil {
 		if s.Metrics != nil {
 			s.Metrics.Sent.WithLabelValues(s.Channel).Inc()

@@ -12,14 +12,14 @@ import (
 // rule of the Regulation.
 const UndoWindow = 10 * time.Minute
 
-// undoPrefix starts the reason of the audit row an undo writes.
-const undoPrefix = "undo #"
+// UndoPrefix starts the reason of the audit row an undo writes.
+const UndoPrefix = "undo #"
 
 // UndoReason is the reason written on the audit row that undoes change id.
-func UndoReason(id int64) string { return fmt.Sprintf("%s%d", undoPrefix, id) }
+func UndoReason(id int64) string { return fmt.Sprintf("%s%d", UndoPrefix, id) }
 
 // IsUndo reports whether ev is the row an undo wrote.
-func (ev Event) IsUndo() bool { return strings.HasPrefix(ev.Reason, undoPrefix) }
+func (ev Event) IsUndo() bool { return strings.HasPrefix(ev.Reason, UndoPrefix) }
 
 // CanUndo says whether member may undo change ev at now. Only the member who
 // made a change may undo it, so a change by a resident or by the system is

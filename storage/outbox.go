@@ -58,6 +58,15 @@ func (tx *Tx) Supersede(ctx context.Context, municipality, collapseKey string) e
 	return nil
 }
 
+// MoveMessageRef records that the message a reply became is now another
+// one (a card sent anew after its message was deleted).
+func (db *DB) MoveMessageRef(ctx context.Context, outboxID int64, ref string) error {
+	if _, err := db.exec(ctx, `UPDATE outbox SET message_ref = ? WHERE id = ?`, ref, outboxID); err != nil {
+		return fmt.Errorf("record message ref: %w", err)
+	}
+	return nil
+}
+
 // MessageRef is the channel's id of the message an outbox row became, or
 // "" while it is not sent.
 func (db *DB) MessageRef(ctx context.Context, outboxID int64) (string, error) {

@@ -161,7 +161,9 @@ func (db *DB) Now() time.Time { return db.Clock() }
 // Close closes the database and the statements it keeps prepared.
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, st any) bool {
-		st.(*sqlx.Stmt).Close()
+		if p, ok := st.(*sqlx.Stmt); ok {
+			p.Close()
+		}
 		return true
 	})
 	return db.db.Close()
@@ -334,30 +336,38 @@ const maxPreparedArgs = 16
 // prepared returns q as a statement prepared once for the store and bound
 // to this transaction, or nil to run it unprepared. SQLite spends a fifth
 // of the engine's time parsing SQL otherwise; database/sql keeps each
-// statement prepared per connection.
+// statement prepared per connection. Preparing takes a connection of the
+// pool while this transaction holds one, so it never waits here: a
+// statement seen for the first time is prepared in the background and
+// runs unprepared until then.
 func (tx *Tx) prepared(ctx context.Context, q string, args []any) *sqlx.Stmt {
 	if len(args) > maxPreparedArgs || strings.HasPrefix(q, "SAVEPOINT") || strings.HasPrefix(q, "RELEASE") || strings.HasPrefix(q, "ROLLBACK") {
 		return nil
 	}
-	st, ok := tx.db.stmts.Load(q)
-	if !ok {
-		// Preparing takes a connection of the pool while this transaction
-		// holds one: with every connection held it would wait forever, so
-		// it gives up at once and the statement runs unprepared this time.
-		pctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-		p, err := tx.db.db.PreparexContext(pctx, tx.db.rebind(q))
-		cancel()
-		if err != nil {
-			return nil // run it unprepared; its error, if any, shows there
-		}
-		if prev, loaded := tx.db.stmts.LoadOrStore(q, p); loaded {
-			p.Close()
-			st = prev
-		} else {
-			st = p
-		}
+	st, loaded := tx.db.stmts.LoadOrStore(q, preparing{})
+	if !loaded {
+		go tx.db.prepare(q)
+		return nil
 	}
-	return tx.tx.StmtxContext(ctx, st.(*sqlx.Stmt))
+	p, ok := st.(*sqlx.Stmt)
+	if !ok {
+		return nil // still being prepared
+	}
+	return tx.tx.StmtxContext(ctx, p)
+}
+
+// preparing marks a statement whose preparation is under way.
+type preparing struct{}
+
+// prepare prepares q for the store, or forgets it if that fails (it is
+// tried again the next time it runs).
+func (db *DB) prepare(q string) {
+	p, err := db.db.PreparexContext(context.Background(), db.rebind(q))
+	if err != nil {
+		db.stmts.Delete(q)
+		return
+	}
+	db.stmts.Store(q, p)
 }
 
 func (db *DB) get(ctx context.Context, dest any, q string, args ...any) error {

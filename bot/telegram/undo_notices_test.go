@@ -69,10 +69,10 @@ func TestAnUndoneChangeReachesNoResident(t *testing.T) {
 	})
 }
 
-// A question asked again carries the only live buttons: a press on an
-// older copy is refused, so the next question never lands in an old
-// message; /start pressed twice opens one language question.
-func TestOnlyTheLatestCopyOfAQuestionTakesAPress(t *testing.T) {
+// A question asked again still takes a press on an older copy, but the
+// next question goes into the latest copy or a new message, never into an
+// old one; /start pressed twice opens one language question.
+func TestAnOlderCopyOfAQuestionStillTakesAPress(t *testing.T) {
 	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
@@ -86,11 +86,21 @@ func TestOnlyTheLatestCopyOfAQuestionTakesAPress(t *testing.T) {
 		u.Say("Салам")
 		u.Expect(t, "Төмөнкү баскычтардын бирин тандаңыз")
 		u.Expect(t, "Көйгөй кайсы айылда?")
-		u.PressData(first.ID, first.Buttons[0][0].Data) // «Масы» on the older copy
-		u.Expect(t, "Бул баскыч эскирип калган")
-		u.Expect(t, "Көйгөй кайсы айылда?")
-		u.Press(t, "Арал")
-		u.Expect(t, "Кайсы кызмат")
+		for _, row := range first.Buttons { // «Арал» on the older copy: taken,
+			for _, b := range row {
+				if b.Text == "Арал" {
+					u.PressData(first.ID, b.Data)
+				}
+			}
+		}
+		if m := u.Expect(t, "Кайсы кызмат"); m.ID == first.ID { // but the next question is a new message
+			t.Fatalf("the next question went into the older copy: %+v", m)
+		}
+		for _, m := range u.Received() {
+			if m.ID == first.ID && m.Edits != 0 {
+				t.Fatalf("the older copy was edited: %q", m.Text)
+			}
+		}
 		u.Press(t, "Жолдор")
 		u.Expect(t, "Эмне болгонун жазыңыз")
 		u.Say("Көпүрө бузулду")
@@ -144,5 +154,34 @@ func TestInterruptionsAndCancelKeepWhatWasSent(t *testing.T) {
 		u.Say("/my")
 		u.Expect(t, "Сиздин кайрылууларыңыз")
 		u.Expect(t, "Көйгөй кайсы айылда?") // asked again after the interruption
+	})
+}
+
+// A take whose notice a later change replaced before it went out is told
+// once that change is undone, even when the take's own ten minutes have
+// passed: the resident hears where the entry stands.
+func TestTheStandingStatusIsToldAfterAnUndo(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := &clock{}
+		s := newStack(t, db, newFake(t), defaultOpts(), fast).withClock(c).start()
+		_, others := s.group(t)
+		num := report(t, s, 6306, 5, 3, "Жол бузулду")
+		m := others[0]
+		m.Say("/take " + num)
+		m.Expect(t, "«Каралууда»")
+		c.Add(3 * time.Minute)
+		m.Say("/verify " + num)
+		m.Expect(t, "«Текшерилип, тастыкталды»")
+		c.Add(8 * time.Minute) // the take's window has passed, the verification's has not
+		m.Say("/undo")
+		m.Expect(t, "өзгөртүү кайтарылды")
+		r := s.fake.User(6306, "ky")
+		r.Expect(t, "№ "+num+" кайрылууңузду топтун мүчөсү карай баштады")
+		for _, msg := range r.Received() {
+			if strings.Contains(msg.Text, "тастыкталды") {
+				t.Fatalf("the undone verification reached the resident: %q", msg.Text)
+			}
+		}
 	})
 }
