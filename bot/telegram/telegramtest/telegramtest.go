@@ -7,8 +7,6 @@
 package telegramtest
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,12 +59,6 @@ type Server struct {
 type update struct {
 	id  int
 	raw map[string]any
-}
-
-type file struct {
-	path string
-	data []byte
-	size int // as Telegram reports it; may exceed len(data) to test limits
 }
 
 type failure struct {
@@ -439,126 +431,6 @@ func (s *Server) answerCallback(w http.ResponseWriter, r *http.Request) {
 	writeOK(w, true)
 }
 
-func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request, chat int64) {
-	var doc Document
-	if f, hdr, err := r.FormFile("document"); err == nil {
-		defer f.Close()
-		data, _ := io.ReadAll(f)
-		doc = Document{Name: hdr.Filename, Data: data}
-	} else if id := r.FormValue("document"); id != "" { // a file Telegram already has
-		s.mu.Lock()
-		known, ok := s.files[id]
-		s.mu.Unlock()
-		if !ok {
-			writeErr(w, 400, "Bad Request: wrong file identifier/HTTP URL specified", 0)
-			return
-		}
-		doc = Document{Name: known.path, Data: known.data}
-	} else {
-		writeErr(w, 400, "Bad Request: there is no document in the request", 0)
-		return
-	}
-	s.mu.Lock()
-	msg := &Message{ID: s.nextMessageID(chat), ChatID: chat, Text: r.FormValue("caption"), Document: &doc, At: time.Now()}
-	s.sent[chat] = append(s.sent[chat], msg)
-	s.all = append(s.all, msg)
-	s.notify()
-	s.mu.Unlock()
-	writeOK(w, apiMessage(msg))
-}
-
-func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
-	id := r.FormValue("file_id")
-	s.mu.Lock()
-	f, ok := s.files[id]
-	s.mu.Unlock()
-	switch {
-	case !ok:
-		writeErr(w, 400, "Bad Request: invalid file_id", 0)
-	case f.size > 20<<20:
-		writeErr(w, 400, "Bad Request: file is too big", 0)
-	default:
-		writeOK(w, map[string]any{"file_id": id, "file_unique_id": "u" + id, "file_size": f.size, "file_path": f.path})
-	}
-}
-
-func (s *Server) download(w http.ResponseWriter, token, path string) {
-	if token != Token {
-		http.Error(w, "Unauthorized", 401)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, f := range s.files {
-		if f.path == path {
-			w.Write(f.data)
-			return
-		}
-	}
-	http.NotFound(w, nil)
-}
-
-func (s *Server) setWebhook(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.webhook.stop != nil {
-		close(s.webhook.stop)
-	}
-	s.webhook.url, s.webhook.secret = r.FormValue("url"), r.FormValue("secret_token")
-	s.webhook.stop = make(chan struct{})
-	go s.pushWebhook(s.webhook.url, s.webhook.secret, s.webhook.stop)
-	writeOK(w, true)
-}
-
-// pushWebhook delivers queued updates one at a time, in order, like
-// Telegram: an update is confirmed by a 2xx answer and retried otherwise.
-func (s *Server) pushWebhook(url, secret string, stop chan struct{}) {
-	client := &http.Client{Timeout: 10 * time.Second}
-	for {
-		s.mu.Lock()
-		changed := s.changed
-		var next *update
-		if len(s.queue) > 0 {
-			next = &s.queue[0]
-		}
-		s.mu.Unlock()
-		if next == nil {
-			select {
-			case <-stop:
-				return
-			case <-changed:
-				continue
-			}
-		}
-		body, _ := json.Marshal(next.raw)
-		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if secret != "" {
-			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
-		}
-		resp, err := client.Do(req)
-		ok := err == nil && resp.StatusCode/100 == 2
-		if resp != nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-		if ok {
-			s.mu.Lock()
-			if len(s.queue) > 0 && s.queue[0].id == next.id {
-				s.queue = s.queue[1:]
-				s.notify()
-			}
-			s.mu.Unlock()
-			continue
-		}
-		select {
-		case <-stop:
-			return
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}
-
 // Push queues an update (the fields of an Update besides update_id) and
 // returns its update_id.
 func (s *Server) Push(fields map[string]any) int {
@@ -582,19 +454,6 @@ func (s *Server) SkipUpdateIDs(n int) {
 	s.mu.Lock()
 	s.nextUpd += n
 	s.mu.Unlock()
-}
-
-// AddFile makes a file downloadable and returns its file_id. size is what
-// Telegram reports (0: the data's length).
-func (s *Server) AddFile(data []byte, size int) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	id := fmt.Sprintf("F%d", len(s.files)+1)
-	if size == 0 {
-		size = len(data)
-	}
-	s.files[id] = file{path: "documents/" + id + ".bin", data: data, size: size}
-	return id
 }
 
 // Messages returns what the bot sent to chat, oldest first.
@@ -625,70 +484,4 @@ func (s *Server) Answered(id string) (string, bool) {
 	defer s.mu.Unlock()
 	t, ok := s.answered[id]
 	return t, ok
-}
-
-// WaitTimeout bounds every wait: it is a guard against a hung test, not a
-// measure of speed.
-var WaitTimeout = 20 * time.Second
-
-// Wait blocks until cond (called under the server's lock) holds, or fails
-// the test after WaitTimeout.
-func (s *Server) Wait(tb testing.TB, what string, cond func() bool) {
-	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), WaitTimeout)
-	defer cancel()
-	for {
-		s.mu.Lock()
-		ok := cond()
-		changed := s.changed
-		s.mu.Unlock()
-		if ok {
-			return
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			tb.Fatalf("telegramtest: gave up waiting for %s", what)
-		}
-	}
-}
-
-// WaitUntil is Wait for a condition that reads the server through its
-// public methods (it is called without the lock).
-func (s *Server) WaitUntil(tb testing.TB, what string, cond func() bool) {
-	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), WaitTimeout)
-	defer cancel()
-	for {
-		s.mu.Lock()
-		changed := s.changed
-		s.mu.Unlock()
-		if cond() {
-			return
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			tb.Fatalf("telegramtest: gave up waiting for %s", what)
-		}
-	}
-}
-
-// Limit makes the fake hold the bot to perSecond messages a second over all
-// chats, as Telegram does: beyond it a message is refused with 429 and
-// retry_after 1. 0 lifts the limit.
-func (s *Server) Limit(perSecond int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.limit = nil
-	if perSecond > 0 {
-		s.limit = rate.NewLimiter(rate.Limit(perSecond), perSecond)
-	}
-}
-
-// Refused reports how many messages Limit refused.
-func (s *Server) Refused() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.refused
 }
