@@ -29,7 +29,17 @@ func (r residentRow) resident() monitoring.Resident {
 // first contact. userRef is the channel's user id: personal data kept only here.
 func (tx *Tx) Resident(ctx context.Context, municipality string, channel monitoring.Channel, userRef, chatID string) (monitoring.Resident, error) {
 	var r residentRow
-	err := tx.get(ctx, &r, `INSERT INTO residents (municipality, channel, user_ref, chat_id, created_at) VALUES (?, ?, ?, ?, ?)
+	// Most updates come from someone known, in the same chat: a read, not
+	// a write, then.
+	err := tx.get(ctx, &r, `SELECT id, municipality, channel, user_ref, chat_id, lang, created_at FROM residents
+		WHERE municipality = ? AND channel = ? AND user_ref = ?`, municipality, string(channel), userRef)
+	if err == nil && r.ChatID == chatID {
+		return r.resident(), nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Resident{}, fmt.Errorf("read resident: %w", err)
+	}
+	err = tx.get(ctx, &r, `INSERT INTO residents (municipality, channel, user_ref, chat_id, created_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (municipality, channel, user_ref) DO UPDATE SET chat_id = excluded.chat_id
 		RETURNING id, municipality, channel, user_ref, chat_id, lang, created_at`, municipality, string(channel), userRef, chatID, tx.now)
 	if err != nil {
