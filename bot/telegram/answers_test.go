@@ -19,10 +19,7 @@ func TestADigitIsAnOptionOnlyWhereAChoiceIsAsked(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(2101, "ky")
-		u.Say("/start")
-		u.Expect(t, "Тилди тандаңыз")
-		u.Press(t, "Кыргызча")
-		u.Expect(t, "Көйгөй кайсы айылда?")
+		begin(t, u, "Кыргызча", "Көйгөй кайсы айылда?")
 		for _, wrong := range []string{"16", "0"} {
 			u.Say(wrong)
 			u.Expect(t, "Төмөнкү баскычтардын бирин тандаңыз")
@@ -53,10 +50,7 @@ func TestLanguageOnTopOfAQuestionThenAWrongNumber(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(2102, "ky")
-		u.Say("/start")
-		u.Expect(t, "Тилди тандаңыз")
-		u.Press(t, "Кыргызча")
-		u.Expect(t, "Көйгөй кайсы айылда?")
+		begin(t, u, "Кыргызча", "Көйгөй кайсы айылда?")
 		u.Say("/lang")
 		u.Expect(t, "Тилди тандаңыз")
 		u.Say("5")
@@ -79,10 +73,7 @@ func TestBackShowsThePreviousAnswer(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		u := s.fake.User(2103, "ru")
-		u.Say("/start")
-		u.Expect(t, "Выберите язык")
-		u.Press(t, "Русский")
-		u.Expect(t, "В каком селе")
+		begin(t, u, "Русский", "В каком селе")
 		u.Press(t, "Масы")
 		u.Expect(t, "К какой услуге")
 		u.Press(t, "Назад")

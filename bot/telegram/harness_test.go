@@ -105,6 +105,16 @@ func scripted(u *telegramtest.User, text string) {
 	u.Say("Жөнөтүү") // Send
 }
 
+// begin opens a new resident's conversation: /start, the language chosen
+// with its button, and the first question of a complaint.
+func begin(t *testing.T, u *telegramtest.User, lang, question string) {
+	t.Helper()
+	u.Say("/start")
+	u.Expect(t, "Тилди тандаңыз") // the question is in both languages
+	u.Press(t, lang)
+	u.Expect(t, question)
+}
+
 // spoke holds the users who have chosen their language in a scripted complaint.
 var spoke sync.Map
 
