@@ -117,6 +117,9 @@ func (e *Engine) Drain(ctx context.Context) (int, error) {
 			if e.Metrics != nil {
 				e.Metrics.Handled.WithLabelValues(row.Channel, results[i]).Inc()
 				e.Metrics.Latency.WithLabelValues(row.Channel).Observe(now.Sub(row.ReceivedAt).Seconds())
+				if results[i] == "failed" {
+					e.Metrics.SetAside.WithLabelValues(row.Channel, "handling").Inc()
+				}
 			}
 		}
 		if e.Committed != nil {

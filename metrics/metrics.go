@@ -15,6 +15,10 @@ type Metrics struct {
 	Sent       *prometheus.CounterVec   // replies delivered, by channel
 	SendErrors *prometheus.CounterVec   // failed deliveries, by channel and kind
 	Fetched    *prometheus.CounterVec   // media files fetched into the store, by channel and result
+	SetAside   *prometheus.CounterVec   // updates given up on, by channel and stage (arrival, handling)
+	// Undecryptable counts WhatsApp messages that came but could not be
+	// decrypted: a broken session shows here instead of as silence.
+	Undecryptable prometheus.Counter
 }
 
 // New makes the collectors on a fresh registry with the Go runtime ones.
@@ -43,8 +47,15 @@ func New() *Metrics {
 		Fetched: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bmjbt_media_fetched_total", Help: "Media files fetched into the store, by result.",
 		}, []string{"channel", "result"}),
+		SetAside: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bmjbt_updates_set_aside_total",
+			Help: "Updates set aside as failed and kept for the operator (`bmjbt status`), by stage: arrival (could not be read), handling (failed every try).",
+		}, []string{"channel", "stage"}),
+		Undecryptable: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "bmjbt_whatsapp_undecryptable_total", Help: "WhatsApp messages that came but could not be decrypted.",
+		}),
 	}
-	m.Registry.MustRegister(m.Received, m.Duplicates, m.Handled, m.Latency, m.Sent, m.SendErrors, m.Fetched,
+	m.Registry.MustRegister(m.Received, m.Duplicates, m.Handled, m.Latency, m.Sent, m.SendErrors, m.Fetched, m.SetAside, m.Undecryptable,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }

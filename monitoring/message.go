@@ -15,6 +15,11 @@ type InboxItem struct {
 	ExternalID   string `db:"external_id"`
 	ChatID       string `db:"chat_id"`
 	Payload      []byte `db:"payload"`
+	// SetAside, when set, stores the update already closed with this
+	// error: it could not be read on arrival (a malformed update, a message
+	// that could not be decrypted). It is kept for the operator, never
+	// handled, and its key still recognises a redelivery.
+	SetAside string `db:"-"`
 }
 
 // InboxRow is a stored update waiting for the engine.

@@ -262,7 +262,9 @@ type Health struct {
 	Database     string                `json:"database"`
 	Channels     map[string]bot.Health `json:"channels"`
 	InboxPending int                   `json:"inbox_pending"`
-	OutboxDepth  int                   `json:"outbox_depth"`
+	// SetAside counts updates closed as failed, kept for the operator.
+	SetAside    int `json:"set_aside"`
+	OutboxDepth int `json:"outbox_depth"`
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -272,7 +274,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := s.DB.Ping(ctx); err != nil {
 		h.Status, h.Database = "unhealthy", err.Error()
 	} else {
-		_, h.InboxPending, _ = s.DB.InboxCounts(ctx, s.Muni.Code)
+		if r, err := s.DB.ReportInbox(ctx, s.Muni.Code, 0); err == nil {
+			h.InboxPending, h.SetAside = r.Pending, r.OnArrival+r.Failed
+		}
 		h.OutboxDepth, _ = s.DB.OutboxDepth(ctx, s.Muni.Code)
 	}
 	if s.Telegram != nil {

@@ -25,14 +25,18 @@ func (db *DB) PutInbox(ctx context.Context, items []monitoring.InboxItem) (int, 
 			chunk := rest[:min(perStatement, len(rest))]
 			rest = rest[len(chunk):]
 			var b strings.Builder
-			b.WriteString(`INSERT INTO inbox (municipality, channel, external_id, chat_id, payload, received_at) VALUES `)
-			args := make([]any, 0, 6*len(chunk))
+			b.WriteString(`INSERT INTO inbox (municipality, channel, external_id, chat_id, payload, received_at, handled_at, error) VALUES `)
+			args := make([]any, 0, 8*len(chunk))
 			for i, it := range chunk {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString("(?, ?, ?, ?, ?, ?)")
-				args = append(args, it.Municipality, it.Channel, it.ExternalID, it.ChatID, string(it.Payload), tx.now)
+				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+				var handled *time.Time // set aside on arrival: closed at once, attempts stay 0
+				if it.SetAside != "" {
+					handled = &tx.now
+				}
+				args = append(args, it.Municipality, it.Channel, it.ExternalID, it.ChatID, string(it.Payload), tx.now, handled, truncate(it.SetAside, 2000))
 			}
 			b.WriteString(` ON CONFLICT (municipality, channel, external_id) DO NOTHING`)
 			res, err := tx.exec(ctx, b.String(), args...)
@@ -125,7 +129,8 @@ func (tx *Tx) MarkAllHandled(ctx context.Context, ids []int64) error {
 	for len(ids) > 0 {
 		chunk := ids[:min(500, len(ids))]
 		ids = ids[len(chunk):]
-		q := `UPDATE inbox SET handled_at = ?, attempts = attempts + 1 WHERE handled_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
+		// A try that failed before left its error: handled now, it is cleared.
+		q := `UPDATE inbox SET handled_at = ?, attempts = attempts + 1, error = '' WHERE handled_at IS NULL AND id IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
 		args := make([]any, 0, len(chunk)+1)
 		args = append(args, tx.now)
 		for _, id := range chunk {
