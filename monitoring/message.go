@@ -94,3 +94,9 @@ type Post struct {
 	ChatID   string `db:"chat_id"`
 	OutboxID int64  `db:"outbox_id"`
 }
+
+// Undecryptable is the external id prefix of a WhatsApp message that came
+// but could not be decrypted: set aside on arrival, counted for the
+// operator, and keyed apart from the message itself, which may still come
+// decrypted on WhatsApp's retry.
+const Undecryptable = "undecryptable:"

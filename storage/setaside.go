@@ -12,12 +12,6 @@ import (
 	"bmjbt/monitoring"
 )
 
-// Undecryptable is the external id prefix of a WhatsApp message that came
-// but could not be decrypted: set aside on arrival, counted for the
-// operator, and keyed apart from the message itself, which may still come
-// decrypted on WhatsApp's retry.
-const Undecryptable = "undecryptable:"
-
 // SetAside is an update the service gave up on, kept for the operator.
 type SetAside struct {
 	ID         int64     `db:"id"`
@@ -59,7 +53,7 @@ func (db *DB) ReportInbox(ctx context.Context, municipality string, latest int) 
 			COALESCE(SUM(CASE WHEN handled_at IS NOT NULL AND error <> '' AND attempts = 0 THEN 1 ELSE 0 END), 0) AS on_arrival,
 			COALESCE(SUM(CASE WHEN handled_at IS NOT NULL AND error <> '' AND attempts > 0 THEN 1 ELSE 0 END), 0) AS failed,
 			COALESCE(SUM(CASE WHEN external_id LIKE ? THEN 1 ELSE 0 END), 0) AS undecryptable
-		FROM inbox WHERE municipality = ?`, Undecryptable+"%", municipality)
+		FROM inbox WHERE municipality = ?`, monitoring.Undecryptable+"%", municipality)
 	if err != nil {
 		return r, fmt.Errorf("count the inbox: %w", err)
 	}

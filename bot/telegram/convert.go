@@ -1,6 +1,10 @@
 package telegram
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -12,28 +16,83 @@ import (
 	"bmjbt/monitoring"
 )
 
-// inboxItem turns a Telegram update into an inbox row. The external id is
-// built from chat and message id (or the callback id): update_id alone can
-// jump, and an edit must not collide with the message it edits.
-func (a *Adapter) inboxItem(u tgbotapi.Update) monitoring.InboxItem {
-	b, ext := convert(u)
+// item reads one update as Telegram sent it into an inbox row. The
+// external id is built from chat and message id (or the callback id):
+// update_id alone can jump, and an edit must not collide with the message
+// it edits. An update that cannot be read (not the JSON of an update, no
+// chat where one must be, anything that panics) is stored set aside, as it
+// came, with its error, for the operator: acknowledged, so one malformed
+// update never stops the ones after it.
+func (a *Adapter) item(raw []byte) (item monitoring.InboxItem) {
+	item = monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.Telegram)}
+	var u tgbotapi.Update
+	defer func() {
+		if r := recover(); r != nil {
+			a.setAside(&item, u.UpdateID, raw, fmt.Errorf("panic while reading it: %v", r))
+		}
+	}()
+	if err := json.Unmarshal(raw, &u); err != nil {
+		var id struct {
+			UpdateID int `json:"update_id"`
+		}
+		json.Unmarshal(raw, &id) // best effort, for its key
+		a.setAside(&item, id.UpdateID, raw, fmt.Errorf("not an update we can read: %w", err))
+		return item
+	}
+	b, ext, err := convert(u)
+	if err != nil {
+		a.setAside(&item, u.UpdateID, raw, err)
+		return item
+	}
 	b.Channel = monitoring.Telegram
-	return monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.Telegram), ExternalID: ext, ChatID: b.ChatID, Payload: b.Encode()}
+	item.ExternalID, item.ChatID, item.Payload = ext, b.ChatID, b.Encode()
+	return item
 }
 
-func convert(u tgbotapi.Update) (bot.Update, string) {
+// setAside makes item the kept form of an update that could not be read:
+// the update as it came (for a bug report), keyed by its update_id (or,
+// without one, by its content) so a redelivery is recognised.
+func (a *Adapter) setAside(item *monitoring.InboxItem, updateID int, raw []byte, err error) {
+	key := "u:" + strconv.Itoa(updateID)
+	if updateID == 0 {
+		sum := sha256.Sum256(raw)
+		key = "bad:" + hex.EncodeToString(sum[:12])
+	}
+	if !json.Valid(raw) {
+		raw, _ = json.Marshal(string(raw)) // the payload column holds JSON
+	}
+	item.ExternalID, item.ChatID, item.Payload = key, "", raw
+	item.SetAside = "on arrival: " + err.Error()
+	a.log.Error("telegram: an update could not be read; set aside for the operator (bmjbt status)", "update_id", updateID, "err", err)
+	if a.metrics != nil {
+		a.metrics.SetAside.WithLabelValues("telegram", "arrival").Inc()
+	}
+}
+
+// errNoChat is a message without the chat it was sent in: Telegram never
+// sends one, and there is nobody to answer.
+var errNoChat = errors.New("a message without a chat")
+
+// convert reads an update. It checks every optional field it follows.
+func convert(u tgbotapi.Update) (bot.Update, string, error) {
 	switch {
 	case u.Message != nil:
+		if u.Message.Chat == nil {
+			return bot.Update{}, "", errNoChat
+		}
 		b := fromMessage(u.Message)
-		return b, fmt.Sprintf("m:%d:%d", u.Message.Chat.ID, u.Message.MessageID)
+		return b, fmt.Sprintf("m:%d:%d", u.Message.Chat.ID, u.Message.MessageID), nil
 	case u.EditedMessage != nil:
 		m := u.EditedMessage
+		if m.Chat == nil {
+			return bot.Update{}, "", errNoChat
+		}
 		b := fromMessage(m)
 		b.Edited = true
 		// edit_date has one-second steps; the new text tells two quick edits apart.
 		h := fnv.New32a()
 		h.Write([]byte(m.Text + "\x00" + m.Caption))
-		return b, fmt.Sprintf("e:%d:%d:%d:%x", m.Chat.ID, m.MessageID, m.EditDate, h.Sum32())
+		return b, fmt.Sprintf("e:%d:%d:%d:%x", m.Chat.ID, m.MessageID, m.EditDate, h.Sum32()), nil
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		b := bot.Update{Kind: bot.KindCallback, Callback: &bot.Callback{ID: q.ID, Data: q.Data}}
@@ -44,14 +103,14 @@ func convert(u tgbotapi.Update) (bot.Update, string) {
 		} else if q.From != nil { // a button on an inline message: answer in private
 			b.ChatID, b.ChatKind = strconv.FormatInt(q.From.ID, 10), bot.Private
 		}
-		return b, "c:" + q.ID
+		return b, "c:" + q.ID, nil
 	}
 	// Membership changes, channel posts and the like: kept, never answered.
 	b := bot.Update{Kind: bot.KindSystem}
 	if u.MyChatMember != nil {
 		b.ChatID, b.ChatKind = strconv.FormatInt(u.MyChatMember.Chat.ID, 10), chatKind(&u.MyChatMember.Chat)
 	}
-	return b, "u:" + strconv.Itoa(u.UpdateID)
+	return b, "u:" + strconv.Itoa(u.UpdateID), nil
 }
 
 func chatKind(c *tgbotapi.Chat) string {

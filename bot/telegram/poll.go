@@ -1,9 +1,8 @@
 package telegram
 
 import (
-	"bmjbt/monitoring"
-
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -11,6 +10,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"bmjbt/bot"
+	"bmjbt/monitoring"
 )
 
 // Poll receives updates by long polling until ctx is done. Each batch is
@@ -32,7 +32,14 @@ func (a *Adapter) Poll(ctx context.Context, stored func()) error {
 	for ctx.Err() == nil {
 		cfg := tgbotapi.NewUpdate(offset)
 		cfg.Timeout, cfg.Limit, cfg.AllowedUpdates = a.cfg.PollTimeout, 100, allowedUpdates
-		updates, err := api.GetUpdates(cfg)
+		// The batch is read one update at a time (the library's GetUpdates
+		// reads all or nothing): one we cannot read is set aside, not a
+		// batch that fails for ever.
+		var updates []json.RawMessage
+		resp, err := api.Request(cfg)
+		if err == nil {
+			err = json.Unmarshal(resp.Result, &updates)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -56,8 +63,15 @@ func (a *Adapter) Poll(ctx context.Context, stored func()) error {
 			continue
 		}
 		items := make([]monitoring.InboxItem, len(updates))
-		for i, u := range updates {
-			items[i] = a.inboxItem(u)
+		last := 0
+		for i, raw := range updates {
+			items[i] = a.item(raw)
+			var id struct {
+				UpdateID int `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &id) == nil {
+				last = max(last, id.UpdateID)
+			}
 		}
 		// Retry the store until it works or we stop: the offset does not
 		// move until it has, so Telegram keeps the batch for us.
@@ -74,7 +88,9 @@ func (a *Adapter) Poll(ctx context.Context, stored func()) error {
 			case <-time.After(time.Second):
 			}
 		}
-		offset = updates[len(updates)-1].UpdateID + 1
+		if last >= offset {
+			offset = last + 1
+		}
 		if stored != nil {
 			stored()
 		}

@@ -62,6 +62,8 @@ func TestServeThenJournal(t *testing.T) {
 
 			// serve paces replies as Telegram asks (1 a second per chat), so
 			// this conversation takes a few seconds.
+			// One malformed update first: set aside, and the service goes on.
+			fake.Push(map[string]any{"message": map[string]any{"message_id": 1, "date": 1, "text": "без чата"}})
 			u := fake.User(42, "ru")
 			for _, s := range []string{"/start", "2", "1", "3", "Яма у школы"} {
 				u.Say(s)
@@ -79,6 +81,16 @@ func TestServeThenJournal(t *testing.T) {
 				resp.Body.Close()
 				return resp.StatusCode == 200
 			})
+			var status syncBuffer
+			if code := run(context.Background(), []string{"status"}, envOf(env), nil, &status, &errs); code != 0 {
+				t.Fatalf("status: %s", errs.String())
+			}
+			for _, want := range []string{"Set aside: 1 could not be read when they arrived, 0 failed", "on arrival: a message without a chat",
+				"serve is running at " + addr + ": ok", "telegram (polling): connected"} {
+				if !strings.Contains(status.String(), want) {
+					t.Errorf("status lacks %q:\n%s", want, status.String())
+				}
+			}
 			stop()
 			select {
 			case code := <-done:
