@@ -18,8 +18,8 @@ func TestSetAsideUpdatesAreReportedAndRetried(t *testing.T) {
 		m := storagetest.Municipality(t)
 		items := []monitoring.InboxItem{
 			{Municipality: m.Code, Channel: "telegram", ExternalID: "m:1:1", ChatID: "1", Payload: []byte(`{"kind":"text"}`)},
-			{Municipality: m.Code, Channel: "telegram", ExternalID: "u:7", Payload: []byte(`{}`), SetAside: "on arrival: a message without a chat"},
-			{Municipality: m.Code, Channel: "whatsapp", ExternalID: monitoring.Undecryptable + "wa:1@s.whatsapp.net:X", Payload: []byte(`{}`), SetAside: "on arrival: could not be decrypted"},
+			{Municipality: m.Code, Channel: "telegram", ExternalID: "u:7", Payload: []byte(`{}`), SetAside: "a message without a chat"},
+			{Municipality: m.Code, Channel: "whatsapp", ExternalID: monitoring.Undecryptable + "wa:1@s.whatsapp.net:X", Payload: []byte(`{}`), SetAside: "could not be decrypted"},
 		}
 		if n, err := db.PutInbox(ctx, items); err != nil || n != 3 {
 			t.Fatalf("stored %d, %v", n, err)

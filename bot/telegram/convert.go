@@ -62,7 +62,7 @@ func (a *Adapter) setAside(item *monitoring.InboxItem, updateID int, raw []byte,
 		raw, _ = json.Marshal(string(raw)) // the payload column holds JSON
 	}
 	item.ExternalID, item.ChatID, item.Payload = key, "", raw
-	item.SetAside = "on arrival: " + err.Error()
+	item.SetAside = err.Error()
 	a.log.Error("telegram: an update could not be read; set aside for the operator (bmjbt status)", "update_id", updateID, "err", err)
 	if a.metrics != nil {
 		a.metrics.SetAside.WithLabelValues("telegram", "arrival").Inc()

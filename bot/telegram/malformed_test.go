@@ -46,7 +46,7 @@ func TestAMalformedUpdateIsSetAsideAndTheNextIsAnswered(t *testing.T) {
 					t.Fatalf("set aside on arrival %d, failed %d (%+v); want the 3 malformed updates", r.OnArrival, r.Failed, r.Latest)
 				}
 				for _, a := range r.Latest {
-					if !a.OnArrival() || !strings.HasPrefix(a.Error, "on arrival: ") || strings.Contains(a.Error, "Салам") {
+					if !a.OnArrival() || a.Error == "" || strings.Contains(a.Error, "Салам") {
 						t.Fatalf("set aside as %+v: want the reason, without what was written", a)
 					}
 				}
