@@ -373,7 +373,7 @@ func (s *Sender) deliver(ctx context.Context, row monitoring.OutboxRow, r Reply)
 		}
 		r.EditMessageID, r.EditOutboxID, was = ref, 0, ref
 	}
-	ref, err := s.Transport.Deliver(ctx, row.ID, row.ChatID, r)
+	ref, err := s.send(ctx, row, r)
 	if err == nil && card != 0 && ref != was && ref != "" {
 		// The card went out anew (its message was gone): later edits
 		// follow the new one instead of posting a card each time.
@@ -415,6 +415,18 @@ func (s *Sender) deliver(ctx context.Context, row monitoring.OutboxRow, r Reply)
 		s.Log.Warn("sender: delivery failed; will retry", "channel", s.Channel, "outbox_id", row.ID, "kind", se.Kind, "retry_at", d.RetryAt)
 	}
 	return d
+}
+
+// send hands a reply to the channel. A panic there (a reply the adapter
+// cannot build) refuses that reply for good: left pending, it would stop
+// serve again at every start.
+func (s *Sender) send(ctx context.Context, row monitoring.OutboxRow, r Reply) (ref string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &SendError{Kind: Rejected, Err: fmt.Errorf("panic while sending: %v", p)}
+		}
+	}()
+	return s.Transport.Deliver(ctx, row.ID, row.ChatID, r)
 }
 
 // rateLimited holds a chat back until the channel allows it again, and all
