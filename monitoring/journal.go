@@ -210,3 +210,13 @@ type Note struct {
 	MediaID  int64
 	At       time.Time
 }
+
+// Consent is a resident's yes or no to being asked surveys, with when and
+// how it was given (Regulation 5.6 surveys ask only those who agreed).
+type Consent struct {
+	ResidentID int64
+	Given      bool
+	How        string // subscribe, offer, stop…
+	Village    string // where they live, for targeting
+	At         time.Time
+}

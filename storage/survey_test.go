@@ -1,0 +1,142 @@
+package storage_test
+
+import (
+	"context"
+	"testing"
+
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+	"bmjbt/survey"
+)
+
+// Consent is a log whose latest row decides (5.6: only those who agreed
+// are asked); subscribers are found by village.
+func TestConsentDecidesWhoIsAsked(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		m := storagetest.Municipality(t)
+		var ids []int64
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			for i, v := range []string{"masy", "aral", "masy"} {
+				r, err := tx.Resident(ctx, m.Code, monitoring.Telegram, string(rune('a'+i)), string(rune('a'+i)))
+				if err != nil {
+					return err
+				}
+				ids = append(ids, r.ID)
+				if err := tx.SetConsent(ctx, m.Code, monitoring.Consent{ResidentID: r.ID, Given: true, How: "subscribe", Village: v}); err != nil {
+					return err
+				}
+			}
+			// The third says /stop: honoured at once.
+			return tx.SetConsent(ctx, m.Code, monitoring.Consent{ResidentID: ids[2], Given: false, How: "stop", Village: "masy"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs, err := db.Subscribers(ctx, m.Code, []string{"masy"})
+		if err != nil || len(subs) != 1 || subs[0].ID != ids[0] || subs[0].Village != "masy" {
+			t.Fatalf("subscribers in masy = %+v, %v; want the first only", subs, err)
+		}
+		if all, _ := db.Subscribers(ctx, m.Code, nil); len(all) != 2 {
+			t.Fatalf("all subscribers = %+v", all)
+		}
+		db.InTx(ctx, func(tx *storage.Tx) error {
+			c, err := tx.Consent(ctx, ids[2])
+			if err != nil || c.Given || c.How != "stop" {
+				t.Fatalf("consent after /stop = %+v, %v", c, err)
+			}
+			if c, _ := tx.Consent(ctx, 99999); c.Given {
+				t.Fatal("someone never asked counts as agreeing")
+			}
+			return nil
+		})
+	})
+}
+
+// A survey is imported as a draft, re-imported as a new version, moved
+// through its states; a resident answers once; field mode counts groups.
+func TestSurveyVersionsStatesAndResponses(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		m := storagetest.Municipality(t)
+		rec := survey.Record{Municipality: m.Code, FormID: "water2026", Title: "Суу", Sampling: survey.Sampling{Method: "random sample", Villages: []string{"masy", "aral"}, Planned: 100}}
+		v1 := survey.Version{Version: "1", Form: []byte(`{"questions":[]}`)}
+		if err := db.ImportSurvey(ctx, &rec, &v1); err != nil {
+			t.Fatal(err)
+		}
+		if rec.State != survey.Draft || rec.ID == 0 || v1.SurveyID != rec.ID {
+			t.Fatalf("imported %+v %+v", rec, v1)
+		}
+		again := survey.Record{Municipality: m.Code, FormID: "water2026", Title: "ignored"}
+		v2 := survey.Version{Version: "2", Form: []byte(`{"questions":[1]}`)}
+		if err := db.ImportSurvey(ctx, &again, &v2); err != nil || again.ID != rec.ID || again.Title != "Суу" {
+			t.Fatalf("re-import: %+v, %v", again, err)
+		}
+		if latest, err := db.LatestVersion(ctx, rec.ID); err != nil || latest.ID != v2.ID || string(latest.Form) != `{"questions":[1]}` {
+			t.Fatalf("latest version %+v, %v", latest, err)
+		}
+		if _, err := db.MoveSurvey(ctx, m.Code, rec.ID, survey.Paused); monitoring.ErrorCode(err) != monitoring.ECONFLICT {
+			t.Fatalf("a draft paused: %v", err)
+		}
+		for _, st := range []survey.State{survey.Open, survey.Paused, survey.Open} {
+			if got, err := db.MoveSurvey(ctx, m.Code, rec.ID, st); err != nil || got.State != st {
+				t.Fatalf("move to %s: %+v, %v", st, got, err)
+			}
+		}
+		got, err := db.Survey(ctx, m.Code, rec.ID)
+		if err != nil || got.Sampling.Planned != 100 || len(got.Sampling.Villages) != 2 {
+			t.Fatalf("survey %+v, %v", got, err)
+		}
+
+		err = db.InTx(ctx, func(tx *storage.Tx) error {
+			res, err := tx.Resident(ctx, m.Code, monitoring.Telegram, "u1", "u1")
+			if err != nil {
+				return err
+			}
+			r := survey.Response{SurveyID: rec.ID, VersionID: v2.ID, ResidentID: res.ID, Channel: "telegram", Village: "masy"}
+			if err := tx.StartResponse(ctx, m.Code, &r); err != nil {
+				return err
+			}
+			second := r
+			if err := tx.StartResponse(ctx, m.Code, &second); monitoring.ErrorCode(err) != monitoring.ECONFLICT {
+				t.Fatalf("a second response by the same resident: %v", err)
+			}
+			r.Answers["q1"] = survey.Answer{Value: "3", Asked: true}
+			r.Answers["q2"] = survey.Answer{Asked: false}
+			if err := tx.SaveAnswers(ctx, r.ID, r.Answers, true); err != nil {
+				return err
+			}
+			for range 2 { // a member records two focus groups
+				f := survey.Response{SurveyID: rec.ID, VersionID: v1.ID, MemberID: 0, GroupSize: 9, Channel: "field"}
+				if err := tx.StartResponse(ctx, m.Code, &f); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		begun, complete, err := db.CountResponses(ctx, rec.ID)
+		if err != nil || begun != 3 || complete != 1 {
+			t.Fatalf("responses begun %d, complete %d, %v", begun, complete, err)
+		}
+		var seen []survey.Response
+		if err := db.EachResponse(ctx, rec.ID, func(r survey.Response) error { seen = append(seen, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != 3 || !seen[0].Complete() || seen[0].Answers["q1"].Value != "3" || seen[0].Answers["q2"].Asked || seen[1].GroupSize != 9 || seen[0].UUID == seen[1].UUID {
+			t.Fatalf("responses %+v", seen)
+		}
+		if _, err := db.MoveSurvey(ctx, m.Code, rec.ID, survey.Closed); err != nil {
+			t.Fatal(err)
+		}
+		closed := survey.Record{Municipality: m.Code, FormID: "water2026"}
+		if err := db.ImportSurvey(ctx, &closed, &survey.Version{Version: "3", Form: []byte(`{}`)}); monitoring.ErrorCode(err) != monitoring.ECONFLICT {
+			t.Fatalf("a new version of a closed survey: %v", err)
+		}
+	})
+}

@@ -1,0 +1,96 @@
+package survey
+
+import (
+	"fmt"
+	"time"
+)
+
+// State is where a survey stands. A survey is drafted, opened (residents
+// invited and answering), paused (nobody new is asked; answers in hand
+// still count) and closed for good.
+type State string
+
+const (
+	Draft  State = "draft"
+	Open   State = "open"
+	Paused State = "paused"
+	Closed State = "closed"
+)
+
+// Move checks that a survey may go from s to next: a closed survey stays
+// closed (its results are what the group reports), and a draft is opened
+// before it can pause.
+func (s State) Move(next State) error {
+	ok := false
+	switch s {
+	case Draft:
+		ok = next == Open || next == Closed
+	case Open:
+		ok = next == Paused || next == Closed
+	case Paused:
+		ok = next == Open || next == Closed
+	}
+	if !ok {
+		return fmt.Errorf("a %s survey cannot be %s", s, next)
+	}
+	return nil
+}
+
+// Sampling is a survey's sampling guide (Regulation 5.6): how respondents
+// are chosen, who they are, where, and how many are planned.
+type Sampling struct {
+	Method      string   // e.g. "all subscribers", "random sample"
+	TargetGroup string   // e.g. "households using drinking water"
+	Villages    []string // village codes; none means every village
+	Planned     int      // planned number of respondents
+}
+
+// Record is a survey as the group keeps it: its form's id and title, its
+// state, sampling guide and dates (YYYY-MM-DD in Asia/Bishkek, "" unset).
+type Record struct {
+	ID           int64
+	Municipality string
+	FormID       string
+	Title        string
+	State        State
+	Sampling     Sampling
+	StartsOn     string
+	EndsOn       string
+	CreatedAt    time.Time
+}
+
+// Version is one import of a survey's form; responses keep theirs.
+type Version struct {
+	ID         int64
+	SurveyID   int64
+	Version    string
+	Form       []byte // the form as JSON
+	ImportedAt time.Time
+}
+
+// Answer is one question's answer in a response. Asked tells a question
+// skipped (asked, left blank) from one never asked (not relevant).
+type Answer struct {
+	Value string `json:"v"`
+	Asked bool   `json:"asked"`
+}
+
+// Response is one person's answers to a survey (or, in field mode, a
+// member's record of people met in person: GroupSize of them).
+type Response struct {
+	ID          int64
+	SurveyID    int64
+	VersionID   int64
+	ResidentID  int64 // 0 in field mode
+	MemberID    int64 // the member who recorded it in field mode
+	GroupSize   int
+	Channel     string
+	Village     string
+	UUID        string
+	Answers     map[string]Answer
+	StartedAt   time.Time
+	CompletedAt time.Time // zero while in progress
+}
+
+// Complete reports whether the respondent reached the end.
+func (r Response) Complete() bool { return !r.CompletedAt.IsZero() }
