@@ -22,7 +22,7 @@ import (
 //
 // Whatever the data says, the sender's rights are checked in the database.
 func scoped(data string) bool {
-	return len(data) > 2 && data[1] == '|' && strings.IndexByte("auofxr", data[0]) >= 0
+	return len(data) > 2 && data[1] == '|' && strings.IndexByte("auofxrs", data[0]) >= 0
 }
 
 func (t *turn) scopedButton(data string) error {
@@ -41,7 +41,9 @@ func (t *turn) scopedButton(data string) error {
 		return feedbackButton(t, id, monitoring.Feedback(arg))
 	case parts[0] == "x" && t.u.ChatKind == Private:
 		return addInfoButton(t, id)
-	case parts[0] == "f", parts[0] == "x":
+	case parts[0] == "s" && t.u.ChatKind == Private:
+		return consentButton(t, id, arg)
+	case parts[0] == "f", parts[0] == "x", parts[0] == "s":
 	default:
 		m, ok, err := t.member()
 		if err != nil {

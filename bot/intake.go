@@ -362,7 +362,10 @@ func submit(t *turn) error {
 		return err
 	}
 	t.end()
-	return t.say(t.N("submitted", t.e.Muni.ResponseDays, catalog.Args{"Number": e.Number.String()}))
+	if err := t.say(t.N("submitted", t.e.Muni.ResponseDays, catalog.Args{"Number": e.Number.String()})); err != nil {
+		return err
+	}
+	return offerConsent(t, e)
 }
 
 func welcome(t *turn) error {

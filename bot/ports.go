@@ -30,6 +30,7 @@ type Tx interface {
 	Cards
 	Members
 	Requests
+	Consents
 }
 
 // InboxTx takes updates and closes them, each in a savepoint when needed.
@@ -39,6 +40,12 @@ type InboxTx interface {
 	MarkHandled(ctx context.Context, id int64, errText string) error
 	MarkAllHandled(ctx context.Context, ids []int64) error
 	Savepoint(ctx context.Context, fn func() error) error
+}
+
+// Consents are residents' yes and no to being sent surveys.
+type Consents interface {
+	SetConsent(ctx context.Context, municipality string, c monitoring.Consent) error
+	Consent(ctx context.Context, residentID int64) (monitoring.Consent, error)
 }
 
 // Conversations keeps each dialogue's state.

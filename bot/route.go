@@ -176,8 +176,12 @@ func (t *turn) command(name, args string) error {
 		return t.resend() // and the question still open, if any
 	case "lang", "language", "til", "тил", "язык":
 		return t.start("lang", nil)
-	case "cancel", "stop":
+	case "cancel":
 		return t.cancel()
+	case "stop":
+		return stopSurveys(t)
+	case "subscribe":
+		return subscribe(t)
 	case "back", "артка", "назад":
 		return t.back()
 	case "status":
