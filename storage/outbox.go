@@ -259,6 +259,19 @@ func (tx *Tx) EnqueueAll(ctx context.Context, items []monitoring.OutboxItem) err
 // once, and its recipients once each, in their order. Nothing is queued
 // yet: FeedCampaigns moves them into the outbox a chunk at a time.
 func (db *DB) CreateCampaign(ctx context.Context, municipality, channel, name string, recipients []string, payload []byte) (int64, error) {
+	var id int64
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		id, err = tx.createCampaign(ctx, municipality, channel, name, recipients, payload)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+func (tx *Tx) createCampaign(ctx context.Context, municipality, channel, name string, recipients []string, payload []byte) (int64, error) {
 	seen := make(map[string]bool, len(recipients))
 	chats := make([]string, 0, len(recipients))
 	for _, r := range recipients {
@@ -267,30 +280,22 @@ func (db *DB) CreateCampaign(ctx context.Context, municipality, channel, name st
 			chats = append(chats, r)
 		}
 	}
-	var id int64
-	err := db.InTx(ctx, func(tx *Tx) error {
-		var err error
-		id, err = tx.insertID(ctx, `INSERT INTO campaigns (municipality, channel, name, payload, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			municipality, channel, name, string(payload), len(chats), tx.now)
-		if err != nil {
-			return fmt.Errorf("create campaign: %w", err)
-		}
-		const perStatement = 300
-		for start := 0; start < len(chats); start += perStatement {
-			chunk := chats[start:min(start+perStatement, len(chats))]
-			args := make([]any, 0, 3*len(chunk))
-			for i, c := range chunk {
-				args = append(args, id, start+i+1, c)
-			}
-			q := `INSERT INTO campaign_recipients (campaign_id, seq, chat_id) VALUES (?, ?, ?)` + strings.Repeat(", (?, ?, ?)", len(chunk)-1)
-			if _, err := tx.exec(ctx, q, args...); err != nil {
-				return fmt.Errorf("store campaign recipients: %w", err)
-			}
-		}
-		return nil
-	})
+	id, err := tx.insertID(ctx, `INSERT INTO campaigns (municipality, channel, name, payload, recipients, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		municipality, channel, name, string(payload), len(chats), tx.now)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("create campaign: %w", err)
+	}
+	const perStatement = 300
+	for start := 0; start < len(chats); start += perStatement {
+		chunk := chats[start:min(start+perStatement, len(chats))]
+		args := make([]any, 0, 3*len(chunk))
+		for i, c := range chunk {
+			args = append(args, id, start+i+1, c)
+		}
+		q := `INSERT INTO campaign_recipients (campaign_id, seq, chat_id) VALUES (?, ?, ?)` + strings.Repeat(", (?, ?, ?)", len(chunk)-1)
+		if _, err := tx.exec(ctx, q, args...); err != nil {
+			return 0, fmt.Errorf("store campaign recipients: %w", err)
+		}
 	}
 	return id, nil
 }

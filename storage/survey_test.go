@@ -140,3 +140,86 @@ func TestSurveyVersionsStatesAndResponses(t *testing.T) {
 		}
 	})
 }
+
+// A launch invites each subscriber once, as campaigns per channel and
+// language; launching again reaches only new subscribers; the one
+// reminder goes to those who have not finished and still agree.
+func TestInvitationsAndTheOneReminder(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		m := storagetest.Municipality(t)
+		rec := survey.Record{Municipality: m.Code, FormID: "roads"}
+		v := survey.Version{Version: "1", Form: []byte(`{}`)}
+		if err := db.ImportSurvey(ctx, &rec, &v); err != nil {
+			t.Fatal(err)
+		}
+		agree := func(ref string) {
+			t.Helper()
+			err := db.InTx(ctx, func(tx *storage.Tx) error {
+				r, err := tx.Resident(ctx, m.Code, monitoring.Telegram, ref, ref)
+				if err != nil {
+					return err
+				}
+				return tx.SetConsent(ctx, m.Code, monitoring.Consent{ResidentID: r.ID, Given: true, How: "subscribe", Village: "masy"})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, ref := range []string{"a", "b", "c"} {
+			agree(ref)
+		}
+		subs, _ := db.Subscribers(ctx, m.Code, nil)
+		launch := func(subs []storage.Subscriber) int {
+			t.Helper()
+			n, err := db.Invite(ctx, m.Code, rec.ID, []storage.Invitation{
+				{Channel: "telegram", Payload: []byte(`{"text":"ky"}`), Residents: subs[:1]},
+				{Channel: "telegram", Payload: []byte(`{"text":"ru"}`), Residents: subs[1:]},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := launch(subs); n != 3 {
+			t.Fatalf("invited %d, want 3", n)
+		}
+		agree("d")
+		subs, _ = db.Subscribers(ctx, m.Code, nil)
+		if n := launch(subs); n != 1 {
+			t.Fatalf("launched again: invited %d, want only the new subscriber", n)
+		}
+		if queued, err := db.FeedCampaigns(ctx, m.Code, 500, 500); err != nil || queued != 4 {
+			t.Fatalf("queued %d invitations (%v), want 4", queued, err)
+		}
+
+		// a finished; b said /stop; c and d are reminded, once.
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			if ok, err := tx.Invited(ctx, rec.ID, subs[0].ID); err != nil || !ok {
+				t.Fatalf("a invited = %v, %v", ok, err)
+			}
+			r := survey.Response{SurveyID: rec.ID, VersionID: v.ID, ResidentID: subs[0].ID, Channel: "telegram"}
+			if err := tx.StartResponse(ctx, m.Code, &r); err != nil {
+				return err
+			}
+			if err := tx.SaveAnswers(ctx, r.ID, r.Answers, true); err != nil {
+				return err
+			}
+			return tx.SetConsent(ctx, m.Code, monitoring.Consent{ResidentID: subs[1].ID, Given: false, How: "stop"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		due, err := db.ToRemind(ctx, m.Code, rec.ID)
+		if err != nil || len(due) != 2 || due[0].ID != subs[2].ID || due[1].ID != subs[3].ID {
+			t.Fatalf("to remind: %+v, %v; want c and d", due, err)
+		}
+		if n, err := db.Remind(ctx, m.Code, rec.ID, []storage.Invitation{{Channel: "telegram", Payload: []byte(`{}`), Residents: due}}); err != nil || n != 2 {
+			t.Fatalf("reminded %d, %v", n, err)
+		}
+		if due, _ := db.ToRemind(ctx, m.Code, rec.ID); len(due) != 0 {
+			t.Fatalf("reminded twice: %+v", due)
+		}
+	})
+}

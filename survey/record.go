@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"time"
 )
 
@@ -94,3 +95,22 @@ type Response struct {
 
 // Complete reports whether the respondent reached the end.
 func (r Response) Complete() bool { return !r.CompletedAt.IsZero() }
+
+// Sample picks n of ids at random (all of them when n is 0 or not
+// smaller), keeping their order: a random sample of the planned size.
+func Sample(ids []int64, n int, r *rand.Rand) []int64 {
+	if n <= 0 || n >= len(ids) {
+		return ids
+	}
+	picked := make(map[int]bool, n)
+	for _, i := range r.Perm(len(ids))[:n] {
+		picked[i] = true
+	}
+	out := make([]int64, 0, n)
+	for i, id := range ids {
+		if picked[i] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
