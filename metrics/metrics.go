@@ -2,7 +2,10 @@
 // Counters carry the channel, never a user or chat.
 package metrics
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
 
 // Metrics are the collectors, registered on their own registry.
 type Metrics struct {
@@ -56,6 +59,6 @@ func New() *Metrics {
 		}),
 	}
 	m.Registry.MustRegister(m.Received, m.Duplicates, m.Handled, m.Latency, m.Sent, m.SendErrors, m.Fetched, m.SetAside, m.Undecryptable,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -60,7 +60,7 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) download(w http.ResponseWriter, token, path string) {
 	if token != Token {
-		http.Error(w, "Unauthorized", 401)
+		http.Error(w, "Unauthorized", http.StatusUnauthorized)
 		return
 	}
 	s.mu.Lock()
