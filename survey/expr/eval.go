@@ -59,7 +59,8 @@ func (n logic) eval(env Env) Value {
 
 // equals is "=" or "!=" (not set). XPath 1.0, section 3.4: booleans if
 // either side is one, else numbers if either side is a number (a date
-// counts as one), else strings. So "” = 0" is false: ” is NaN.
+// counts as one), else strings. So an empty answer, NaN as a number,
+// never equals 0.
 type equals struct {
 	not  bool
 	l, r node

@@ -51,7 +51,7 @@ func (v Value) Kind() Kind { return v.kind }
 
 // String converts v as XPath's string() does: numbers without a trailing
 // ".0" or an exponent ("NaN", "Infinity" when so), booleans as "true" and
-// "false", dates as YYYY-MM-DD ("" for no date, as Enketo gives date(”)).
+// "false", dates as YYYY-MM-DD ("" for no date, as Enketo gives for an empty date).
 func (v Value) String() string {
 	switch v.kind {
 	case KindNumber:
