@@ -161,6 +161,8 @@ func (f function) arity() string {
 		return strconv.Itoa(f.min) + " arguments"
 	case f.max < 0:
 		return "at least " + strconv.Itoa(f.min) + " arguments"
+	case f.min == 0 && f.max == 1:
+		return "at most 1 argument"
 	}
 	return strconv.Itoa(f.min) + " to " + strconv.Itoa(f.max) + " arguments"
 }

@@ -11,6 +11,11 @@
 // The rules are those of XPath 1.0 with OpenRosa's dates; a string written
 // YYYY-MM-DD reads as a date wherever a number is wanted, as in Enketo,
 // because bmjbt keeps every answer as text.
+//
+// What ODK does around an expression is the caller's: a constraint is not
+// checked on a blank answer, a question whose relevant turns false is
+// skipped and its answer cleared, and the names Refs and Columns list are
+// checked against the form when it is imported.
 package expr
 
 import (

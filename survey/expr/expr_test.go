@@ -716,3 +716,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestArityWording(t *testing.T) {
+	for src, want := range map[string]string{
+		`number(1, 2)`:   "number() takes at most 1 argument, not 2",
+		`round(1, 2, 3)`: "round() takes 1 to 2 arguments, not 3",
+	} {
+		var perr *Error
+		if _, err := Parse(src); !errors.As(err, &perr) || perr.Msg != want {
+			t.Errorf("Parse(%q) = %v, want %s", src, err, want)
+		}
+	}
+}
