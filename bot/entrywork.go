@@ -340,7 +340,7 @@ func (t *turn) noteContent() (text string, media int64, kept bool, err error) {
 		if u.File.Size > monitoring.MaxMediaBytes {
 			return "", 0, false, t.notice("media.too_large")
 		}
-		id, err := t.tx.AddMedia(t.ctx, t.e.Muni.Code, monitoring.Media{Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size})
+		id, err := t.tx.AddMedia(t.ctx, t.e.Muni.Code, monitoring.Media{Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size, ResidentID: t.resident.ID})
 		return u.Text, id, err == nil, err
 	case KindLocation:
 		return fmt.Sprintf("📍 %.6f, %.6f", u.Location.Lat, u.Location.Lon), 0, true, nil

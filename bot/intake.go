@@ -142,7 +142,7 @@ func keepContent(t *turn) (kept bool, err error) {
 			return false, t.notice("media.too_large")
 		}
 		id, err := t.tx.AddMedia(t.ctx, t.e.Muni.Code, monitoring.Media{
-			Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size,
+			Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size, ResidentID: t.resident.ID,
 		})
 		if err != nil {
 			return false, err

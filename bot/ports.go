@@ -161,4 +161,7 @@ type Media interface {
 	MediaFetchFailed(ctx context.Context, id int64, state monitoring.MediaState, errText string, retryAt time.Time) error
 	MediaByID(ctx context.Context, id int64) (monitoring.Media, error)
 	MediaData(ctx context.Context, id int64) ([]byte, error)
+	// MediaSender is the resident who sent a file.
+	MediaSender(ctx context.Context, id int64) (monitoring.Resident, error)
+	PutInbox(ctx context.Context, items []monitoring.InboxItem) (int, error)
 }

@@ -37,7 +37,7 @@ func groupReport(t *turn) error {
 		return err
 	}
 	if u.File != nil && u.File.Size <= monitoring.MaxMediaBytes {
-		id, err := t.tx.AddMedia(t.ctx, t.e.Muni.Code, monitoring.Media{Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size})
+		id, err := t.tx.AddMedia(t.ctx, t.e.Muni.Code, monitoring.Media{Kind: u.File.Kind, Channel: u.Channel, FileID: u.File.ID, Mime: u.File.Mime, Size: u.File.Size, ResidentID: res.ID})
 		if err != nil {
 			return err
 		}

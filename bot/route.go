@@ -42,6 +42,9 @@ func (e *Engine) handle(ctx context.Context, tx Tx, b *batch, u *Update) error {
 		// speak it, else in Kyrgyz.
 		t.lang, _ = monitoring.ParseLang(u.UserLang)
 	}
+	if u.Kind == KindNotice {
+		return t.notice(u.Text) // the dialogue stays where it is
+	}
 	if err := t.load(); err != nil {
 		return err
 	}

@@ -25,12 +25,20 @@ type Health struct {
 	Since     time.Time `json:"since,omitzero"`
 }
 
-// Transport delivers one reply over a channel. id is the reply's outbox
+// Transport delivers one reply over a channel. key is the reply's outbox
 // row, the same on every attempt, so a channel that takes message ids
 // (WhatsApp) can make a retry the same message. Its error, when it is a
 // *SendError, says whether and when to try again.
 type Transport interface {
-	Deliver(ctx context.Context, id int64, chatID string, r Reply) (ref string, err error)
+	Deliver(ctx context.Context, key OutboxKey, chatID string, r Reply) (ref string, err error)
+}
+
+// OutboxKey names one reply for good: its row id, and when the row was
+// written, which tells apart the rows that reuse ids after the database
+// is reset or restored from a backup.
+type OutboxKey struct {
+	ID      int64
+	Created time.Time
 }
 
 // Kinds of send failure, as counted in metrics.
@@ -426,7 +434,7 @@ func (s *Sender) send(ctx context.Context, row monitoring.OutboxRow, r Reply) (r
 			err = &SendError{Kind: Rejected, Err: fmt.Errorf("panic while sending: %v", p)}
 		}
 	}()
-	return s.Transport.Deliver(ctx, row.ID, row.ChatID, r)
+	return s.Transport.Deliver(ctx, OutboxKey{ID: row.ID, Created: row.CreatedAt}, row.ChatID, r)
 }
 
 // rateLimited holds a chat back until the channel allows it again, and all

@@ -22,7 +22,7 @@ type brittle struct {
 	sent []string
 }
 
-func (b *brittle) Deliver(_ context.Context, _ int64, chat string, r bot.Reply) (string, error) {
+func (b *brittle) Deliver(_ context.Context, _ bot.OutboxKey, chat string, r bot.Reply) (string, error) {
 	if chat == "bad" {
 		var m *bot.Menu
 		_ = m.Options[0] // a reply the adapter cannot build

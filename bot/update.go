@@ -28,6 +28,9 @@ const (
 	// KindAlert is a channel's trouble the members must hear of (WhatsApp
 	// logged out, banned…); Text is the catalogue id of the notice.
 	KindAlert Kind = "alert"
+	// KindNotice is a channel's word to one resident (Text is the
+	// catalogue id), said in their language: a file too large to keep.
+	KindNotice Kind = "notice"
 	// KindMoved says a chat now has a new id (Text): a Telegram group
 	// became a supergroup.
 	KindMoved Kind = "moved"

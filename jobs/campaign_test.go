@@ -36,7 +36,7 @@ func newPaced() *paced {
 	return &paced{lim: rate.NewLimiter(100, 100), changed: make(chan struct{}), got: map[string][]string{}, bulkWhen: map[string]int{}}
 }
 
-func (p *paced) Deliver(_ context.Context, _ int64, chat string, r bot.Reply) (string, error) {
+func (p *paced) Deliver(_ context.Context, _ bot.OutboxKey, chat string, r bot.Reply) (string, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.lim.Allow() {

@@ -165,18 +165,20 @@ const (
 // Media is a file attached to an entry, fetched from the channel and kept in
 // the store so evidence survives if the channel drops it.
 type Media struct {
-	ID       int64
-	EntryID  int64
-	Kind     MediaKind
-	Channel  Channel
-	FileID   string
-	Mime     string
-	Size     int64
-	State    MediaState
-	Error    string
-	Created  time.Time
-	Fetched  *time.Time
-	Attempts int
+	ID      int64
+	EntryID int64
+	// ResidentID is who sent it: told if it turns out too large.
+	ResidentID int64
+	Kind       MediaKind
+	Channel    Channel
+	FileID     string
+	Mime       string
+	Size       int64
+	State      MediaState
+	Error      string
+	Created    time.Time
+	Fetched    *time.Time
+	Attempts   int
 }
 
 // Resident is someone who wrote to the bot. The channel's user id and any

@@ -39,6 +39,10 @@ type Options struct {
 	WebhookSecret string
 	// ShutdownTimeout bounds a graceful stop (default 10 s).
 	ShutdownTimeout time.Duration
+	// WhatsAppUnlinked says the WhatsApp number was linked once and is
+	// not now (the phone unlinked it, or `whatsapp logout`): /healthz
+	// shows the channel as configured, not linked, and unhealthy.
+	WhatsAppUnlinked bool
 	// Retention is how long handled updates and delivered replies are
 	// kept (0: for ever); the journal is kept for ever regardless.
 	Retention time.Duration
@@ -117,7 +121,8 @@ func (s *Server) committed() {
 }
 
 // Run serves until ctx is done, then stops in order within ShutdownTimeout:
-// stop taking updates, handle what is stored, deliver what the limits allow.
+// stop taking updates, handle what is stored, deliver what the limits
+// allow, and only then close WhatsApp's connection.
 func (s *Server) Run(ctx context.Context) error {
 	timeout := s.Opts.ShutdownTimeout
 	if timeout == 0 {
@@ -201,6 +206,12 @@ func (s *Server) Run(ctx context.Context) error {
 			s.Log.Error("stopping: could not deliver every reply; they wait for the next start", "err", err)
 		}
 	}
+	// WhatsApp's line stays open until its replies are out: closed first,
+	// the replies in hand would fail and wait for the next start. (A
+	// message that comes meanwhile is stored, and handled then.)
+	if s.WhatsApp != nil {
+		s.WhatsApp.Disconnect()
+	}
 	return nil
 }
 
@@ -255,6 +266,10 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
+// NotLinked is the WhatsApp channel's state in /healthz when its number
+// was linked once and is not now.
+const NotLinked = "configured, not linked: run `bmjbt whatsapp pair` to link the number again (or `bmjbt whatsapp logout --forget` to stop using WhatsApp)"
+
 // Health is the /healthz answer.
 type Health struct {
 	Status       string                `json:"status"` // ok or unhealthy
@@ -292,6 +307,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		if !wh.Connected {
 			h.Status = "unhealthy"
 		}
+	}
+	if s.WhatsApp == nil && s.Opts.WhatsAppUnlinked {
+		h.Channels["whatsapp"] = bot.Health{Mode: "whatsmeow", Error: NotLinked}
+		h.Status = "unhealthy"
 	}
 	if s.Console != nil {
 		h.Channels["console"] = bot.Health{Connected: true, Mode: "terminal"}

@@ -10,11 +10,12 @@ import (
 	"bmjbt/monitoring"
 )
 
-const mediaColumns = `id, COALESCE(entry_id, 0) AS entry_id, kind, channel, file_id, mime, size, state, error, attempts, created_at, fetched_at`
+const mediaColumns = `id, COALESCE(entry_id, 0) AS entry_id, COALESCE(resident_id, 0) AS resident_id, kind, channel, file_id, mime, size, state, error, attempts, created_at, fetched_at`
 
 type mediaRow struct {
 	ID        int64        `db:"id"`
 	EntryID   int64        `db:"entry_id"`
+	Resident  int64        `db:"resident_id"`
 	Kind      string       `db:"kind"`
 	Channel   string       `db:"channel"`
 	FileID    string       `db:"file_id"`
@@ -28,7 +29,7 @@ type mediaRow struct {
 }
 
 func (r mediaRow) media() monitoring.Media {
-	m := monitoring.Media{ID: r.ID, EntryID: r.EntryID, Kind: monitoring.MediaKind(r.Kind), Channel: monitoring.Channel(r.Channel),
+	m := monitoring.Media{ID: r.ID, EntryID: r.EntryID, ResidentID: r.Resident, Kind: monitoring.MediaKind(r.Kind), Channel: monitoring.Channel(r.Channel),
 		FileID: r.FileID, Mime: r.Mime, Size: r.Size, State: monitoring.MediaState(r.State), Error: r.Error,
 		Attempts: r.Attempts, Created: r.CreatedAt}
 	if r.FetchedAt.Valid {
@@ -45,8 +46,12 @@ func (tx *Tx) AddMedia(ctx context.Context, municipality string, m monitoring.Me
 	if m.Size > monitoring.MaxMediaBytes {
 		state = monitoring.MediaTooLarge
 	}
-	id, err := tx.insertID(ctx, `INSERT INTO media (municipality, channel, kind, file_id, mime, size, state, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, municipality, string(m.Channel), string(m.Kind), m.FileID, m.Mime, m.Size, string(state), tx.now, tx.now)
+	var resident *int64
+	if m.ResidentID != 0 {
+		resident = &m.ResidentID
+	}
+	id, err := tx.insertID(ctx, `INSERT INTO media (municipality, channel, kind, file_id, mime, size, state, next_attempt_at, created_at, resident_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, municipality, string(m.Channel), string(m.Kind), m.FileID, m.Mime, m.Size, string(state), tx.now, tx.now, resident)
 	if err != nil {
 		return 0, fmt.Errorf("record media: %w", err)
 	}
@@ -172,4 +177,18 @@ func (tx *Tx) Files(ctx context.Context, entryID, requestID int64) ([]monitoring
 		out[i] = r.media()
 	}
 	return out, nil
+}
+
+// MediaSender returns the resident who sent a file.
+func (db *DB) MediaSender(ctx context.Context, id int64) (monitoring.Resident, error) {
+	var r residentRow
+	err := db.get(ctx, &r, `SELECT r.id, r.municipality, r.channel, r.user_ref, r.chat_id, r.lang, r.created_at
+		FROM media m JOIN residents r ON r.id = m.resident_id WHERE m.id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Resident{}, monitoring.Errorf(monitoring.ENOTFOUND, "no sender known for media %d", id)
+	}
+	if err != nil {
+		return monitoring.Resident{}, fmt.Errorf("read the sender of media %d: %w", id, err)
+	}
+	return r.resident(), nil
 }

@@ -20,3 +20,23 @@ func (db *DB) EnsureMunicipality(ctx context.Context, m *monitoring.Municipality
 		return nil
 	})
 }
+
+// WhatsAppNumber is the WhatsApp number last linked ("" if never): kept
+// when the link is lost, so the channel shows as configured, not linked.
+func (db *DB) WhatsAppNumber(ctx context.Context, municipality string) (string, error) {
+	var n string
+	if err := db.get(ctx, &n, `SELECT whatsapp_number FROM municipalities WHERE code = ?`, municipality); err != nil {
+		return "", fmt.Errorf("read the linked WhatsApp number: %w", err)
+	}
+	return n, nil
+}
+
+// SetWhatsAppNumber records the linked WhatsApp number ("" forgets it).
+func (db *DB) SetWhatsAppNumber(ctx context.Context, municipality, number string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE municipalities SET whatsapp_number = ? WHERE code = ?`, number, municipality); err != nil {
+			return fmt.Errorf("record the linked WhatsApp number: %w", err)
+		}
+		return nil
+	})
+}

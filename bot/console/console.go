@@ -92,7 +92,7 @@ func (c *Console) Read(ctx context.Context, stored func()) error {
 
 // Deliver prints a reply. Button acknowledgements and edits have no
 // meaning on a terminal.
-func (c *Console) Deliver(_ context.Context, _ int64, _ string, r bot.Reply) (string, error) {
+func (c *Console) Deliver(_ context.Context, _ bot.OutboxKey, _ string, r bot.Reply) (string, error) {
 	if r.CallbackID != "" || r.EditMessageID != "" {
 		return "", nil
 	}

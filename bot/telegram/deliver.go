@@ -16,7 +16,7 @@ import (
 
 // Deliver sends one reply: a message with its menu, an edit of an earlier
 // menu message, or the answer to a pressed button.
-func (a *Adapter) Deliver(ctx context.Context, _ int64, chatID string, r bot.Reply) (string, error) {
+func (a *Adapter) Deliver(ctx context.Context, _ bot.OutboxKey, chatID string, r bot.Reply) (string, error) {
 	chat, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil {
 		return "", &bot.SendError{Kind: bot.Rejected, Err: err}

@@ -94,7 +94,12 @@ func (a *Adapter) inboxItem(ctx context.Context, e *events.Message) (monitoring.
 		c.UserID = a.refOf(ctx, types.NewJID(c.UserID, types.DefaultUserServer), types.JID{})
 	}
 	return monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
-		ExternalID: "wa:" + info.Chat.ToNonAD().String() + ":" + string(info.ID), ChatID: u.ChatID, Payload: u.Encode()}, true
+		ExternalID: externalID(info), ChatID: u.ChatID, Payload: u.Encode()}, true
+}
+
+// externalID is a message's key in the inbox: its chat and WhatsApp id.
+func externalID(info types.MessageInfo) string {
+	return "wa:" + info.Chat.ToNonAD().String() + ":" + string(info.ID)
 }
 
 // groupOfOurs keeps only the groups the bot serves: the residents' group,

@@ -20,7 +20,7 @@ import (
 // Deliver sends one reply as a text message, menus as numbered lines (in a
 // group, as the commands to type). The message id comes from the outbox
 // row, so a retry is the same message.
-func (a *Adapter) Deliver(ctx context.Context, id int64, chatID string, r bot.Reply) (string, error) {
+func (a *Adapter) Deliver(ctx context.Context, key bot.OutboxKey, chatID string, r bot.Reply) (string, error) {
 	if r.CallbackID != "" {
 		return "", nil // no buttons on WhatsApp, nothing to acknowledge
 	}
@@ -37,7 +37,7 @@ func (a *Adapter) Deliver(ctx context.Context, id int64, chatID string, r bot.Re
 	} else if strings.TrimSpace(text) == "" {
 		return "", nil
 	}
-	msgID := a.messageID(id)
+	msgID := a.messageID(key)
 	_, err = a.cli.SendMessage(ctx, to, msg, whatsmeow.SendRequestExtra{ID: msgID})
 	if err != nil {
 		return "", classify(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 
 	"bmjbt/bot"
@@ -15,9 +16,19 @@ import (
 // to WhatsApp only if it was stored (the client runs with SynchronousAck):
 // returning false leaves it unacknowledged, and WhatsApp delivers it again.
 // A message seen before (same id) is dropped by the inbox's key.
-func (a *Adapter) handle(evt any) bool {
+//
+// A panic while reading an event would be recovered by whatsmeow and
+// counted as success, acknowledging a message that was never stored: it is
+// recovered here instead, and the message set aside, stored (or, if even
+// that fails, left unacknowledged).
+func (a *Adapter) handle(evt any) (ok bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			ok = a.setAsideMessage(ctx, evt, fmt.Sprintf("panic while reading the message: %v", p))
+		}
+	}()
 	switch e := evt.(type) {
 	case *events.Message:
 		item, ok := a.inboxItem(ctx, e)
@@ -26,7 +37,11 @@ func (a *Adapter) handle(evt any) bool {
 		}
 		n, err := a.store(ctx, item)
 		if err != nil {
-			a.log.Error("whatsapp: cannot store a message; leaving it unacknowledged so WhatsApp sends it again", "err", err)
+			a.log.Error("whatsapp: cannot store a message; leaving it unacknowledged, and asking WhatsApp for it again once the database answers", "err", err)
+			select {
+			case a.unstored <- struct{}{}:
+			default:
+			}
 			return false
 		}
 		if a.metrics != nil {
@@ -39,6 +54,8 @@ func (a *Adapter) handle(evt any) bool {
 		if a.stored != nil {
 			a.stored()
 		}
+	case *events.UndecryptableMessage:
+		return a.undecryptable(ctx, e)
 	case *events.Connected:
 		a.setHealth(true, "")
 		a.log.Info("whatsapp: connected")
@@ -70,6 +87,56 @@ func (a *Adapter) handle(evt any) bool {
 	return true
 }
 
+// undecryptable keeps a message that came but could not be decrypted as
+// set aside, under a key of its own (WhatsApp may still send it decrypted
+// on its retry, and that must not look like a duplicate), and counts it:
+// many of them mean a broken session the operator should see.
+func (a *Adapter) undecryptable(ctx context.Context, e *events.UndecryptableMessage) bool {
+	if e.Info.IsFromMe || e.Info.Chat.Server == types.BroadcastServer || e.Info.Chat.Server == types.NewsletterServer {
+		return true
+	}
+	if e.IsUnavailable && e.UnavailableType != "" {
+		return true // meant not to reach linked devices (view-once and the like)
+	}
+	a.log.Warn("whatsapp: a message could not be decrypted", "message_id", string(e.Info.ID),
+		"unavailable", e.IsUnavailable, "group", e.Info.IsGroup)
+	if a.metrics != nil {
+		a.metrics.Undecryptable.Inc()
+	}
+	item := monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
+		ExternalID: monitoring.Undecryptable + externalID(e.Info), Payload: []byte(`{}`),
+		SetAside: "could not be decrypted; if many come, the link may be broken: pair again"}
+	if _, err := a.store(ctx, item); err != nil {
+		// Nothing to redeliver (WhatsApp's retry comes as a new event):
+		// the count above and the log must do.
+		a.log.Error("whatsapp: cannot record an undecryptable message", "err", err)
+	}
+	return true
+}
+
+// setAsideMessage stores a message the adapter could not read as set aside
+// with its error, under its own key (so WhatsApp's redelivery is a
+// duplicate, not a second crash), and counts it; true when stored.
+func (a *Adapter) setAsideMessage(ctx context.Context, evt any, why string) bool {
+	e, isMsg := evt.(*events.Message)
+	if !isMsg || e == nil {
+		a.log.Error("whatsapp: reading an event failed", "event", fmt.Sprintf("%T", evt), "err", why)
+		return true // not a message: nothing to redeliver
+	}
+	a.log.Error("whatsapp: a message could not be read; set aside", "message_id", string(e.Info.ID), "err", why)
+	item := monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
+		ExternalID: externalID(e.Info), Payload: []byte(`{}`), SetAside: why}
+	n, err := a.store(ctx, item)
+	if err != nil {
+		a.log.Error("whatsapp: cannot set the message aside; leaving it unacknowledged", "err", err)
+		return false
+	}
+	if a.metrics != nil && n > 0 {
+		a.metrics.SetAside.WithLabelValues(string(monitoring.WhatsApp), "arrival").Inc()
+	}
+	return true
+}
+
 // store keeps a message in the inbox, trying a few times over a second:
 // an unacknowledged message comes again only after a reconnect.
 func (a *Adapter) store(ctx context.Context, item monitoring.InboxItem) (int, error) {
@@ -93,6 +160,9 @@ func (a *Adapter) store(ctx context.Context, item monitoring.InboxItem) (int, er
 // chat (through the inbox, like everything that reaches the engine).
 func (a *Adapter) trouble(ctx context.Context, notice, what string) bool {
 	a.setHealth(false, what)
+	a.mu.Lock()
+	a.refused = true
+	a.mu.Unlock()
 	a.log.Error("whatsapp: " + what)
 	u := bot.Update{Channel: monitoring.WhatsApp, Kind: bot.KindAlert, Text: notice}
 	item := monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),

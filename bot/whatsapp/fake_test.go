@@ -26,7 +26,14 @@ type fakeClient struct {
 	failSends int
 	files     map[string][]byte // by direct path
 	connected bool
+	loggedOut bool // the phone unlinked the device
 	nextID    int
+	// unacked are messages the adapter refused: WhatsApp sends them again
+	// on the next connection, as it does for a client with SynchronousAck.
+	unacked  []*events.Message
+	served   int              // bytes handed to downloads
+	broken   map[string]error // downloads that fail, by direct path
+	connects int
 }
 
 type sent struct {
@@ -46,14 +53,29 @@ func (f *fakeClient) notify() { close(f.changed); f.changed = make(chan struct{}
 func (f *fakeClient) Connect() error {
 	f.mu.Lock()
 	f.connected = true
+	f.connects++
+	again := f.unacked
+	f.unacked = nil
 	f.mu.Unlock()
 	f.emit(&events.Connected{})
+	for _, e := range again {
+		f.emit(e)
+	}
 	return nil
 }
 
-func (f *fakeClient) Disconnect() { f.mu.Lock(); f.connected = false; f.mu.Unlock() }
+func (f *fakeClient) Disconnect() { f.mu.Lock(); f.connected = false; f.notify(); f.mu.Unlock() }
 
 func (f *fakeClient) IsConnected() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.connected }
+
+func (f *fakeClient) IsLoggedIn() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.connected && !f.loggedOut
+}
+
+// drop loses the connection the way a keepalive timeout does: no event.
+func (f *fakeClient) drop() { f.mu.Lock(); f.connected = false; f.mu.Unlock() }
 
 func (f *fakeClient) AddEventHandlerWithSuccessStatus(h whatsmeow.EventHandlerWithSuccessStatus) uint32 {
 	f.mu.Lock()
@@ -66,6 +88,9 @@ func (f *fakeClient) SendMessage(_ context.Context, to types.JID, msg *waE2E.Mes
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := extra[0].ID
+	if !f.connected {
+		return whatsmeow.SendResponse{}, whatsmeow.ErrNotConnected
+	}
 	if f.failSends > 0 {
 		f.failSends--
 		f.sent = append(f.sent, sent{To: to, Text: msg.GetConversation(), ID: id})
@@ -77,14 +102,30 @@ func (f *fakeClient) SendMessage(_ context.Context, to types.JID, msg *waE2E.Mes
 	return whatsmeow.SendResponse{ID: id, Timestamp: time.Now()}, nil
 }
 
-func (f *fakeClient) Download(_ context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error) {
+// DownloadToFile writes a file in chunks, as the real client copies the
+// response body; it stops when the file refuses a write.
+func (f *fakeClient) DownloadToFile(_ context.Context, msg whatsmeow.DownloadableMessage, file whatsmeow.File) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	data, ok := f.files[msg.GetDirectPath()]
-	if !ok {
-		return nil, whatsmeow.ErrMediaDownloadFailedWith404
+	broken := f.broken[msg.GetDirectPath()]
+	f.mu.Unlock()
+	if broken != nil {
+		return broken
 	}
-	return data, nil
+	if !ok {
+		return whatsmeow.ErrMediaDownloadFailedWith404
+	}
+	for len(data) > 0 {
+		n := min(32<<10, len(data))
+		f.mu.Lock()
+		f.served += n
+		f.mu.Unlock()
+		if _, err := file.Write(data[:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
 }
 
 func (f *fakeClient) Upload(_ context.Context, data []byte, _ whatsmeow.MediaType) (whatsmeow.UploadResponse, error) {
@@ -103,6 +144,11 @@ func (f *fakeClient) emit(evt any) bool {
 	f.mu.Unlock()
 	for _, h := range hs {
 		if !h(evt) {
+			if m, ok := evt.(*events.Message); ok {
+				f.mu.Lock()
+				f.unacked = append(f.unacked, m)
+				f.mu.Unlock()
+			}
 			return false
 		}
 	}

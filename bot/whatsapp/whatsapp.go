@@ -19,6 +19,7 @@ import (
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
 	"golang.org/x/time/rate"
 
@@ -34,10 +35,26 @@ type Client interface {
 	Connect() error
 	Disconnect()
 	IsConnected() bool
+	IsLoggedIn() bool
 	AddEventHandlerWithSuccessStatus(h whatsmeow.EventHandlerWithSuccessStatus) uint32
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
-	Download(ctx context.Context, msg whatsmeow.DownloadableMessage) ([]byte, error)
+	// DownloadToFile writes a file into f as it arrives, so the download
+	// stops at the size limit instead of after it.
+	DownloadToFile(ctx context.Context, msg whatsmeow.DownloadableMessage, f whatsmeow.File) error
 	Upload(ctx context.Context, plaintext []byte, appInfo whatsmeow.MediaType) (whatsmeow.UploadResponse, error)
+}
+
+// NewClient is the whatsmeow client serve and a status check both run: a
+// message is acknowledged only once stored, and what was decrypted is kept
+// until it is handled (a message left unacknowledged because the store
+// failed is handled again when WhatsApp redelivers it, instead of failing
+// to decrypt a second time).
+func NewClient(dev *store.Device, log *slog.Logger) *whatsmeow.Client {
+	cli := whatsmeow.NewClient(dev, Logger(log, "whatsmeow"))
+	cli.SynchronousAck = true
+	cli.EnableDecryptedEventBuffer = true
+	cli.EnableAutoReconnect = true
+	return cli
 }
 
 // LIDs maps WhatsApp's hidden user ids (LIDs) to phone numbers: whatsmeow's
@@ -68,6 +85,9 @@ type Store interface {
 	KnownRef(ctx context.Context, municipality, channel, ref string) (bool, error)
 	RecentChats(ctx context.Context, municipality, channel string, since time.Time) ([]string, error)
 	IsBoundGroup(ctx context.Context, municipality, channel, chatID string) (bool, error)
+	// Ping says whether the database answers: after a failed store, the
+	// adapter waits for it before asking WhatsApp for the message again.
+	Ping(ctx context.Context) error
 }
 
 // Adapter is the WhatsApp channel of one municipality.
@@ -87,16 +107,22 @@ type Adapter struct {
 	mu      sync.Mutex
 	health  bot.Health
 	written map[string]time.Time // chats that wrote to us, for the pace
+	refused bool                 // WhatsApp refused the link (logged out, banned…)
 
 	// reconnect asks Run to connect again after a while (a temporary ban
 	// ends, and whatsmeow does not come back from it by itself).
 	reconnect chan time.Duration
+	// unstored asks Run to get unacknowledged messages again once the
+	// database answers: WhatsApp redelivers them only on a new connection.
+	unstored chan struct{}
+	// DBRetry is how often Run asks the database whether it is back.
+	DBRetry time.Duration
 }
 
 // New returns the adapter; Start registers it with the client.
 func New(cli Client, lids LIDs, cfg Config, db Store, m *monitoring.Municipality, log *slog.Logger, met *metrics.Metrics) *Adapter {
 	a := &Adapter{cli: cli, lids: lids, cfg: cfg, db: db, muni: m, log: log, metrics: met, written: map[string]time.Time{},
-		reconnect: make(chan time.Duration, 1)}
+		reconnect: make(chan time.Duration, 1), unstored: make(chan struct{}, 1), DBRetry: 2 * time.Second}
 	if cfg.Limits.Global == 0 {
 		cfg.Limits = a.DefaultLimits()
 	}
@@ -104,6 +130,11 @@ func New(cli Client, lids LIDs, cfg Config, db Store, m *monitoring.Municipality
 	a.Sender.Metrics = met
 	a.fetcher = a.newFetcher()
 	a.health = bot.Health{Mode: "whatsmeow", Error: "not connected yet"}
+	a.fetcher.Stored = func() {
+		if a.stored != nil {
+			a.stored()
+		}
+	}
 	return a
 }
 
@@ -155,13 +186,15 @@ func (a *Adapter) Start(stored func()) {
 
 // Run keeps the connection until ctx is done. whatsmeow reconnects by
 // itself after a dropped connection; Run makes the first connection (with
-// backoff) and connects again when a temporary ban has run out.
+// backoff), connects again when a temporary ban has run out, and when a
+// message could not be stored, once the database answers again. It leaves
+// the connection open when ctx ends: the senders finish the replies in
+// hand first, then the server calls Disconnect.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.connect(ctx)
 	for {
 		select {
 		case <-ctx.Done():
-			a.cli.Disconnect()
 			return nil
 		case wait := <-a.reconnect:
 			a.log.Warn("whatsapp: will connect again", "in", wait)
@@ -171,6 +204,32 @@ func (a *Adapter) Run(ctx context.Context) error {
 				a.cli.Disconnect()
 				a.connect(ctx)
 			}
+		case <-a.unstored:
+			if a.waitForDB(ctx) {
+				a.log.Warn("whatsapp: the database answers again; reconnecting so WhatsApp sends the unstored messages again")
+				a.cli.Disconnect()
+				a.connect(ctx)
+			}
+		}
+	}
+}
+
+// Disconnect closes the connection to WhatsApp, after the senders are done.
+func (a *Adapter) Disconnect() { a.cli.Disconnect() }
+
+// waitForDB waits until the database answers (false if ctx ends first).
+func (a *Adapter) waitForDB(ctx context.Context) bool {
+	for {
+		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := a.db.Ping(pingCtx)
+		cancel()
+		if err == nil {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(a.DBRetry):
 		}
 	}
 }
@@ -192,11 +251,23 @@ func (a *Adapter) connect(ctx context.Context) {
 	}
 }
 
-// Health reports the connection to WhatsApp.
+// Health reports the connection to WhatsApp as the client sees it now
+// (a keepalive timeout drops the line without a Disconnected event), with
+// the last event that said otherwise as the detail.
 func (a *Adapter) Health() bot.Health {
+	live := a.cli.IsConnected() && a.cli.IsLoggedIn()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.health
+	h := a.health
+	if live != h.Connected {
+		h.Connected = live
+		if live {
+			h.Error = ""
+		} else if h.Error == "" {
+			h.Error = "not connected; whatsmeow reconnects by itself"
+		}
+	}
+	return h
 }
 
 func (a *Adapter) setHealth(connected bool, problem string) {
@@ -206,14 +277,55 @@ func (a *Adapter) setHealth(connected bool, problem string) {
 		a.health.Since = time.Now()
 	}
 	a.health.Connected, a.health.Error = connected, problem
+	if connected {
+		a.refused = false
+	}
 }
 
 // messageID is the WhatsApp id of an outbox row's message: fixed per row, so
-// a retry after a lost answer is the same message, never a second one.
-func (a *Adapter) messageID(outboxID int64) types.MessageID {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("bmjbt:%s:%d", a.muni.Code, outboxID)))
+// a retry after a lost answer is the same message, never a second one. The
+// row's time is part of it: after the database is reset or restored from a
+// backup, row ids come again, and WhatsApp would drop a new message that
+// reuses a sent one's id as a duplicate. (Microseconds: what both databases
+// keep of a timestamp.)
+func (a *Adapter) messageID(key bot.OutboxKey) types.MessageID {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("bmjbt:%s:%d:%d", a.muni.Code, key.ID, key.Created.UnixMicro())))
 	return types.MessageID("3EB0" + strings.ToUpper(hex.EncodeToString(sum[:9])))
 }
 
 // isGroup reports whether a chat id is a WhatsApp group.
 func isGroup(chat string) bool { return strings.HasSuffix(chat, "@"+types.GroupServer) }
+
+// Check connects once to see whether WhatsApp accepts the link, then
+// disconnects: `bmjbt whatsapp status --connect` while serve is not
+// running. It runs the adapter as serve does (the same handler and client
+// settings, the same inbox), so a message that arrives meanwhile is stored
+// for serve to answer, never acknowledged and lost. It returns the health
+// once connected, refused (logged out, banned, outdated) or at wait.
+func (a *Adapter) Check(ctx context.Context, wait time.Duration) bot.Health {
+	a.Start(nil)
+	defer a.cli.Disconnect()
+	if err := a.cli.Connect(); err != nil {
+		a.setHealth(false, "cannot connect: "+err.Error())
+		return a.Health()
+	}
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		h := a.Health()
+		a.mu.Lock()
+		refused := a.refused
+		a.mu.Unlock()
+		if h.Connected || refused {
+			return h
+		}
+		select {
+		case <-ctx.Done():
+			h.Error = fmt.Sprintf("no answer from WhatsApp in %s: check the network", wait)
+			return h
+		case <-tick.C:
+		}
+	}
+}

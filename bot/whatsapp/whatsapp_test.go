@@ -48,12 +48,32 @@ const residentGroup = "120363000000000099@g.us"
 // run starts the service with WhatsApp only, on the fake client.
 func run(t *testing.T, db *storage.DB, lids fakeLIDs) *stack {
 	t.Helper()
+	return runWith(t, db, setup{lids: lids})
+}
+
+// setup is how a test's service differs from the usual one.
+type setup struct {
+	lids   fakeLIDs
+	store  whatsapp.Store // the adapter's store; the database itself if nil
+	limits bot.Limits     // fast if zero
+}
+
+func runWith(t *testing.T, db *storage.DB, o setup) *stack {
+	t.Helper()
 	s := &stack{fake: newFakeClient(), db: db, muni: storagetest.Municipality(t), clk: &clock{}}
 	s.muni.WhatsAppGroup = residentGroup
 	db.Clock = s.clk.Now
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	s.srv = server.New(db, s.muni, log, server.Options{})
-	s.srv.WhatsApp = whatsapp.New(s.fake, lids, whatsapp.Config{Limits: fast}, db, s.muni, log, s.srv.Metrics)
+	var st whatsapp.Store = db
+	if o.store != nil {
+		st = o.store
+	}
+	if o.limits.Global == 0 {
+		o.limits = fast
+	}
+	s.srv.WhatsApp = whatsapp.New(s.fake, o.lids, whatsapp.Config{Limits: o.limits}, st, s.muni, log, s.srv.Metrics)
+	s.srv.WhatsApp.DBRetry = 20 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.srv.Run(ctx) }()

@@ -91,6 +91,18 @@ func TestServeThenJournal(t *testing.T) {
 					t.Errorf("status lacks %q:\n%s", want, status.String())
 				}
 			}
+			// With serve running, the WhatsApp check asks it, and will not
+			// take the line from it.
+			var wa syncBuffer
+			if code := run(context.Background(), []string{"whatsapp", "status"}, envOf(env), nil, &wa, &errs); code != 0 ||
+				!strings.Contains(wa.String(), "serve is running at "+addr) || !strings.Contains(wa.String(), "serve runs without WhatsApp") {
+				t.Errorf("whatsapp status beside serve: %d %q", code, wa.String())
+			}
+			var werrs syncBuffer
+			if code := run(context.Background(), []string{"whatsapp", "status", "--connect"}, envOf(env), nil, &wa, &werrs); code == 0 ||
+				!strings.Contains(werrs.String(), "holds WhatsApp's line") {
+				t.Errorf("whatsapp status --connect beside serve: exit %d, %q", code, werrs.String())
+			}
 			stop()
 			select {
 			case code := <-done:
@@ -239,6 +251,32 @@ func TestWhatsAppStatusWithoutALink(t *testing.T) {
 	var out2 syncBuffer
 	if code := run(context.Background(), []string{"whatsapp", "logout"}, envOf(env), nil, &out2, &errs); code != 0 || !strings.Contains(out2.String(), "nothing to do") {
 		t.Fatalf("logout: %d %q %s", code, out2.String(), errs.String())
+	}
+
+	// A number linked once, and unlinked since (by the phone, or logout),
+	// is reported as such until forgotten.
+	db, err := storage.Open(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := storagetest.Municipality(t)
+	if err := db.SetWhatsAppNumber(context.Background(), m.Code, "996555000777"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	var out3 syncBuffer
+	if code := run(context.Background(), []string{"whatsapp", "status"}, envOf(env), nil, &out3, &errs); code != 0 ||
+		!strings.Contains(out3.String(), "Not linked now: +996555000777 was linked") {
+		t.Fatalf("status of a number unlinked: %d %q", code, out3.String())
+	}
+	var out4 syncBuffer
+	if code := run(context.Background(), []string{"whatsapp", "logout", "--forget"}, envOf(env), nil, &out4, &errs); code != 0 {
+		t.Fatalf("logout --forget: %s", errs.String())
+	}
+	var out5 syncBuffer
+	if code := run(context.Background(), []string{"whatsapp", "status"}, envOf(env), nil, &out5, &errs); code != 0 ||
+		!strings.Contains(out5.String(), "Not linked. Run `bmjbt whatsapp pair`") {
+		t.Fatalf("status after logout --forget: %q", out5.String())
 	}
 }
 

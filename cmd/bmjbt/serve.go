@@ -8,7 +8,6 @@ import (
 	"syscall"
 	"time"
 
-	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/store"
 
 	"github.com/spf13/cobra"
@@ -19,6 +18,7 @@ import (
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
 	"bmjbt/server"
+	"bmjbt/storage"
 )
 
 func (a *app) serveCmd() *cobra.Command {
@@ -43,6 +43,24 @@ func (a *app) chatCmd() *cobra.Command {
 	}
 }
 
+// noteWhatsApp keeps the linked number in the database, and marks WhatsApp
+// as configured but not linked when a number was linked once and the
+// device has no keys now.
+func (a *app) noteWhatsApp(ctx context.Context, db *storage.DB, muni string, dev *store.Device, opts *server.Options) error {
+	was, err := db.WhatsAppNumber(ctx, muni)
+	if err != nil {
+		return err
+	}
+	switch {
+	case dev.ID != nil && dev.ID.User != was:
+		return db.SetWhatsAppNumber(ctx, muni, dev.ID.User)
+	case dev.ID == nil && was != "":
+		opts.WhatsAppUnlinked = true
+		a.log.Warn("whatsapp: the number was linked once and is not now; run `bmjbt whatsapp pair` (or `bmjbt whatsapp logout --forget` to stop using WhatsApp)")
+	}
+	return nil
+}
+
 // serve runs until SIGINT or SIGTERM (or, on the console, the end of input),
 // then stops taking updates, finishes what it holds and exits within 10 s.
 func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
@@ -53,9 +71,14 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 		return err
 	}
 	defer db.Close()
+	opts := server.Options{HTTPAddr: a.env.HTTPAddr, WebhookURL: a.env.WebhookURL, WebhookSecret: a.env.WebhookSecret,
+		Retention: time.Duration(a.env.RetentionDays) * 24 * time.Hour}
 	var wa *store.Device
 	if !onConsole {
 		if wa, err = a.device(ctx, db); err != nil {
+			return err
+		}
+		if err := a.noteWhatsApp(ctx, db, m.Code, wa, &opts); err != nil {
 			return err
 		}
 		if wa.ID == nil {
@@ -71,8 +94,6 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 		// Keep the conversation readable: only problems go to the terminal.
 		log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	opts := server.Options{HTTPAddr: a.env.HTTPAddr, WebhookURL: a.env.WebhookURL, WebhookSecret: a.env.WebhookSecret,
-		Retention: time.Duration(a.env.RetentionDays) * 24 * time.Hour}
 	if onConsole {
 		opts.WebhookURL = ""
 	}
@@ -97,13 +118,7 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 	}
 	if wa != nil {
 		f := a.file
-		cli := whatsmeow.NewClient(wa, whatsapp.Logger(log, "whatsmeow"))
-		cli.SynchronousAck = true // acknowledged only once stored
-		// Keep what was decrypted until it is handled: a message left
-		// unacknowledged (the store failed) is handled again when WhatsApp
-		// redelivers it, instead of failing to decrypt a second time.
-		cli.EnableDecryptedEventBuffer = true
-		cli.EnableAutoReconnect = true
+		cli := whatsapp.NewClient(wa, log)
 		srv.WhatsApp = whatsapp.New(cli, wa.LIDs, whatsapp.Config{ResidentGroup: m.WhatsAppGroup,
 			PerMinute: f.WhatsApp.PerMinute, ColdChatEvery: time.Duration(f.WhatsApp.ColdChatSeconds) * time.Second}, db, m, log, srv.Metrics)
 		fmt.Fprintln(a.stdout, cat.T(en, "serve.whatsapp", map[string]any{"Number": wa.ID.User}))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"bmjbt/bot"
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
 	"bmjbt/server"
@@ -67,26 +68,30 @@ func (a *app) statusCmd() *cobra.Command {
 			}
 			a.say("cli.status_running", map[string]any{"Addr": a.env.HTTPAddr, "Status": h.Status})
 			for _, name := range []string{"telegram", "whatsapp", "console"} {
-				ch, ok := h.Channels[name]
-				if !ok {
-					continue
+				if ch, ok := h.Channels[name]; ok {
+					a.sayChannel(name, ch)
 				}
-				state := a.text("cli.status_connected")
-				if !ch.Connected {
-					state = a.text("cli.status_disconnected")
-				}
-				line := fmt.Sprintf("  %s (%s): %s", name, ch.Mode, state)
-				if !ch.Since.IsZero() {
-					line += ", " + a.text("cli.status_since") + " " + ch.Since.Local().Format("2006-01-02 15:04:05")
-				}
-				if ch.Error != "" {
-					line += "; " + ch.Error
-				}
-				fmt.Fprintln(a.stdout, line)
 			}
 			return nil
 		},
 	}
+}
+
+// sayChannel prints one channel's state: connected or not, since when,
+// and the last trouble.
+func (a *app) sayChannel(name string, ch bot.Health) {
+	state := a.text("cli.status_connected")
+	if !ch.Connected {
+		state = a.text("cli.status_disconnected")
+	}
+	line := fmt.Sprintf("  %s (%s): %s", name, ch.Mode, state)
+	if !ch.Since.IsZero() {
+		line += ", " + a.text("cli.status_since") + " " + ch.Since.Local().Format("2006-01-02 15:04:05")
+	}
+	if ch.Error != "" {
+		line += "; " + ch.Error
+	}
+	fmt.Fprintln(a.stdout, line)
 }
 
 // inboxCmd brings back what the engine set aside.

@@ -16,7 +16,6 @@ import (
 	"go.mau.fi/whatsmeow/types/events"
 
 	"bmjbt/bot/whatsapp"
-	"bmjbt/monitoring"
 	"bmjbt/storage"
 )
 
@@ -27,20 +26,6 @@ func (a *app) whatsappCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "whatsapp", Short: "Link the group's WhatsApp number (Regulation 5.6), see its state, unlink it"}
 	cmd.AddCommand(a.whatsappPairCmd(), a.whatsappStatusCmd(), a.whatsappLogoutCmd())
 	return cmd
-}
-
-// openDevice opens the database and the WhatsApp device in it; close
-// closes the database.
-func (a *app) openDevice(ctx context.Context) (dev *store.Device, m *monitoring.Municipality, closeDB func(), err error) {
-	db, m, err := a.open(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if dev, err = a.device(ctx, db); err != nil {
-		db.Close()
-		return nil, nil, nil, err
-	}
-	return dev, m, func() { db.Close() }, nil
 }
 
 // device opens whatsmeow's store in the journal's database (its own
@@ -65,11 +50,15 @@ func (a *app) whatsappPairCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			dev, _, closeDB, err := a.openDevice(ctx)
+			db, m, err := a.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer closeDB()
+			defer db.Close()
+			dev, err := a.device(ctx, db)
+			if err != nil {
+				return err
+			}
 			if dev.ID != nil {
 				return fmt.Errorf("already linked as +%s; to link another number run `bmjbt whatsapp logout` first", dev.ID.User)
 			}
@@ -97,6 +86,9 @@ func (a *app) whatsappPairCmd() *cobra.Command {
 			case <-time.After(30 * time.Second):
 			}
 			cli.Disconnect()
+			if err := db.SetWhatsAppNumber(ctx, m.Code, cli.Store.ID.User); err != nil {
+				return err
+			}
 			a.say("cli.wa_linked", map[string]any{"Number": cli.Store.ID.User})
 			return nil
 		},
@@ -209,17 +201,39 @@ func (a *app) whatsappStatusCmd() *cobra.Command {
 	var connect bool
 	cmd := &cobra.Command{
 		Use:   "status [--connect]",
-		Short: "Say whether the number is linked (serve's /healthz says whether it is connected)",
+		Short: "Say whether the number is linked and connected: asks the running serve, or with --connect checks by itself",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			dev, m, closeDB, err := a.openDevice(ctx)
+			// A running serve knows best, and holds the line: a second
+			// connection with the same keys would take it over.
+			if h, running := a.askServe(ctx); running {
+				a.say("cli.status_running", map[string]any{"Addr": a.env.HTTPAddr, "Status": h.Status})
+				if ch, ok := h.Channels["whatsapp"]; ok {
+					a.sayChannel("whatsapp", ch)
+				} else {
+					a.say("cli.wa_serve_without", nil)
+				}
+				if connect {
+					return fmt.Errorf("serve is running at %s and holds WhatsApp's line; its view is above (stop serve to check with --connect)", a.env.HTTPAddr)
+				}
+				return nil
+			}
+			db, m, err := a.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer closeDB()
+			defer db.Close()
+			dev, err := a.device(ctx, db)
+			if err != nil {
+				return err
+			}
 			if dev.ID == nil {
-				a.say("cli.wa_not_linked", nil)
+				if was, err := db.WhatsAppNumber(ctx, m.Code); err == nil && was != "" {
+					a.say("cli.wa_was_linked", map[string]any{"Number": was})
+				} else {
+					a.say("cli.wa_not_linked", nil)
+				}
 				return nil
 			}
 			a.say("cli.wa_status", map[string]any{"Number": dev.ID.User, "Name": dev.PushName, "Platform": dev.Platform})
@@ -230,54 +244,50 @@ func (a *app) whatsappStatusCmd() *cobra.Command {
 				a.say("cli.wa_live", map[string]any{"Addr": a.env.HTTPAddr})
 				return nil
 			}
-			// Connecting with the same keys takes the line from a running
-			// serve, so this is only on request.
-			cli := whatsmeow.NewClient(dev, whatsapp.Logger(a.log, "whatsmeow"))
-			cli.SynchronousAck = true
-			cli.AddEventHandlerWithSuccessStatus(func(any) bool { return false }) // acknowledge nothing: serve gets every message
-			state := make(chan string, 1)
-			cli.AddEventHandler(func(evt any) {
-				switch e := evt.(type) {
-				case *events.Connected:
-					state <- "cli.wa_connected"
-				case *events.LoggedOut:
-					state <- "cli.wa_logged_out"
-				case *events.TemporaryBan:
-					a.log.Warn("whatsapp: temporarily banned", "detail", e.String())
-					state <- "cli.wa_banned"
-				case *events.ClientOutdated:
-					state <- "cli.wa_outdated"
-				}
-			})
-			if err := cli.Connect(); err != nil {
-				return fmt.Errorf("connect to WhatsApp: %w", err)
+			// The same adapter as serve's: what arrives while it checks is
+			// stored for serve, not lost.
+			ad := whatsapp.New(whatsapp.NewClient(dev, a.log), dev.LIDs, whatsapp.Config{ResidentGroup: m.WhatsAppGroup}, db, m, a.log, nil)
+			h := ad.Check(ctx, 20*time.Second)
+			a.sayChannel("whatsapp", h)
+			if r, err := db.ReportInbox(ctx, m.Code, 0); err == nil && r.Pending > 0 {
+				a.say("cli.wa_check_stored", map[string]any{"Pending": r.Pending})
 			}
-			defer cli.Disconnect()
-			select {
-			case s := <-state:
-				a.say(s, nil)
-			case <-time.After(20 * time.Second):
-				a.say("cli.wa_no_answer", nil)
+			if !h.Connected {
+				return errors.New("WhatsApp did not accept the link; see above")
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&connect, "connect", false, "connect to check that WhatsApp accepts the link (stop serve first: one connection per link)")
+	cmd.Flags().BoolVar(&connect, "connect", false, "when serve is not running, connect to check that WhatsApp accepts the link (messages that come meanwhile are stored for serve)")
 	return cmd
 }
 
 func (a *app) whatsappLogoutCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "logout",
-		Short: "Unlink the number and delete its device keys (stop serve first)",
+	var forget bool
+	cmd := &cobra.Command{
+		Use:   "logout [--forget]",
+		Short: "Unlink the number and delete its device keys (stop serve first); --forget also stops reporting WhatsApp as not linked",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			dev, _, closeDB, err := a.openDevice(ctx)
+			if _, running := a.askServe(ctx); running {
+				return fmt.Errorf("serve is running at %s and holds WhatsApp's line: stop it first, then run `bmjbt whatsapp logout` again", a.env.HTTPAddr)
+			}
+			db, m, err := a.open(ctx)
 			if err != nil {
 				return err
 			}
-			defer closeDB()
+			defer db.Close()
+			dev, err := a.device(ctx, db)
+			if err != nil {
+				return err
+			}
+			if forget {
+				// Until forgotten, serve reports WhatsApp as configured, not linked.
+				if err := db.SetWhatsAppNumber(ctx, m.Code, ""); err != nil {
+					return err
+				}
+			}
 			if dev.ID == nil {
 				a.say("cli.wa_nothing", nil)
 				return nil
@@ -299,4 +309,6 @@ func (a *app) whatsappLogoutCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&forget, "forget", false, "also forget the number, so serve no longer reports WhatsApp as configured but not linked")
+	return cmd
 }
