@@ -278,7 +278,7 @@ func (b *builder) question(r rawRow, t parsedType) {
 	}
 	b.f.Questions = append(b.f.Questions, q)
 	if q.OrOther {
-		b.other(r, q, groupRel)
+		b.other(r, q)
 	}
 }
 
@@ -308,8 +308,10 @@ func (b *builder) list(r rawRow, q *Question) {
 	b.otherList[q.ListName] = true
 }
 
-// other adds the text question or_other asks when "other" is chosen.
-func (b *builder) other(r rawRow, q Question, groupRel string) {
+// other adds the text question or_other asks when "other" is chosen. Its
+// relevant includes the select's whole relevant (not only the groups'),
+// so a form written out without group relevants reads back the same.
+func (b *builder) other(r rawRow, q Question) {
 	name := q.Name + "_other"
 	if first, ok := b.names[name]; ok {
 		b.p.add(r.at("type"), "or_other adds a question %q, but the name is already used (%s)", name, first)
@@ -319,7 +321,7 @@ func (b *builder) other(r rawRow, q Question, groupRel string) {
 	b.generated = append(b.generated, len(b.f.Questions))
 	b.f.Questions = append(b.f.Questions, Question{
 		Type: Text, Name: name, Group: q.Group,
-		Relevant: and(groupRel, fmt.Sprintf("selected(${%s}, 'other')", q.Name)),
+		Relevant: and(q.Relevant, fmt.Sprintf("selected(${%s}, 'other')", q.Name)),
 	})
 }
 

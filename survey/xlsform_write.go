@@ -9,9 +9,10 @@ import (
 )
 
 // WriteXLSForm writes a form as an XLSForm that KoBoToolbox, ODK and
-// ReadXLSForm take: groups as begin/end group rows, or_other back in the
-// type (without the choice and the question it adds), every cell as text
-// so that "1" stays a name and not a number.
+// ReadXLSForm take: groups as begin/end group rows (a group's relevant
+// stays in each of its questions, where the form keeps it), or_other back
+// in the type (without the choice and the question it adds), and every
+// cell as text so that "1" stays a name and not a number.
 func WriteXLSForm(w io.Writer, f *Form) error {
 	x := excelize.NewFile()
 	defer x.Close()
