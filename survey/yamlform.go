@@ -20,13 +20,16 @@ import (
 //	  default_language: ky         # the language of texts given without one
 //	questions:                     # in the order they are asked
 //	  - type: select_one           # any XLSForm type, or "group"
-//	    name: village               # unique in the form
-//	    label: {ky: Кайсы айылда жашайсыз?, ru: В каком селе вы живёте?}
-//	    hint: {ky: …, ru: …}       # label, hint, constraint_message and
-//	    required: yes              # required_message take a text, or a
-//	    relevant: ${consent} = 'yes'  # text per language
+//	    name: village              # unique in the form
+//	    label:                     # a text, or a text per language
+//	      ky: Кайсы айылда жашайсыз?
+//	      ru: В каком селе вы живёте?
+//	    hint: {ky: "…", ru: "…"}   # inside {…}, quote texts with ? or :
+//	    required: yes
+//	    relevant: ${consent} = 'yes'
 //	    constraint: . > 0
-//	    constraint_message: {ky: …, ru: …}
+//	    constraint_message: {ky: "…", ru: "…"}
+//	    required_message: {ky: "…", ru: "…"}
 //	    choice_filter: village = ${village}
 //	    calculation: …             # for calculate
 //	    default: …
@@ -36,8 +39,7 @@ import (
 //	    choices:                   # the list, once, where it is first used
 //	      - name: masy
 //	        label: {ky: Масы, ru: Масы}
-//	        district: x            # any other key is a column a
-//	                               # choice_filter can read
+//	        district: x            # any other key: a column for choice_filter
 //	  - type: group
 //	    name: details
 //	    relevant: …                # passed down to each question inside
