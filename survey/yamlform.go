@@ -56,7 +56,7 @@ func ReadYAML(r io.Reader) (*Form, error) {
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("read YAML form: line %d: expected settings: and questions:", root.Line)
+		return nil, fmt.Errorf("read YAML form: line %d: expected a mapping with settings and questions", root.Line)
 	}
 	y := &yamlReader{raw: &rawForm{surveyAt: "questions", choiceColumns: map[string]bool{}}, listAt: map[string]string{}}
 	var settings, questions *yaml.Node

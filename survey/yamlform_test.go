@@ -120,6 +120,7 @@ func TestReadYAMLRefuses(t *testing.T) {
 		{"not a list", "settings: {form_id: f}\nquestions: {type: text}\n", `questions (line 2): expected a list of questions`},
 		{"not YAML", "settings: [\n", "read YAML form: yaml:"},
 		{"empty", "", "read YAML form: the file is empty"},
+		{"a list", "- a\n- b\n", "read YAML form: line 1: expected a mapping with settings and questions"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := survey.ReadYAML(strings.NewReader(tc.src))
