@@ -99,6 +99,8 @@ func TestReadYAMLRefuses(t *testing.T) {
 		{"repeat", head + "  - {type: repeat, name: people, label: A}\n", `question "people", field "type" (line 3): repeats are not supported yet`},
 		{"media", head + "  - {type: image, name: photo, label: A}\n", `question "photo", field "type" (line 3): "image" questions are not supported yet`},
 		{"external", head + "  - {type: select_one_from_file v.csv, name: v, label: A}\n", `question "v", field "type" (line 3): external choices`},
+		{"search appearance", head + "  - {type: select_one, name: v, label: V, appearance: \"search('villages')\", choices: [{name: x, label: X}]}\n",
+			`question "v", field "appearance" (line 3): external choices (search()) are not supported yet`},
 		{"pulldata", head + "  - {type: calculate, name: c, calculation: \"pulldata('a','b','c','d')\"}\n", `question "c", field "calculation" (line 3): pulldata() is not supported yet`},
 		{"duplicate", head + "  - {type: text, name: a, label: A}\n  - {type: text, name: a, label: B}\n",
 			`question "a", field "name" (line 4): the name "a" is already used (question "a", field "name" (line 3))`},
