@@ -69,7 +69,6 @@ type builder struct {
 	f         *Form
 	p         problems
 	names     map[string]string // question and group names → where first used
-	lists     map[string]string // list name → where its first choice is
 	groups    []openGroup
 	checks    []check
 	generated []int // indexes of the <name>_other questions or_other added
@@ -92,7 +91,7 @@ type check struct {
 }
 
 func (raw *rawForm) build() (*Form, error) {
-	b := &builder{raw: raw, f: &Form{}, names: map[string]string{}, lists: map[string]string{}, otherList: map[string]bool{}}
+	b := &builder{raw: raw, f: &Form{}, names: map[string]string{}, otherList: map[string]bool{}}
 	b.settings()
 	b.choices()
 	b.questions()
@@ -142,7 +141,6 @@ func (b *builder) choices() {
 		}
 		if seen[c.list] == nil {
 			seen[c.list] = map[string]bool{}
-			b.lists[c.list] = c.at("list_name")
 		}
 		seen[c.list][c.name] = true
 		b.f.Choices[c.list] = append(b.f.Choices[c.list], Choice{Name: c.name, Label: c.label, Extra: c.extra})
@@ -157,15 +155,12 @@ func (b *builder) questions() {
 		t, err := parseType(r.typ)
 		if err != nil {
 			b.p.add(r.at("type"), "%v", err)
-			// A refused repeat still opens a block, so its end does
-			// not read as a stray one.
-			if strings.HasPrefix(r.typ, "begin") && strings.Contains(r.typ, "repeat") {
-				b.groups = append(b.groups, openGroup{repeat: true, at: r.at})
-			}
 			continue
 		}
 		switch t.kind {
 		case beginRepeat:
+			// Refused, but kept open so that its end does not read as
+			// a stray one.
 			b.p.add(r.at("type"), "repeats are not supported yet")
 			b.groups = append(b.groups, openGroup{repeat: true, at: r.at})
 		case endRepeat, endGroup:
@@ -177,7 +172,9 @@ func (b *builder) questions() {
 		}
 	}
 	for _, g := range b.groups {
-		b.p.add(g.at("type"), "this group has no end group")
+		if !g.repeat {
+			b.p.add(g.at("type"), "this group has no end group")
+		}
 	}
 	if len(b.f.Questions) == 0 && b.p.empty() {
 		b.p.add(b.raw.surveyAt, "the form has no questions")
@@ -186,21 +183,19 @@ func (b *builder) questions() {
 
 // name checks a question's or group's name and claims it: names are
 // unique in the whole form, as answers are kept (and exported) by name.
-func (b *builder) name(r rawRow) bool {
+func (b *builder) name(r rawRow) {
 	switch {
 	case r.name == "":
 		b.p.add(r.at("name"), "no name")
-		return false
 	case !namePattern.MatchString(r.name):
 		b.p.add(r.at("name"), "%q is not a valid name (letters, digits, _ . -, not starting with a digit)", r.name)
-		return false
+	default:
+		if first, ok := b.names[r.name]; ok {
+			b.p.add(r.at("name"), "the name %q is already used (%s)", r.name, first)
+			return
+		}
+		b.names[r.name] = r.at("name")
 	}
-	if first, ok := b.names[r.name]; ok {
-		b.p.add(r.at("name"), "the name %q is already used (%s)", r.name, first)
-		return false
-	}
-	b.names[r.name] = r.at("name")
-	return true
 }
 
 func (b *builder) begin(r rawRow) {
