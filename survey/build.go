@@ -23,10 +23,11 @@ type rawForm struct {
 	// may name; languages the languages of text columns, in their order.
 	choiceColumns map[string]bool
 	languages     []string
-	// noChoices says why a list cannot be found when there are no choices
-	// at all ("the workbook has no choices sheet").
-	noChoices string
-	surveyAt  string // where the questions are, e.g. "survey sheet"
+	// choicesAt says where lists are ("the choices sheet"); noChoices why
+	// a list cannot be found when there are none ("the workbook has no
+	// choices sheet").
+	choicesAt, noChoices string
+	surveyAt             string // where the questions are, e.g. "survey sheet"
 }
 
 type rawSettings struct {
@@ -283,7 +284,7 @@ func (b *builder) list(r rawRow, q *Question) {
 		if b.raw.noChoices != "" {
 			b.p.add(r.at("type"), "list %q not found: %s", q.ListName, b.raw.noChoices)
 		} else {
-			b.p.add(r.at("type"), "list %q is not on the choices sheet", q.ListName)
+			b.p.add(r.at("type"), "list %q is not in %s", q.ListName, b.raw.choicesAt)
 		}
 		return
 	}

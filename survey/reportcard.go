@@ -99,7 +99,7 @@ func ReportCard(service string, labels map[string]string) *Form {
 			at:              at("settings"),
 		},
 		rows: rows, choices: choices, languages: []string{"ky", "ru"},
-		surveyAt: "report card",
+		surveyAt: "report card", choicesAt: "the report card",
 	}
 	f, err := raw.build()
 	if err != nil {

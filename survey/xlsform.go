@@ -53,7 +53,7 @@ func ReadXLSForm(r io.Reader) (*Form, error) {
 		}
 	}
 
-	raw := &rawForm{surveyAt: survey.sheet + " sheet", choiceColumns: map[string]bool{}}
+	raw := &rawForm{surveyAt: survey.sheet + " sheet", choicesAt: "the choices sheet", choiceColumns: map[string]bool{}}
 	raw.settings = readSettings(settings)
 	plainLang := DefaultLang
 	if raw.settings.defaultLanguage != "" {

@@ -231,7 +231,7 @@ func TestReadXLSFormRefuses(t *testing.T) {
 		{"group name taken", [][]any{{"text", "a", "A"}, {"begin group", "a"}, {"text", "b", "B"}, {"end group"}}, `row 3, column B "name": the name "a" is already used`},
 		{"bad name", [][]any{{"text", "1st", "A"}}, `row 2, column B "name": "1st" is not a valid name`},
 		{"no name", [][]any{{"text", nil, "A"}}, `row 2, column B "name": no name`},
-		{"unknown list", [][]any{{"select_one colours", "c", "C"}}, `row 2, column A "type": list "colours" is not on the choices sheet`},
+		{"unknown list", [][]any{{"select_one colours", "c", "C"}}, `row 2, column A "type": list "colours" is not in the choices sheet`},
 		{"select without list", [][]any{{"select_one", "c", "C"}}, `row 2, column A "type": "select_one" needs a list name`},
 		{"bad or_other", [][]any{{"select_one yes_no or_what", "c", "C"}}, `row 2, column A "type": cannot read type`},
 		{"unknown reference", [][]any{{"text", "a", "A", "${b} = 'x'"}}, `row 2, column D "relevant": ${b} refers to no question`},

@@ -58,7 +58,8 @@ func ReadYAML(r io.Reader) (*Form, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("read YAML form: line %d: expected a mapping with settings and questions", root.Line)
 	}
-	y := &yamlReader{raw: &rawForm{surveyAt: "questions", choiceColumns: map[string]bool{}}, listAt: map[string]string{}}
+	raw := &rawForm{surveyAt: "questions", choicesAt: "the choices of any question", choiceColumns: map[string]bool{}}
+	y := &yamlReader{raw: raw, listAt: map[string]string{}}
 	var settings, questions *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		switch k, v := root.Content[i], root.Content[i+1]; k.Value {

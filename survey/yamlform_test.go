@@ -106,6 +106,8 @@ func TestReadYAMLRefuses(t *testing.T) {
 			`question "a", field "name" (line 4): the name "a" is already used (question "a", field "name" (line 3))`},
 		{"reference", head + "  - type: text\n    name: a\n    label: A\n    relevant: ${b} = 1\n", `question "a", field "relevant" (line 6): ${b} refers to no question`},
 		{"unknown list", head + "  - {type: select_one colours, name: c, label: C}\n", `question "c", field "type" (line 3): list "colours" not found: no question gives its choices`},
+		{"list of no question", head + "  - {type: select_one, name: a, label: A, choices: [{name: x, label: X}]}\n  - {type: select_one, name: b, list: l, label: B}\n",
+			`question "b", field "type" (line 4): list "l" is not in the choices of any question`},
 		{"choices twice", head + "  - {type: select_one, name: a, list: l, label: A, choices: [{name: x, label: X}]}\n  - {type: select_one, name: b, list: l, label: B, choices: [{name: y, label: Y}]}\n",
 			`question "b", field "choices" (line 4): the choices of list "l" are already given`},
 		{"choice without label", head + "  - type: select_one\n    name: a\n    label: A\n    choices:\n      - name: x\n", `question "a", choice "x" (line 7): choice "x" of list "a" has no label`},
