@@ -134,3 +134,29 @@ func TestReadYAMLRefuses(t *testing.T) {
 		})
 	}
 }
+
+// A choice_filter's functions, words, strings and numbers are not taken
+// for column names; its columns are.
+func TestChoiceFilterNames(t *testing.T) {
+	src := `
+settings: {form_id: f}
+questions:
+  - {type: select_one, name: village, label: V, choices: [{name: masy, label: M}]}
+  - type: select_one
+    name: tap
+    label: T
+    choice_filter: "village = ${village} and not(name = 'x y') or string-length(label) div 2 >= 1.5 and kind != \"a b\""
+    choices:
+      - {name: school, label: S, village: masy, kind: public}
+`
+	f, err := survey.ReadYAML(strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := f.Question("tap"); !strings.HasPrefix(q.ChoiceFilter, "village = ${village}") {
+		t.Fatalf("filter %q", q.ChoiceFilter)
+	}
+	if _, err := survey.ReadYAML(strings.NewReader(strings.Replace(src, "kind !=", "kinds !=", 1))); err == nil || !strings.Contains(err.Error(), `names the column "kinds"`) {
+		t.Fatalf("unknown column: %v", err)
+	}
+}
