@@ -1,0 +1,161 @@
+package survey
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// QuestionType is the kind of a question, named as XLSForm names it.
+type QuestionType string
+
+// The question types bmjbt can ask in a chat. XLSForm has more (photos,
+// locations, repeats…); those are refused at import rather than half-run.
+const (
+	SelectOne      QuestionType = "select_one"
+	SelectMultiple QuestionType = "select_multiple"
+	Integer        QuestionType = "integer"
+	Decimal        QuestionType = "decimal"
+	Text           QuestionType = "text"
+	Note           QuestionType = "note"
+	Date           QuestionType = "date"
+	Calculate      QuestionType = "calculate"
+	Acknowledge    QuestionType = "acknowledge"
+)
+
+// DefaultLang is the language key of a plain `label` column when the form's
+// settings name no default_language (pyxform calls it "default" too).
+const DefaultLang = "default"
+
+// Translations is one text in several languages: language code ("ky",
+// "ru", or DefaultLang) → text.
+type Translations map[string]string
+
+// In gives the text in lang, else in Kyrgyz (the municipality's default
+// and fallback), Russian, the form's unnamed default language, and last
+// in any language there is, so a resident never gets an empty prompt.
+func (t Translations) In(lang string) string {
+	for _, l := range []string{lang, "ky", "ru", DefaultLang} {
+		if s := t[l]; s != "" {
+			return s
+		}
+	}
+	keys := make([]string, 0, len(t))
+	for l, s := range t {
+		if s != "" {
+			keys = append(keys, l)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	slices.Sort(keys)
+	return t[keys[0]]
+}
+
+// Form is a questionnaire as bmjbt runs it: an XLSForm's survey, choices
+// and settings, with groups flattened into the questions they hold.
+type Form struct {
+	ID              string `json:"id"`
+	Title           string `json:"title"`
+	Version         string `json:"version,omitempty"`
+	DefaultLanguage string `json:"default_language,omitempty"`
+	// Languages are the codes the form has texts in, in the order its
+	// columns came; DefaultLang stands for plain columns without one.
+	Languages []string   `json:"languages"`
+	Groups    []Group    `json:"groups,omitempty"`
+	Questions []Question `json:"questions"`
+	// Choices are the answer options per list name.
+	Choices map[string][]Choice `json:"choices,omitempty"`
+}
+
+// Group is a group of questions. Its relevant is already AND-ed into each
+// question it holds; the group itself is kept for field mode, where a
+// member goes through a paper questionnaire section by section.
+type Group struct {
+	Name       string       `json:"name"`
+	Label      Translations `json:"label,omitempty"`
+	Appearance string       `json:"appearance,omitempty"`
+	Parent     string       `json:"parent,omitempty"` // the enclosing group, "" at the top
+}
+
+// Question is one row of the survey sheet. Relevant already includes the
+// relevant of every group around it, as "(group) and (question)".
+type Question struct {
+	Type              QuestionType `json:"type"`
+	Name              string       `json:"name"`
+	Group             string       `json:"group,omitempty"` // the innermost group, "" at the top
+	Label             Translations `json:"label,omitempty"`
+	Hint              Translations `json:"hint,omitempty"`
+	ConstraintMessage Translations `json:"constraint_message,omitempty"`
+	RequiredMessage   Translations `json:"required_message,omitempty"`
+	Required          bool         `json:"required,omitempty"`
+	Relevant          string       `json:"relevant,omitempty"`
+	Constraint        string       `json:"constraint,omitempty"`
+	Calculation       string       `json:"calculation,omitempty"`
+	ChoiceFilter      string       `json:"choice_filter,omitempty"`
+	Default           string       `json:"default,omitempty"`
+	Appearance        string       `json:"appearance,omitempty"`
+	ListName          string       `json:"list_name,omitempty"` // selects only
+	// OrOther: the list got the choice "other" and the form the text
+	// question <name>_other, asked when "other" is chosen.
+	OrOther bool `json:"or_other,omitempty"`
+}
+
+// Choice is one answer option of a list. Extra keeps the choices sheet's
+// other columns (e.g. "village"), which a choice_filter reads by name.
+type Choice struct {
+	Name  string            `json:"name"`
+	Label Translations      `json:"label,omitempty"`
+	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// Question finds a question by its name.
+func (f *Form) Question(name string) (*Question, bool) {
+	for i := range f.Questions {
+		if f.Questions[i].Name == name {
+			return &f.Questions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Group finds a group by its name.
+func (f *Form) Group(name string) (*Group, bool) {
+	for i := range f.Groups {
+		if f.Groups[i].Name == name {
+			return &f.Groups[i], true
+		}
+	}
+	return nil, false
+}
+
+// Options are the choices a select question offers (before any
+// choice_filter, which needs the answers so far).
+func (f *Form) Options(q *Question) []Choice {
+	if q.ListName == "" {
+		return nil
+	}
+	return f.Choices[q.ListName]
+}
+
+// ForImport gives what storage.ImportSurvey takes: the survey's record
+// (a new survey in draft, or matched by form id) and this version of its
+// form, kept as JSON so each response can be read with the form it had.
+func (f *Form) ForImport(municipality string) (*Record, *Version, error) {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode form %s: %w", f.ID, err)
+	}
+	return &Record{Municipality: municipality, FormID: f.ID, Title: f.Title},
+		&Version{Version: f.Version, Form: data}, nil
+}
+
+// LoadForm reads back the form a version keeps.
+func LoadForm(v Version) (*Form, error) {
+	var f Form
+	if err := json.Unmarshal(v.Form, &f); err != nil {
+		return nil, fmt.Errorf("decode form of survey %d version %q: %w", v.SurveyID, v.Version, err)
+	}
+	return &f, nil
+}
