@@ -4,18 +4,15 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-)
 
-// CheckExpr checks an expression and returns the ${names} it refers to.
-// Package expr's user (cmd) sets it, so this package needs no parser;
-// nil means expressions are not checked beyond their ${name} references.
-var CheckExpr func(src string) (refs []string, err error)
+	"bmjbt/survey/expr"
+)
 
 var refPattern = regexp.MustCompile(`\$\{([^{}]*)\}`)
 
 // refusedFunc finds the functions that need what bmjbt does not have:
 // pulldata() and instance() read other files and lists of choices. They
-// are refused even when CheckExpr would parse them.
+// are refused with a word on repeats, before the parser refuses them too.
 var refusedFunc = regexp.MustCompile(`(?:^|[^\p{L}\p{N}_.:-])(pulldata|instance|indexed-repeat)\s*\(`)
 
 // textRefs gives the ${names} in a text or an expression, in order.
@@ -51,13 +48,12 @@ func (b *builder) references() {
 				}
 				continue
 			}
-			if CheckExpr != nil {
-				var err error
-				if refs, err = CheckExpr(c.src); err != nil {
-					b.p.add(where, "%v", err)
-					continue
-				}
+			e, err := expr.Parse(c.src)
+			if err != nil {
+				b.p.add(where, "%v", err)
+				continue
 			}
+			refs = e.Refs()
 			if c.filterList != "" {
 				b.filterColumns(c, where)
 			}

@@ -320,20 +320,18 @@ func TestReadXLSFormCollectsProblems(t *testing.T) {
 	}
 }
 
-// With package expr plugged in, its errors and references are used.
-func TestReadXLSFormCheckExpr(t *testing.T) {
-	survey.CheckExpr = func(src string) ([]string, error) {
-		if strings.Contains(src, "((") {
-			return nil, errors.New("unbalanced parenthesis at 1")
-		}
-		return []string{"a"}, nil
-	}
-	defer func() { survey.CheckExpr = nil }()
+// Expressions are parsed at import: a syntax error or an unsupported
+// function is reported where it stands, and the parser's references count.
+func TestReadXLSFormParsesExpressions(t *testing.T) {
 	if _, err := readSurvey(t, []any{"text", "a", "A"}, []any{"text", "b", "B", "((${a}"}); err == nil ||
-		!strings.Contains(err.Error(), `row 3, column D "relevant": unbalanced parenthesis at 1`) {
+		!strings.Contains(err.Error(), `row 3, column D "relevant": expression`) {
 		t.Fatalf("parser's error: %v", err)
 	}
-	if _, err := readSurvey(t, []any{"text", "b", "B", "string-length(.) > 0"}); err == nil || !strings.Contains(err.Error(), "${a} refers to no question") {
+	if _, err := readSurvey(t, []any{"text", "a", "A"}, []any{"text", "b", "B", "position(..) > 1"}); err == nil ||
+		!strings.Contains(err.Error(), "position()") {
+		t.Fatalf("an unsupported function: %v", err)
+	}
+	if _, err := readSurvey(t, []any{"text", "b", "B", "string-length(${a}) > 0"}); err == nil || !strings.Contains(err.Error(), "${a} refers to no question") {
 		t.Fatalf("parser's references: %v", err)
 	}
 }
