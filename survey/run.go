@@ -1,0 +1,292 @@
+package survey
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"bmjbt/monitoring"
+	"bmjbt/survey/expr"
+)
+
+// Run is one respondent's way through a form, by ODK's rules: questions
+// in order, one at a time; a question whose relevant is false is skipped
+// and its answer cleared; calculations follow the answers; an answer is
+// checked against its type, required and constraint before it counts.
+// It holds no chat and no storage: the bot asks, Run decides.
+type Run struct {
+	Form    *Form
+	Answers map[string]Answer
+	// Today is the day today() reads (midnight in Asia/Bishkek).
+	Today time.Time
+	exprs map[string]*expr.Expr
+}
+
+// NewRun starts or resumes a run over answers given so far.
+func NewRun(f *Form, answers map[string]Answer, today time.Time) *Run {
+	if answers == nil {
+		answers = map[string]Answer{}
+	}
+	r := &Run{Form: f, Answers: answers, Today: today, exprs: map[string]*expr.Expr{}}
+	r.Refresh()
+	return r
+}
+
+// parsed is an expression of the form, parsed once. The form was checked
+// at import, so a failure here means a form kept by an older version: it
+// counts as no expression (always relevant, no constraint).
+func (r *Run) parsed(src string) *expr.Expr {
+	if src == "" {
+		return nil
+	}
+	if e, ok := r.exprs[src]; ok {
+		return e
+	}
+	e, err := expr.Parse(src)
+	if err != nil {
+		e = nil
+	}
+	r.exprs[src] = e
+	return e
+}
+
+// env is what an expression sees: the answers, the value being checked
+// (.) and, in a choice_filter, the choice's row.
+type env struct {
+	r       *Run
+	current string
+	row     *Choice
+}
+
+func (e env) Lookup(name string) (string, bool) {
+	a, ok := e.r.Answers[name]
+	return a.Value, ok && a.Value != ""
+}
+func (e env) Current() string  { return e.current }
+func (e env) Today() time.Time { return e.r.Today }
+func (e env) Column(n string) string {
+	if e.row == nil {
+		return ""
+	}
+	switch n {
+	case "name":
+		return e.row.Name
+	case "label":
+		return e.row.Label.In("")
+	}
+	return e.row.Extra[n]
+}
+
+// Relevant says whether a question is asked, as the answers stand.
+func (r *Run) Relevant(q *Question) bool {
+	e := r.parsed(q.Relevant)
+	return e == nil || e.Bool(env{r: r, current: r.Answers[q.Name].Value})
+}
+
+// Refresh brings the answers in line with relevance and calculations, in
+// form order: what became irrelevant is cleared, calculations computed.
+// (One pass suffices: an expression may only look back, as the form
+// reads, and pyxform's forms do in practice.)
+func (r *Run) Refresh() {
+	for i := range r.Form.Questions {
+		q := &r.Form.Questions[i]
+		if !r.Relevant(q) {
+			delete(r.Answers, q.Name)
+			continue
+		}
+		if q.Type == Calculate {
+			v := ""
+			if e := r.parsed(q.Calculation); e != nil {
+				v = e.String(env{r: r})
+			}
+			r.Answers[q.Name] = Answer{Value: v}
+		}
+	}
+}
+
+// Next is the question to ask after the one named ("" for the first), or
+// false when the run is at its end.
+func (r *Run) Next(after string) (*Question, bool) {
+	started := after == ""
+	for i := range r.Form.Questions {
+		q := &r.Form.Questions[i]
+		if !started {
+			started = q.Name == after
+			continue
+		}
+		if q.Type != Calculate && r.Relevant(q) {
+			return q, true
+		}
+	}
+	return nil, false
+}
+
+// Problem is why an answer does not count, in the respondent's language.
+type Problem struct {
+	// Kind is "type", "required" or "constraint"; Message is the form's own
+	// message for it, "" when the form has none (the caller says its own).
+	Kind    string
+	Message string
+}
+
+func (p *Problem) Error() string { return p.Kind + ": " + p.Message }
+
+// Answer checks an answer to q and, if it counts, keeps it (normalised:
+// numbers with a dot, dates as YYYY-MM-DD, choices by name) and refreshes
+// what depends on it. raw is "" for a skipped question.
+func (r *Run) Answer(q *Question, raw, lang string) (*Problem, error) {
+	v, ok := Normalize(q, raw)
+	if !ok {
+		return &Problem{Kind: "type"}, nil
+	}
+	if v == "" {
+		if q.Required {
+			return &Problem{Kind: "required", Message: q.RequiredMessage.In(lang)}, nil
+		}
+	} else if c := r.parsed(q.Constraint); c != nil && !c.Bool(env{r: r, current: v}) {
+		// Constraints are not checked on blank answers (ODK).
+		return &Problem{Kind: "constraint", Message: q.ConstraintMessage.In(lang)}, nil
+	}
+	if q.Type == SelectOne || q.Type == SelectMultiple {
+		for _, name := range strings.Fields(v) {
+			if !r.offers(q, name) {
+				return nil, fmt.Errorf("question %s has no choice %q", q.Name, name)
+			}
+		}
+	}
+	r.Answers[q.Name] = Answer{Value: v, Asked: true}
+	r.Refresh()
+	return nil, nil
+}
+
+// Normalize reads a typed answer as its question's type expects; false
+// when it is not one ("abc" for a number, "31.02.2026" for a date).
+func Normalize(q *Question, raw string) (string, bool) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", true
+	}
+	switch q.Type {
+	case Integer:
+		s := strings.TrimSuffix(strings.ReplaceAll(raw, " ", ""), ".")
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return "", false
+		}
+		return strconv.FormatInt(n, 10), true
+	case Decimal:
+		s := strings.ReplaceAll(strings.ReplaceAll(raw, " ", ""), ",", ".")
+		f, err := strconv.ParseFloat(strings.TrimSuffix(s, "."), 64)
+		if err != nil {
+			return "", false
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), true
+	case Date:
+		d, ok := ReadDate(raw)
+		if !ok {
+			return "", false
+		}
+		return d.Format("2006-01-02"), true
+	case SelectMultiple:
+		return strings.Join(strings.Fields(raw), " "), true
+	}
+	return raw, true
+}
+
+// ReadDate reads a day as people in Kyrgyzstan write it: "14.10.2025",
+// "14/10/2025", "14-10-2025" or "2025-10-14"; a day that does not exist is
+// no date.
+func ReadDate(text string) (time.Time, bool) {
+	text = strings.TrimSuffix(strings.TrimSpace(text), ".")
+	for _, layout := range []string{"2.1.2006", "2/1/2006", "2-1-2006", "2006-01-02"} {
+		if d, err := time.ParseInLocation(layout, text, monitoring.Bishkek); err == nil {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Options are the choices q offers as the answers stand (its
+// choice_filter applied).
+func (r *Run) Options(q *Question) []Choice {
+	all := r.Form.Options(q)
+	f := r.parsed(q.ChoiceFilter)
+	if f == nil {
+		return all
+	}
+	var out []Choice
+	for i := range all {
+		if f.Bool(env{r: r, row: &all[i]}) {
+			out = append(out, all[i])
+		}
+	}
+	return out
+}
+
+func (r *Run) offers(q *Question, name string) bool {
+	for _, c := range r.Options(q) {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Text is a label or hint with its ${name} references replaced by the
+// answers (a choice by its label), as ODK shows them.
+func (r *Run) Text(t Translations, lang string) string {
+	s := t.In(lang)
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	return refPattern.ReplaceAllStringFunc(s, func(m string) string {
+		name := strings.TrimSpace(m[2 : len(m)-1])
+		return r.Shown(name, lang)
+	})
+}
+
+// Shown is an answer as the respondent reads it: a choice's label, several
+// joined by commas, a date as 14.10.2025.
+func (r *Run) Shown(name, lang string) string {
+	a := r.Answers[name]
+	q, ok := r.Form.Question(name)
+	if !ok || a.Value == "" {
+		return a.Value
+	}
+	switch q.Type {
+	case SelectOne, SelectMultiple:
+		var labels []string
+		for _, v := range strings.Fields(a.Value) {
+			label := v
+			for _, c := range r.Form.Options(q) {
+				if c.Name == v {
+					label = c.Label.In(lang)
+				}
+			}
+			labels = append(labels, label)
+		}
+		return strings.Join(labels, ", ")
+	case Date:
+		if d, err := time.Parse("2006-01-02", a.Value); err == nil {
+			return d.Format("02.01.2006")
+		}
+	}
+	return a.Value
+}
+
+// Before is the question asked before q in this run (for "back"): the
+// last relevant question before it that was asked; false at the first.
+func (r *Run) Before(q string) (*Question, bool) {
+	var prev *Question
+	for i := range r.Form.Questions {
+		c := &r.Form.Questions[i]
+		if c.Name == q {
+			return prev, prev != nil
+		}
+		if c.Type != Calculate && r.Relevant(c) {
+			prev = c
+		}
+	}
+	return nil, false
+}

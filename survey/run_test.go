@@ -1,0 +1,151 @@
+package survey_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"bmjbt/monitoring"
+	"bmjbt/survey"
+)
+
+func templateRun(t *testing.T) *survey.Run {
+	t.Helper()
+	today := time.Date(2026, 12, 2, 0, 0, 0, 0, monitoring.Bishkek)
+	return survey.NewRun(survey.Template(), nil, today)
+}
+
+// answer gives the open question an answer and moves on, as the bot does.
+func answer(t *testing.T, r *survey.Run, q *survey.Question, raw string) *survey.Question {
+	t.Helper()
+	p, err := r.Answer(q, raw, "ky")
+	if err != nil || p != nil {
+		t.Fatalf("%s = %q: %v %v", q.Name, raw, p, err)
+	}
+	next, _ := r.Next(q.Name)
+	return next
+}
+
+func names(r *survey.Run, qs []survey.Choice) string {
+	var out []string
+	for _, c := range qs {
+		out = append(out, c.Name)
+	}
+	return strings.Join(out, " ")
+}
+
+// The template walked through as a resident would: skip logic, a choice
+// filter, constraints with the form's messages, calculations, a group
+// that becomes irrelevant and takes its answers with it.
+func TestRunFollowsTheFormsRules(t *testing.T) {
+	r := templateRun(t)
+	q, ok := r.Next("")
+	if !ok || q.Name != "intro" {
+		t.Fatalf("first question %v", q)
+	}
+	q = answer(t, r, q, "")
+	if q.Name != "consent" {
+		t.Fatalf("after the note: %s", q.Name)
+	}
+	if p, _ := r.Answer(q, "", "ky"); p == nil || p.Kind != "required" {
+		t.Fatalf("a required question left blank: %v", p)
+	}
+	q = answer(t, r, q, "OK")
+	q = answer(t, r, q, "kyzyl_tuu")
+	if q.Name != "water_point" || names(r, r.Options(q)) != "bazaar" {
+		t.Fatalf("taps of Kyzyl-Tuu: %s %s", q.Name, names(r, r.Options(q)))
+	}
+	if _, err := r.Answer(q, "school", "ky"); err == nil {
+		t.Fatal("a tap of another village was taken")
+	}
+	q = answer(t, r, q, "bazaar")
+	for _, bad := range []struct{ raw, kind string }{{"көп", "type"}, {"0", "constraint"}, {"31", "constraint"}} {
+		p, err := r.Answer(q, bad.raw, "ru")
+		if err != nil || p == nil || p.Kind != bad.kind {
+			t.Fatalf("household %q: %v %v, want %s", bad.raw, p, err, bad.kind)
+		}
+		if bad.kind == "constraint" && p.Message != "Введите число от 1 до 30." {
+			t.Fatalf("the form's message: %q", p.Message)
+		}
+	}
+	q = answer(t, r, q, " 5. ")
+	if r.Answers["household"].Value != "5" {
+		t.Fatalf("household kept as %q", r.Answers["household"].Value)
+	}
+	q = answer(t, r, q, "7,5") // a decimal comma
+	if r.Answers["water_hours"].Value != "7.5" {
+		t.Fatalf("hours kept as %q", r.Answers["water_hours"].Value)
+	}
+	if p, _ := r.Answer(q, "none cuts", "ky"); p == nil || p.Kind != "constraint" {
+		t.Fatalf("'none' with another problem: %v", p)
+	}
+	q = answer(t, r, q, "cuts other")
+	if q.Name != "problems_other" {
+		t.Fatalf("or_other asks for the other answer: %s", q.Name)
+	}
+	q = answer(t, r, q, "Баасы кымбат")
+	if q.Name != "since" {
+		t.Fatalf("the group's first question: %s", q.Name)
+	}
+	if p, _ := r.Answer(q, "03.12.2026", "ky"); p == nil || p.Kind != "constraint" {
+		t.Fatalf("a day to come: %v", p)
+	}
+	if p, _ := r.Answer(q, "31.02.2026", "ky"); p == nil || p.Kind != "type" {
+		t.Fatalf("a day that does not exist: %v", p)
+	}
+	q = answer(t, r, q, "14.10.2026")
+	if r.Answers["since"].Value != "2026-10-14" || r.Shown("since", "ky") != "14.10.2026" {
+		t.Fatalf("date kept %q shown %q", r.Answers["since"].Value, r.Shown("since", "ky"))
+	}
+	q = answer(t, r, q, "yes")
+	if r.Answers["problem_count"].Value != "2" {
+		t.Fatalf("calculated count %q", r.Answers["problem_count"].Value)
+	}
+	if q.Name != "satisfaction" {
+		t.Fatalf("after the group: %s", q.Name)
+	}
+	// Back to the problems: "none" now makes the group irrelevant, and its
+	// answers (and the other answer) are cleared.
+	prev, _ := r.Before("satisfaction")
+	if prev.Name != "reported" {
+		t.Fatalf("before satisfaction: %s", prev.Name)
+	}
+	problems, _ := r.Form.Question("problems")
+	if next := answer(t, r, problems, "none"); next.Name != "satisfaction" {
+		t.Fatalf("with no problem, next is %s", next.Name)
+	}
+	for _, gone := range []string{"since", "reported", "problems_other"} {
+		if _, ok := r.Answers[gone]; ok {
+			t.Errorf("%s kept after it became irrelevant", gone)
+		}
+	}
+	if r.Answers["problem_count"].Value != "1" {
+		t.Fatalf("recalculated count %q", r.Answers["problem_count"].Value)
+	}
+	q = answer(t, r, q, "4")
+	q = answer(t, r, q, "") // the comment, skipped
+	if q.Name != "thanks" {
+		t.Fatalf("last: %s", q.Name)
+	}
+	if _, more := r.Next("thanks"); more {
+		t.Fatal("the run goes on after its last question")
+	}
+	if a := r.Answers["comment"]; !a.Asked || a.Value != "" {
+		t.Fatalf("a skipped question: %+v", a)
+	}
+	if r.Shown("satisfaction", "ru") != "4 — Скорее устраивает" {
+		t.Fatalf("shown %q", r.Shown("satisfaction", "ru"))
+	}
+}
+
+// Labels show earlier answers where the form refers to them.
+func TestRunTextShowsAnswers(t *testing.T) {
+	r := templateRun(t)
+	village, _ := r.Form.Question("village")
+	if _, err := r.Answer(village, "masy", "ky"); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Text(survey.Translations{"ky": "${village} айылында", "ru": "В селе ${village}"}, "ru"); got != "В селе Масы" {
+		t.Fatalf("%q", got)
+	}
+}
