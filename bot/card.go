@@ -19,10 +19,12 @@ import (
 //	f|<entry>|<answer>   the resident answers "Was it fixed?"
 //	x|<entry>            the resident adds to their open entry
 //	r|<request>[|answer] a member opens or answers a request
+//	s|<entry>|yes|no     the resident answers the offer of surveys
+//	q|<survey>|go        the resident starts a survey they were invited to
 //
 // Whatever the data says, the sender's rights are checked in the database.
 func scoped(data string) bool {
-	return len(data) > 2 && data[1] == '|' && strings.IndexByte("auofxrs", data[0]) >= 0
+	return len(data) > 2 && data[1] == '|' && strings.IndexByte("auofxrsq", data[0]) >= 0
 }
 
 func (t *turn) scopedButton(data string) error {
@@ -43,7 +45,9 @@ func (t *turn) scopedButton(data string) error {
 		return addInfoButton(t, id)
 	case parts[0] == "s" && t.u.ChatKind == Private:
 		return consentButton(t, id, arg)
-	case parts[0] == "f", parts[0] == "x", parts[0] == "s":
+	case parts[0] == "q" && t.u.ChatKind == Private:
+		return surveyButton(t, id)
+	case parts[0] == "f", parts[0] == "x", parts[0] == "s", parts[0] == "q":
 	default:
 		m, ok, err := t.member()
 		if err != nil {

@@ -73,6 +73,7 @@ func stopSurveys(t *turn) error {
 	if err := t.tx.SetConsent(t.ctx, t.e.Muni.Code, monitoring.Consent{ResidentID: t.resident.ID, Given: false, How: "stop", Village: c.Village}); err != nil {
 		return err
 	}
+	t.dropSurveys(0) // a survey under way ends here; its answers so far stay, unfinished
 	if err := t.say(t.T("consent.withdrawn", nil)); err != nil {
 		return err
 	}

@@ -72,7 +72,10 @@ func (t *turn) send(r Reply, collapse string) error {
 	if p := t.choiceEdit; p != nil && r.CallbackID == "" {
 		t.choiceEdit = nil
 		if mergeable(r, collapse) && utf16Len(p.Text)+2+utf16Len(r.Text) <= MaxText {
-			r.EditMessageID, r.Text = p.EditMessageID, p.Text+"\n\n"+r.Text
+			if p.Text != "" { // "" redraws the question itself (a toggle)
+				r.Text = p.Text + "\n\n" + r.Text
+			}
+			r.EditMessageID = p.EditMessageID
 		} else {
 			t.e.enqueue(t.b, t.u, *p, "")
 		}

@@ -94,6 +94,9 @@ type step struct {
 	// cancel, when set, ends the dialogue on /cancel instead of dropping
 	// it: for a question whose answers are kept as they come.
 	cancel func(t *turn) error
+	// back, when set, goes back within the dialogue its own way (a
+	// survey, whose questions share one step).
+	back func(t *turn) error
 }
 
 // flow is one conversation the engine knows, declared in its own file
@@ -109,7 +112,7 @@ type flow struct {
 // members' work on entries, their queue, requests for information, and
 // the group's own business.
 func flows() []flow {
-	return []flow{langFlow(), intakeFlow(), registerFlow(), additionFlow(), entryWorkFlow(), queueFlow(), requestFlow(), membersFlow(), consentFlow()}
+	return []flow{langFlow(), intakeFlow(), registerFlow(), additionFlow(), entryWorkFlow(), queueFlow(), requestFlow(), membersFlow(), consentFlow(), surveyFlow()}
 }
 
 // register takes in a flow's steps and commands; a name declared twice is
@@ -224,6 +227,11 @@ func (t *turn) reopen() error {
 // back asks the previous question of the top dialogue again.
 func (t *turn) back() error {
 	f := t.top()
+	if f != nil {
+		if s := t.e.steps[f.Step]; s != nil && s.back != nil {
+			return s.back(t)
+		}
+	}
 	if f == nil || len(f.History) == 0 {
 		return t.resend()
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"bmjbt/monitoring"
+	"bmjbt/survey"
 )
 
 // The ports: what the engine, its senders and fetchers need of the store,
@@ -31,6 +32,7 @@ type Tx interface {
 	Members
 	Requests
 	Consents
+	Surveys
 }
 
 // InboxTx takes updates and closes them, each in a savepoint when needed.
@@ -46,6 +48,18 @@ type InboxTx interface {
 type Consents interface {
 	SetConsent(ctx context.Context, municipality string, c monitoring.Consent) error
 	Consent(ctx context.Context, residentID int64) (monitoring.Consent, error)
+}
+
+// Surveys are what a resident's turn reads and writes of a survey: the
+// survey and its form, their one response, their invitation.
+type Surveys interface {
+	OpenSurvey(ctx context.Context, municipality string, id int64) (survey.Record, survey.Version, error)
+	FormVersion(ctx context.Context, id int64) (survey.Version, error)
+	StartResponse(ctx context.Context, municipality string, r *survey.Response) error
+	ResidentResponse(ctx context.Context, surveyID, residentID int64) (survey.Response, bool, error)
+	SaveAnswers(ctx context.Context, responseID int64, answers map[string]survey.Answer, complete bool) error
+	Invited(ctx context.Context, surveyID, residentID int64) (bool, error)
+	PendingInvitation(ctx context.Context, residentID int64) (int64, error)
 }
 
 // Conversations keeps each dialogue's state.

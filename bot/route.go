@@ -135,6 +135,9 @@ func (t *turn) converse() error {
 	if t.top() != nil {
 		return t.answer()
 	}
+	if started, err := startInvited(t); started || err != nil {
+		return err
+	}
 	return startIntake(t, true)
 }
 
@@ -185,6 +188,8 @@ func (t *turn) command(name, args string) error {
 		return stopSurveys(t)
 	case "subscribe":
 		return subscribe(t)
+	case "survey":
+		return takeSurvey(t)
 	case "back", "артка", "назад":
 		return t.back()
 	case "status":

@@ -477,3 +477,48 @@ func (tx *Tx) Invited(ctx context.Context, surveyID, residentID int64) (bool, er
 	}
 	return n > 0, nil
 }
+
+// OpenSurvey is a survey as a resident's turn reads it, with the form new
+// respondents get.
+func (tx *Tx) OpenSurvey(ctx context.Context, municipality string, id int64) (survey.Record, survey.Version, error) {
+	var r surveyRow
+	err := tx.get(ctx, &r, `SELECT `+surveyColumns+` FROM surveys WHERE municipality = ? AND id = ?`, municipality, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return survey.Record{}, survey.Version{}, monitoring.Errorf(monitoring.ENOTFOUND, "no survey %d", id)
+	}
+	if err != nil {
+		return survey.Record{}, survey.Version{}, fmt.Errorf("read survey %d: %w", id, err)
+	}
+	var v versionRow
+	if err := tx.get(ctx, &v, `SELECT id, survey_id, version, form, imported_at FROM survey_versions WHERE survey_id = ? ORDER BY id DESC LIMIT 1`, id); err != nil {
+		return survey.Record{}, survey.Version{}, fmt.Errorf("read survey %d form: %w", id, err)
+	}
+	return r.record(), v.version(), nil
+}
+
+// FormVersion is one version of a survey's form: the one a response began with.
+func (tx *Tx) FormVersion(ctx context.Context, id int64) (survey.Version, error) {
+	var v versionRow
+	if err := tx.get(ctx, &v, `SELECT id, survey_id, version, form, imported_at FROM survey_versions WHERE id = ?`, id); err != nil {
+		return survey.Version{}, fmt.Errorf("read form version %d: %w", id, err)
+	}
+	return v.version(), nil
+}
+
+// PendingInvitation is the open survey a resident was invited to most
+// lately and has not finished (0 when none): what a typed "1" or "start"
+// answers on a channel without buttons.
+func (tx *Tx) PendingInvitation(ctx context.Context, residentID int64) (int64, error) {
+	var ids []int64
+	err := tx.sel(ctx, &ids, `SELECT i.survey_id FROM invitations i JOIN surveys s ON s.id = i.survey_id
+		WHERE i.resident_id = ? AND s.state = 'open'
+		AND NOT EXISTS (SELECT 1 FROM responses p WHERE p.survey_id = i.survey_id AND p.resident_id = i.resident_id AND p.completed_at IS NOT NULL)
+		ORDER BY i.invited_at DESC, i.survey_id DESC LIMIT 1`, residentID)
+	if err != nil {
+		return 0, fmt.Errorf("read pending invitations: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return ids[0], nil
+}

@@ -1,0 +1,474 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+	"bmjbt/survey"
+)
+
+// Surveys (Regulation 5.6: questionnaires and citizen report cards), run in
+// the chat one question at a time: buttons on Telegram, numbered options
+// elsewhere. A resident who agreed to surveys and was invited presses
+// "Start" (or types 1), answers, may go back, skip what is not required,
+// stop with /stop at any time, and finds the survey where they left it
+// after a complaint, a /status or a restart. survey.Run decides what is
+// asked and whether an answer counts; this file asks and listens.
+
+// surveyFlow declares the three ways a survey question is answered: one
+// choice (also a note's "Next" and an acknowledgement), several choices,
+// and typed words, numbers or dates.
+func surveyFlow() flow {
+	return flow{
+		steps: map[string]*step{
+			"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
+			"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
+			"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
+		},
+	}
+}
+
+// surveyRun is a survey dialogue's own data: which response, and the open
+// question. The answers themselves live in the response.
+type surveyRun struct {
+	Survey   int64    `json:"survey"`
+	Response int64    `json:"response"`
+	Q        string   `json:"q"`
+	Picked   []string `json:"picked,omitempty"` // a multiple choice being made
+}
+
+// SurveyInvitation is the message that invites residents of one language
+// to a survey (or reminds them once), with its Start button.
+func SurveyInvitation(cat *catalog.Catalog, lang monitoring.Lang, rec survey.Record, remind bool) Reply {
+	id := "survey.invite"
+	if remind {
+		id = "survey.remind"
+	}
+	text := cat.T(lang, id, catalog.Args{"Title": rec.Title}) + "\n\n" + cat.T(lang, "survey.stop_hint", nil)
+	return Reply{Lang: lang, Text: text, Menu: &Menu{Columns: 1, Options: []Option{
+		{Label: cat.T(lang, "survey.start", nil), Data: fmt.Sprintf("q|%d|go", rec.ID)},
+	}}}
+}
+
+// surveyButton is the invitation's Start, pressed (or typed).
+func surveyButton(t *turn, id int64) error {
+	if err := t.ack(""); err != nil {
+		return err
+	}
+	return beginSurvey(t, id)
+}
+
+// startInvited starts the survey a resident was invited to when they type
+// the invitation's one choice ("1", "Start") with nothing else open; false
+// when there is none, and the message is a complaint as usual.
+func startInvited(t *turn) (bool, error) {
+	text := fold(strings.TrimSuffix(strings.TrimSpace(t.u.Text), "."))
+	if t.u.Kind != KindText || text != "1" && text != fold(t.T("survey.start", nil)) {
+		return false, nil
+	}
+	id, err := t.tx.PendingInvitation(t.ctx, t.resident.ID)
+	if err != nil || id == 0 {
+		return false, err
+	}
+	return true, beginSurvey(t, id)
+}
+
+// takeSurvey is /survey: the survey the resident was invited to, begun or
+// resumed.
+func takeSurvey(t *turn) error {
+	id, err := t.tx.PendingInvitation(t.ctx, t.resident.ID)
+	if err != nil {
+		return err
+	}
+	if id == 0 {
+		if err := t.say(t.T("survey.none", nil)); err != nil {
+			return err
+		}
+		return t.resend()
+	}
+	return beginSurvey(t, id)
+}
+
+// beginSurvey opens a survey for the resident: only with their consent,
+// while it is open, once per person; a response begun before is resumed
+// where it stopped.
+func beginSurvey(t *turn, id int64) error {
+	c, err := t.tx.Consent(t.ctx, t.resident.ID)
+	if err != nil {
+		return err
+	}
+	if !c.Given {
+		return t.say(t.T("survey.no_consent", nil))
+	}
+	rec, v, err := t.tx.OpenSurvey(t.ctx, t.e.Muni.Code, id)
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+		return t.oldButton()
+	}
+	if err != nil {
+		return err
+	}
+	if invited, err := t.tx.Invited(t.ctx, id, t.resident.ID); err != nil || !invited {
+		if err == nil {
+			err = t.say(t.T("survey.none", nil))
+		}
+		return err
+	}
+	resp, found, err := t.tx.ResidentResponse(t.ctx, id, t.resident.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case found && resp.Complete():
+		return t.say(t.T("survey.answered", nil))
+	case rec.State != survey.Open:
+		return t.say(t.T("survey.closed", nil))
+	}
+	for _, f := range t.st.Frames {
+		if strings.HasPrefix(f.Step, "survey.") && dialogueOf[surveyRun](f).Survey == id {
+			t.dropSurveys(id) // asked again from where it stands, on top
+			break
+		}
+	}
+	if !found {
+		resp = survey.Response{SurveyID: id, VersionID: v.ID, ResidentID: t.resident.ID, Channel: string(t.u.Channel), Village: c.Village}
+		if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
+			return err
+		}
+	} else if err := t.say(t.T("survey.resume", nil)); err != nil {
+		return err
+	}
+	run, err := surveyRunOf(t, resp)
+	if err != nil {
+		return err
+	}
+	q, ok := resumeAt(run)
+	if !ok {
+		return finishSurvey(t, run, resp.ID)
+	}
+	data := &surveyRun{Survey: id, Response: resp.ID, Q: q.Name}
+	t.st.Frames = append(t.st.Frames, &Frame{Step: surveyStep(q), data: data})
+	return askSurvey(t)
+}
+
+// resumeAt is the first question still to answer: the first one asked
+// that has no answer given.
+func resumeAt(r *survey.Run) (*survey.Question, bool) {
+	q, ok := r.Next("")
+	for ok {
+		if a, answered := r.Answers[q.Name]; !answered || !a.Asked {
+			return q, true
+		}
+		q, ok = r.Next(q.Name)
+	}
+	return nil, false
+}
+
+// dialogueOf decodes a frame's data that is not the top one.
+func dialogueOf[T any](f *Frame) *T {
+	if p, ok := f.data.(*T); ok {
+		return p
+	}
+	p := new(T)
+	_ = json.Unmarshal(f.Data, p) // unreadable: an empty run, which ends itself
+	return p
+}
+
+// dropSurveys takes a survey's dialogue (every survey's, with id 0) off
+// the stack: /stop, or the same survey begun again.
+func (t *turn) dropSurveys(id int64) {
+	kept := t.st.Frames[:0]
+	for _, f := range t.st.Frames {
+		if strings.HasPrefix(f.Step, "survey.") && (id == 0 || dialogueOf[surveyRun](f).Survey == id) {
+			continue
+		}
+		kept = append(kept, f)
+	}
+	t.st.Frames = kept
+}
+
+// surveyRunOf reads a response's run: the form it began with and its answers.
+func surveyRunOf(t *turn, resp survey.Response) (*survey.Run, error) {
+	v, err := t.tx.FormVersion(t.ctx, resp.VersionID)
+	if err != nil {
+		return nil, err
+	}
+	f, err := survey.LoadForm(v)
+	if err != nil {
+		return nil, err
+	}
+	today := t.tx.Now().In(monitoring.Bishkek)
+	return survey.NewRun(f, resp.Answers, today), nil
+}
+
+// openRun is the top survey dialogue's data, run and open question.
+func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
+	d := dialogueData[surveyRun](t)
+	resp, found, err := t.tx.ResidentResponse(t.ctx, d.Survey, t.resident.ID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !found || resp.ID != d.Response {
+		return d, nil, nil, nil
+	}
+	run, err := surveyRunOf(t, resp)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	q, ok := run.Form.Question(d.Q)
+	if !ok || !run.Relevant(q) {
+		q, ok = resumeAt(run)
+		if !ok {
+			return d, run, nil, nil
+		}
+		d.Q = q.Name
+	}
+	return d, run, q, nil
+}
+
+// surveyStep is the step that asks a question of q's type.
+func surveyStep(q *survey.Question) string {
+	switch q.Type {
+	case survey.SelectOne, survey.Note, survey.Acknowledge:
+		return "survey.choice"
+	case survey.SelectMultiple:
+		return "survey.multi"
+	}
+	return "survey.text"
+}
+
+// askSurvey asks the open question, with what it was answered before
+// when the resident came back to it.
+func askSurvey(t *turn) error {
+	d, run, q, err := openRun(t)
+	if err != nil {
+		return err
+	}
+	if run == nil {
+		t.end()
+		return nil
+	}
+	if q == nil {
+		return finishSurvey(t, run, d.Response)
+	}
+	lang := string(t.lang)
+	prompt := run.Text(q.Label, lang)
+	if hint := run.Text(q.Hint, lang); hint != "" {
+		prompt += "\n" + hint
+	}
+	var opts []Option
+	switch q.Type {
+	case survey.SelectOne:
+		for _, c := range run.Options(q) {
+			opts = append(opts, Option{Label: c.Label.In(lang), Data: "c:" + c.Name})
+		}
+	case survey.Acknowledge:
+		opts = append(opts, Option{Label: t.T("survey.ok", nil), Data: "c:OK"})
+	case survey.Note:
+		opts = append(opts, Option{Label: t.T("survey.next", nil), Data: "c:"})
+	case survey.SelectMultiple:
+		picked := d.Picked
+		if picked == nil {
+			picked = strings.Fields(run.Answers[q.Name].Value)
+		}
+		for _, c := range run.Options(q) {
+			mark := "☐ "
+			if contains(picked, c.Name) {
+				mark = "☑ "
+			}
+			opts = append(opts, Option{Label: mark + c.Label.In(lang), Data: "m:" + c.Name})
+		}
+		opts = append(opts, Option{Label: t.T("button.done", nil), Data: "sv:done", Word: true})
+		prompt += "\n" + t.T("survey.multi_hint", nil)
+	case survey.Integer, survey.Decimal:
+		prompt += "\n" + t.T("survey.number_hint", nil)
+	case survey.Date:
+		prompt += "\n" + t.T("survey.date_hint", nil)
+	}
+	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && q.Type != survey.Note {
+		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)})
+	}
+	if !q.Required && q.Type != survey.Note && q.Type != survey.Acknowledge {
+		opts = append(opts, Option{Label: t.T("survey.skip", nil), Data: "sv:skip", Word: true})
+	}
+	if _, ok := run.Before(q.Name); ok {
+		opts = append(opts, Option{Label: t.T("button.back", nil), Data: "sv:back", Word: true})
+	}
+	// One step name serves every question of its kind: the framework's
+	// own history and answers do not apply (the run keeps both).
+	f := t.top()
+	name := surveyStep(q)
+	f.Step, f.History, f.Answers = name, nil, nil
+	columns := 1
+	if len(opts) > 6 {
+		columns = 2
+	}
+	return t.askMenu(name, prompt, columns, opts)
+}
+
+// chooseSurvey takes a pressed (or typed) option of a survey question.
+func chooseSurvey(t *turn, data string) error {
+	switch {
+	case data == "sv:back":
+		return surveyBack(t)
+	case data == "sv:skip":
+		return answerSurvey(t, "")
+	case data == "sv:done":
+		d, run, q, err := openRun(t)
+		if err != nil || run == nil || q == nil {
+			return err
+		}
+		picked := d.Picked
+		if picked == nil { // Done without a change: the answer as it was
+			picked = strings.Fields(run.Answers[q.Name].Value)
+		}
+		if p := t.choiceEdit; p != nil && len(picked) > 0 {
+			// The question shows what was chosen, not "✓ Done".
+			var labels []string
+			for _, c := range run.Options(q) {
+				if contains(picked, c.Name) {
+					labels = append(labels, c.Label.In(string(t.lang)))
+				}
+			}
+			p.Text = run.Text(q.Label, string(t.lang)) + "\n\n✓ " + strings.Join(labels, ", ")
+		}
+		return answerSurvey(t, strings.Join(picked, " "))
+	case strings.HasPrefix(data, "m:"):
+		d := dialogueData[surveyRun](t)
+		if d.Picked == nil {
+			_, run, q, err := openRun(t)
+			if err != nil || run == nil || q == nil {
+				return err
+			}
+			d.Picked = strings.Fields(run.Answers[q.Name].Value)
+		}
+		name := strings.TrimPrefix(data, "m:")
+		if i := indexOf(d.Picked, name); i >= 0 {
+			d.Picked = append(d.Picked[:i], d.Picked[i+1:]...)
+		} else {
+			d.Picked = append(d.Picked, name)
+		}
+		d.Picked = append([]string{}, d.Picked...) // never nil once touched
+		if t.choiceEdit != nil {
+			t.choiceEdit.Text = "" // the question redrawn with its marks, not "✓ ☐ …"
+		}
+		return askSurvey(t)
+	case strings.HasPrefix(data, "c:"):
+		return answerSurvey(t, strings.TrimPrefix(data, "c:"))
+	}
+	return t.resend()
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// typedChoices reads "1,3" or "1 3" typed at a multiple choice.
+func typedChoices(t *turn) error {
+	f := t.top()
+	var names []string
+	for _, part := range strings.FieldsFunc(t.u.Text, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		n, err := strconv.Atoi(strings.TrimSuffix(part, "."))
+		if err != nil || f.Menu == nil {
+			return t.reaskChoice()
+		}
+		var numbered []Option
+		for _, o := range f.Menu.Options {
+			if !o.Word {
+				numbered = append(numbered, o)
+			}
+		}
+		if n < 1 || n > len(numbered) {
+			return t.reaskChoice()
+		}
+		if name := strings.TrimPrefix(numbered[n-1].Data, "m:"); indexOf(names, name) < 0 {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return t.reaskChoice()
+	}
+	return answerSurvey(t, strings.Join(names, " "))
+}
+
+// typedAnswer takes words, a number or a date typed at an open question.
+func typedAnswer(t *turn) error { return answerSurvey(t, t.u.Text) }
+
+// answerSurvey gives the open question an answer: kept if it counts (and
+// the next question asked), else asked again with the form's message.
+func answerSurvey(t *turn, raw string) error {
+	d, run, q, err := openRun(t)
+	if err != nil {
+		return err
+	}
+	if run == nil || q == nil {
+		return askSurvey(t)
+	}
+	if q.Type == survey.Note {
+		raw = ""
+	}
+	problem, err := run.Answer(q, raw, string(t.lang))
+	if err != nil {
+		return t.resend() // a choice the form no longer offers
+	}
+	if problem != nil {
+		if problem.Message != "" {
+			if err := t.send(Reply{Text: problem.Message}, "reask"); err != nil {
+				return err
+			}
+			return t.resend()
+		}
+		id := "survey." + problem.Kind
+		if problem.Kind == "type" {
+			id = "survey.bad_number"
+			if q.Type == survey.Date {
+				id = "survey.bad_date"
+			}
+		}
+		return t.reask(id, nil)
+	}
+	if q.Type == survey.Note {
+		delete(run.Answers, q.Name) // a note holds no answer
+	}
+	d.Picked = nil
+	next, more := run.Next(q.Name)
+	if !more {
+		return finishSurvey(t, run, d.Response)
+	}
+	if err := t.tx.SaveAnswers(t.ctx, d.Response, run.Answers, false); err != nil {
+		return err
+	}
+	d.Q = next.Name
+	return askSurvey(t)
+}
+
+// surveyBack asks the question before the open one again.
+func surveyBack(t *turn) error {
+	d, run, q, err := openRun(t)
+	if err != nil || run == nil || q == nil {
+		return err
+	}
+	prev, ok := run.Before(q.Name)
+	if !ok {
+		return t.resend()
+	}
+	d.Q, d.Picked = prev.Name, nil
+	return askSurvey(t)
+}
+
+// finishSurvey keeps the response as complete and thanks the resident.
+func finishSurvey(t *turn, run *survey.Run, responseID int64) error {
+	if err := t.tx.SaveAnswers(t.ctx, responseID, run.Answers, true); err != nil {
+		return err
+	}
+	t.end()
+	return t.say(t.T("survey.thanks", nil))
+}

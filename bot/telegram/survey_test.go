@@ -1,0 +1,199 @@
+package telegram_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"bmjbt/bot"
+	"bmjbt/bot/telegram/telegramtest"
+	"bmjbt/catalog"
+	"bmjbt/monitoring"
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+	"bmjbt/survey"
+)
+
+// subscribe has a new resident agree to surveys, living in Масы.
+func subscribe(t *testing.T, s *stack, id int64, lang, langButton, village string) *telegramtest.User {
+	t.Helper()
+	u := s.fake.User(id, lang)
+	begin(t, u, langButton, village)
+	u.Say("/cancel")
+	u.Say("/subscribe")
+	u.Expect(t, map[string]string{"ru": "Опросы рассылаются по сёлам", "ky": "Сурамжылоолор айылдар боюнча"}[lang])
+	u.Press(t, "Масы")
+	return u
+}
+
+// launch imports the template as a survey, opens it and invites everyone
+// who agreed, as `bmjbt survey launch` does.
+func launch(t *testing.T, s *stack) survey.Record {
+	t.Helper()
+	ctx := context.Background()
+	rec, v, err := survey.Template().ForImport(s.muni.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.ImportSurvey(ctx, rec, v); err != nil {
+		t.Fatal(err)
+	}
+	if *rec, err = s.db.MoveSurvey(ctx, s.muni.Code, rec.ID, survey.Open); err != nil {
+		t.Fatal(err)
+	}
+	subs, err := s.db.Subscribers(ctx, s.muni.Code, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byLang := map[monitoring.Lang][]storage.Subscriber{}
+	for _, sub := range subs {
+		byLang[sub.Lang] = append(byLang[sub.Lang], sub)
+	}
+	var inv []storage.Invitation
+	for lang, list := range byLang {
+		payload, err := json.Marshal(bot.SurveyInvitation(catalog.Default(), lang, *rec, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv = append(inv, storage.Invitation{Channel: "telegram", Payload: payload, Residents: list})
+	}
+	if _, err := s.db.Invite(ctx, s.muni.Code, rec.ID, inv); err != nil {
+		t.Fatal(err)
+	}
+	return *rec // the job runner feeds the invitations to the outbox within seconds
+}
+
+// Issue 8, answering (Regulation 5.6): an invited resident answers the
+// template one question at a time with buttons, typed numbers and dates;
+// skip logic and choice filters follow their answers; a bad answer gets
+// the form's message and the question again; back changes an answer; an
+// interruption returns to the open question; the response is kept once,
+// complete, and a second press is refused.
+func TestResidentAnswersASurvey(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db)
+		u := subscribe(t, s, 1901, "ru", "Русский", "В каком селе")
+		u.Expect(t, "Ваше согласие сохранено")
+		rec := launch(t, s)
+
+		u.Expect(t, "проводит опрос «Айылдагы ичүүчү суу»")
+		u.Press(t, "Начать")
+		u.Expect(t, "Здравствуйте! Это короткий опрос")
+		u.Press(t, "Далее")
+		u.Expect(t, "Согласны ли вы ответить")
+		u.Press(t, "Хорошо")
+		u.Expect(t, "В каком селе вы живёте?")
+		u.Press(t, "Масы")
+		taps := u.Expect(t, "Из какой колонки")
+		if labels := buttonLabels(taps); labels != "Колонка у школы|Колонка у мечети|Пропустить|Назад" {
+			t.Fatalf("taps offered in Масы: %s", labels)
+		}
+		u.Press(t, "Колонка у мечети")
+		u.Expect(t, "Сколько человек живёт")
+		u.Say("много")
+		u.Expect(t, "Это не число")
+		u.Say("0")
+		u.Expect(t, "Введите число от 1 до 30.")
+		u.Say("4")
+		u.Expect(t, "Сколько часов в день")
+		u.Say("6,5")
+		u.Expect(t, "Какие есть проблемы с водой?")
+		u.Press(t, "☐ Часто отключают воду")
+		s.fake.WaitUntil(t, "the choice marked", func() bool {
+			msgs := u.Received()
+			return len(msgs) > 0 && strings.Contains(buttonLabels(msgs[len(msgs)-1]), "☑ Часто отключают воду|☐ Вода грязная")
+		})
+		u.Press(t, "Готово")
+		u.Expect(t, "Когда началась проблема?")
+		u.Say("/help") // an interruption, then the open question again
+		u.Expect(t, "/subscribe")
+		u.Expect(t, "Когда началась проблема?")
+		u.Say("01.10.2026")
+		u.Expect(t, "Обращались ли вы в айыл окмоту")
+		u.Press(t, "Нет")
+		u.Expect(t, "Насколько вас устраивает")
+		u.Press(t, "Назад")
+		u.Expect(t, "Прежний ответ: Нет")
+		u.Press(t, "Да")
+		u.Expect(t, "Насколько вас устраивает")
+		u.Press(t, "5 — Полностью устраивает")
+		u.Expect(t, "Что ещё вы хотели бы сказать?")
+		u.Press(t, "Пропустить")
+		u.Expect(t, "Спасибо за ваши ответы!")
+		u.Press(t, "Далее")
+		u.Expect(t, "Ваши ответы сохранены")
+
+		begun, complete, err := db.CountResponses(context.Background(), rec.ID)
+		if err != nil || begun != 1 || complete != 1 {
+			t.Fatalf("responses %d begun, %d complete, %v", begun, complete, err)
+		}
+		var got survey.Response
+		if err := db.EachResponse(context.Background(), rec.ID, func(r survey.Response) error { got = r; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"consent": "OK", "village": "masy", "water_point": "mosque", "household": "4", "water_hours": "6.5",
+			"problems": "cuts", "since": "2026-10-01", "reported": "yes", "problem_count": "1", "satisfaction": "5", "comment": ""}
+		for name, v := range want {
+			if got.Answers[name].Value != v {
+				t.Errorf("%s = %q, want %q", name, got.Answers[name].Value, v)
+			}
+		}
+		if a, ok := got.Answers["comment"]; !ok || !a.Asked {
+			t.Errorf("the skipped comment: %+v", a)
+		}
+		if got.Channel != "telegram" || got.Village != "masy" || got.ResidentID == 0 {
+			t.Errorf("response %+v", got)
+		}
+
+		u.Press(t, "Начать") // the invitation's button again
+		u.Expect(t, "Вы уже ответили на этот опрос")
+	})
+}
+
+// A survey interrupted by a restart resumes where it stopped; /stop in the
+// middle ends it at once, and the resident is not asked again.
+func TestSurveyResumesAndStops(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		fake := newFake(t)
+		s := newStack(t, db, fake, defaultOpts(), fast).start()
+		u := subscribe(t, s, 1902, "ky", "Кыргызча", "Көйгөй кайсы айылда?")
+		u.Expect(t, "Макулдугуңуз сакталды")
+		rec := launch(t, s)
+		u.Expect(t, "сурамжылоосун өткөрүп жатат")
+		u.Press(t, "Баштоо")
+		u.Expect(t, "Саламатсызбы!")
+		u.Press(t, "Андан ары")
+		u.Expect(t, "Суроолорго жооп берүүгө макулсузбу?")
+		s.stop()
+
+		s = newStack(t, db, fake, defaultOpts(), fast).start()
+		u.Press(t, "Макул")
+		u.Expect(t, "Кайсы айылда жашайсыз?")
+		u.Say("/start") // a new complaint on top, then back to the survey
+		u.Expect(t, "Көйгөй кайсы айылда?")
+		u.Say("/cancel")
+		u.Expect(t, "Кайсы айылда жашайсыз?")
+		u.Say("/stop")
+		u.Expect(t, "мындан ары сурамжылоолор жөнөтүлбөйт")
+		u.Say("/survey")
+		u.Expect(t, "Сиз сурамжылоолордон баш тарткансыз")
+		begun, complete, err := db.CountResponses(context.Background(), rec.ID)
+		if err != nil || begun != 1 || complete != 0 {
+			t.Fatalf("responses %d begun, %d complete, %v", begun, complete, err)
+		}
+	})
+}
+
+// buttonLabels are a message's buttons, row by row, joined by "|".
+func buttonLabels(m telegramtest.Message) string {
+	var out []string
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			out = append(out, b.Text)
+		}
+	}
+	return strings.Join(out, "|")
+}
