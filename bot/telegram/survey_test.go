@@ -169,7 +169,7 @@ func TestSurveyResumesAndStops(t *testing.T) {
 		u.Expect(t, "Суроолорго жооп берүүгө макулсузбу?")
 		s.stop()
 
-		s = newStack(t, db, fake, defaultOpts(), fast).start()
+		newStack(t, db, fake, defaultOpts(), fast).start() // a fresh start on the same database
 		u.Press(t, "Макул")
 		u.Expect(t, "Кайсы айылда жашайсыз?")
 		u.Say("/start") // a new complaint on top, then back to the survey
