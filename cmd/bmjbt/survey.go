@@ -116,7 +116,7 @@ func (a *app) importForm(ctx context.Context, db *storage.DB, m *monitoring.Muni
 		return err
 	}
 	args := map[string]any{"ID": rec.ID, "Title": f.Title, "FormID": f.ID, "Version": versionName(f.Version),
-		"Questions": len(f.Questions), "State": rec.State, "Versions": len(versions)}
+		"Questions": len(f.Questions), "State": a.text("cli.survey_is." + string(rec.State)), "Versions": len(versions)}
 	if len(versions) == 1 {
 		a.say("cli.survey_imported_new", args)
 		return nil
@@ -347,7 +347,7 @@ func (a *app) showSurvey(ctx context.Context, db *storage.DB, m *monitoring.Muni
 	}
 	vs := make([]string, len(versions))
 	for i, v := range versions {
-		vs[i] = versionName(v.Version) + " (" + v.ImportedAt.In(monitoring.Bishkek).Format(timeLayout) + ")"
+		vs[i] = t("cli.survey_version", map[string]any{"Version": versionName(v.Version), "At": v.ImportedAt.In(monitoring.Bishkek).Format(timeLayout)})
 	}
 	w := bufio.NewWriter(a.stdout)
 	fmt.Fprintln(w, t("cli.survey_show", map[string]any{
