@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"bmjbt/catalog"
+	"bmjbt/config"
 	"bmjbt/monitoring"
 	"bmjbt/storage"
 	"bmjbt/survey"
@@ -199,11 +200,13 @@ func (a *app) surveyNewCmd() *cobra.Command {
 			if service == "" {
 				return a.fail("cli.survey_card_service", nil)
 			}
-			db, m, err := a.open(cmd.Context())
+			// Writing the card needs only the config; the database only to
+			// start it.
+			cfg, err := config.Load(a.configPath)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
+			m := cfg.Municipality()
 			// Only the config's services: "other" has no name to ask about.
 			var svc *monitoring.Place
 			known := make([]string, 0, len(m.Services))
@@ -218,6 +221,11 @@ func (a *app) surveyNewCmd() *cobra.Command {
 			}
 			f := survey.ReportCard(svc.Code, map[string]string{"ky": svc.Name.KY, "ru": svc.Name.RU})
 			if out == "" {
+				db, m, err := a.open(cmd.Context())
+				if err != nil {
+					return err
+				}
+				defer db.Close()
 				return a.importForm(cmd.Context(), db, m, f)
 			}
 			if err := a.writeNew(out, force, func(w io.Writer) error { return survey.WriteXLSForm(w, f) }); err != nil {
@@ -352,8 +360,8 @@ func (a *app) showSurvey(ctx context.Context, db *storage.DB, m *monitoring.Muni
 	w := bufio.NewWriter(a.stdout)
 	fmt.Fprintln(w, t("cli.survey_show", map[string]any{
 		"ID": rec.ID, "Title": rec.Title, "FormID": rec.FormID, "State": rec.State,
-		"Method": or(rec.Sampling.Method, notSet), "TargetGroup": or(rec.Sampling.TargetGroup, notSet),
-		"Villages": villages, "Planned": planned, "Starts": or(rec.StartsOn, notSet), "Ends": or(rec.EndsOn, notSet),
+		"Method": orElse(rec.Sampling.Method, notSet), "TargetGroup": orElse(rec.Sampling.TargetGroup, notSet),
+		"Villages": villages, "Planned": planned, "Starts": orElse(rec.StartsOn, notSet), "Ends": orElse(rec.EndsOn, notSet),
 		"Versions": strings.Join(vs, ", "), "Begun": begun, "Complete": complete,
 	}))
 	if questions && len(versions) > 0 {
@@ -370,7 +378,7 @@ func (a *app) showSurvey(ctx context.Context, db *storage.DB, m *monitoring.Muni
 	return w.Flush()
 }
 
-func or(s, otherwise string) string {
+func orElse(s, otherwise string) string {
 	if s == "" {
 		return otherwise
 	}

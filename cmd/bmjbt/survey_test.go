@@ -130,7 +130,13 @@ func TestSurveyImport(t *testing.T) {
 			if !strings.Contains(errs, "taps") {
 				t.Errorf("the missing list is not named:\n%s", errs)
 			}
-			mustContain(t, "survey list after a refused import", c.ok("survey", "list"), "No surveys yet")
+			badYAML := filepath.Join(dir, "broken.yaml")
+			if err := os.WriteFile(badYAML, []byte("settings:\n  form_id: broken\nquestions:\n  - type: integer\n    name: n\n    label: Сан\n    relevant: ${zz} > 1\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, "import of a broken YAML form", c.fails("survey", "import", badYAML),
+				"broken.yaml is not imported", "\n  question \"n\", field \"relevant\" (line 7): ${zz} refers to no question")
+			mustContain(t, "survey list after refused imports", c.ok("survey", "list"), "No surveys yet")
 
 			mustContain(t, "import of a CSV", c.fails("survey", "import", filepath.Join(dir, "form.csv")), "give an XLSForm (.xlsx) or a YAML form (.yaml, .yml)")
 			mustContain(t, "import of a missing file", c.fails("survey", "import", filepath.Join(dir, "nowhere.xlsx")), "nowhere.xlsx")
