@@ -208,7 +208,7 @@ func (u *user) say(t *testing.T, text string) *events.Message {
 // expect waits for the next message to the user's chat containing want.
 func (u *user) expect(t *testing.T, want string) string {
 	t.Helper()
-	deadline := time.After(20 * time.Second)
+	deadline := time.After(60 * time.Second) // a guard against a hung test, not a measure of speed
 	for {
 		u.f.mu.Lock()
 		changed := u.f.changed

@@ -12,7 +12,7 @@ import (
 
 // WaitTimeout bounds every wait: it is a guard against a hung test, not a
 // measure of speed.
-var WaitTimeout = 20 * time.Second
+var WaitTimeout = 60 * time.Second
 
 // Wait blocks until cond (called under the server's lock) holds, or fails
 // the test after WaitTimeout.
