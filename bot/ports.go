@@ -60,6 +60,10 @@ type Surveys interface {
 	SaveAnswers(ctx context.Context, responseID int64, answers map[string]survey.Answer, complete bool) error
 	Invited(ctx context.Context, surveyID, residentID int64) (bool, error)
 	PendingInvitation(ctx context.Context, residentID int64) (int64, error)
+	Response(ctx context.Context, id int64) (survey.Response, error)
+	SurveyResponses(ctx context.Context, surveyID int64) ([]survey.Response, error)
+	InvitedCount(ctx context.Context, surveyID int64) (int, error)
+	OpenSurveys(ctx context.Context, municipality string) ([]survey.Record, error)
 }
 
 // Conversations keeps each dialogue's state.

@@ -28,6 +28,11 @@ func surveyFlow() flow {
 			"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
 			"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
 			"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
+			"survey.field":  {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
+		},
+		commands: map[string]memberCommand{
+			"field":   {who: anyMember, run: cmdField},
+			"results": {who: anyMember, inGroup: true, run: cmdResults},
 		},
 	}
 }
@@ -39,6 +44,11 @@ type surveyRun struct {
 	Response int64    `json:"response"`
 	Q        string   `json:"q"`
 	Picked   []string `json:"picked,omitempty"` // a multiple choice being made
+	// Field is a member recording the answers of people met in person
+	// (GroupSize of them at once, a focus group), for paper questionnaires
+	// to land in the same results.
+	Field     bool `json:"field,omitempty"`
+	GroupSize int  `json:"group_size,omitempty"`
 }
 
 // SurveyInvitation is the message that invites residents of one language
@@ -204,14 +214,30 @@ func surveyRunOf(t *turn, resp survey.Response) (*survey.Run, error) {
 	return survey.NewRun(f, resp.Answers, today), nil
 }
 
-// openRun is the top survey dialogue's data, run and open question.
+// openRun is the top survey dialogue's data, run and open question; a
+// nil run when the response is gone or no longer the sender's.
 func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
 	d := dialogueData[surveyRun](t)
-	resp, found, err := t.tx.ResidentResponse(t.ctx, d.Survey, t.resident.ID)
+	resp, err := t.tx.Response(t.ctx, d.Response)
+	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+		return d, nil, nil, nil
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if !found || resp.ID != d.Response {
+	if d.Field {
+		// Recording for others is a member's work: checked at every answer.
+		m, ok, err := t.member()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if !ok || !m.Active() || m.ID != resp.MemberID {
+			return d, nil, nil, nil
+		}
+	} else if resp.ResidentID != t.resident.ID {
+		return d, nil, nil, nil
+	}
+	if resp.Complete() {
 		return d, nil, nil, nil
 	}
 	run, err := surveyRunOf(t, resp)
@@ -464,11 +490,179 @@ func surveyBack(t *turn) error {
 	return askSurvey(t)
 }
 
-// finishSurvey keeps the response as complete and thanks the resident.
+// finishSurvey keeps the response as complete and thanks the resident
+// (or tells the member how to record the next one).
 func finishSurvey(t *turn, run *survey.Run, responseID int64) error {
 	if err := t.tx.SaveAnswers(t.ctx, responseID, run.Answers, true); err != nil {
 		return err
 	}
+	d := dialogueData[surveyRun](t)
 	t.end()
+	if d.Field {
+		return t.say(t.T("survey.field_done", catalog.Args{"ID": d.Survey}))
+	}
 	return t.say(t.T("survey.thanks", nil))
+}
+
+// cmdField is /field SURVEY [PEOPLE]: a member records one questionnaire
+// filled in on paper, or a focus group's answers (PEOPLE of them, 8–12 by
+// Regulation 5.6), asked the village first.
+func cmdField(t *turn, _ monitoring.Member, args string) error {
+	fields := strings.Fields(args)
+	id, size := int64(0), 1
+	if len(fields) > 0 {
+		id, _ = strconv.ParseInt(fields[0], 10, 64)
+	}
+	if len(fields) > 1 {
+		n, err := strconv.Atoi(fields[1])
+		if err != nil || n < 1 || n > 100 {
+			return t.say(t.T("survey.field_size", nil))
+		}
+		size = n
+	}
+	rec, ok, err := memberSurvey(t, id, "field")
+	if err != nil || !ok {
+		return err
+	}
+	if rec.State != survey.Open {
+		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
+	}
+	return t.start("survey.field", &surveyRun{Survey: rec.ID, Field: true, GroupSize: size})
+}
+
+// memberSurvey finds the survey a member's command names; with no number
+// it lists the surveys to choose from and says how.
+func memberSurvey(t *turn, id int64, command string) (survey.Record, bool, error) {
+	list, err := t.tx.OpenSurveys(t.ctx, t.e.Muni.Code)
+	if err != nil {
+		return survey.Record{}, false, err
+	}
+	for _, r := range list {
+		if r.ID == id {
+			return r, true, nil
+		}
+	}
+	if len(list) == 0 {
+		return survey.Record{}, false, t.say(t.T("survey.member_none", nil))
+	}
+	var b strings.Builder
+	b.WriteString(t.T("survey.member_pick", catalog.Args{"Command": "/" + command}))
+	for _, r := range list {
+		fmt.Fprintf(&b, "\n/%s %d: %s (%s)", command, r.ID, r.Title, t.T("survey.state."+string(r.State), nil))
+	}
+	return survey.Record{}, false, t.say(b.String())
+}
+
+func askFieldVillage(t *turn) error {
+	d := dialogueData[surveyRun](t)
+	rec, _, err := t.tx.OpenSurvey(t.ctx, t.e.Muni.Code, d.Survey)
+	if err != nil {
+		return err
+	}
+	var opts []Option
+	for _, v := range t.e.Muni.Villages {
+		if len(rec.Sampling.Villages) == 0 || contains(rec.Sampling.Villages, v.Code) {
+			opts = append(opts, Option{Label: v.Name.In(t.lang), Data: "v:" + v.Code})
+		}
+	}
+	return t.askMenu("survey.field", t.T("survey.field_village", catalog.Args{"Title": rec.Title, "People": d.GroupSize}), 2, opts)
+}
+
+// chooseFieldVillage begins the member's record in the village chosen.
+func chooseFieldVillage(t *turn, data string) error {
+	d := dialogueData[surveyRun](t)
+	m, ok, err := t.member()
+	if err != nil || !ok {
+		return err
+	}
+	rec, v, err := t.tx.OpenSurvey(t.ctx, t.e.Muni.Code, d.Survey)
+	if err != nil {
+		return err
+	}
+	if rec.State != survey.Open {
+		t.end()
+		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
+	}
+	resp := survey.Response{SurveyID: rec.ID, VersionID: v.ID, MemberID: m.ID, GroupSize: d.GroupSize,
+		Channel: "field", Village: strings.TrimPrefix(data, "v:")}
+	if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
+		return err
+	}
+	run, err := surveyRunOf(t, resp)
+	if err != nil {
+		return err
+	}
+	q, ok := resumeAt(run)
+	if !ok {
+		d.Response = resp.ID
+		return finishSurvey(t, run, resp.ID)
+	}
+	d.Response, d.Q = resp.ID, q.Name
+	return askSurvey(t)
+}
+
+// cmdResults is /results [SURVEY]: a survey's summary in the chat, for
+// members: how many answered of those invited, then per question how many
+// answered and the share of each option (most chosen first), means of
+// numbers and ratings, and the responses by village.
+func cmdResults(t *turn, _ monitoring.Member, args string) error {
+	id, _ := strconv.ParseInt(strings.TrimSpace(args), 10, 64)
+	rec, ok, err := memberSurvey(t, id, "results")
+	if err != nil || !ok {
+		return err
+	}
+	_, v, err := t.tx.OpenSurvey(t.ctx, t.e.Muni.Code, rec.ID)
+	if err != nil {
+		return err
+	}
+	form, err := survey.LoadForm(v)
+	if err != nil {
+		return err
+	}
+	responses, err := t.tx.SurveyResponses(t.ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	invited, err := t.tx.InvitedCount(t.ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	res := survey.Count(form, responses)
+	lang := string(t.lang)
+	var b strings.Builder
+	b.WriteString(t.T("survey.results_head", catalog.Args{"Title": rec.Title, "Complete": res.Complete, "Invited": invited,
+		"Begun": res.Responses, "People": res.People}))
+	for _, qr := range res.Questions {
+		if qr.Asked == 0 || qr.Question.Type == survey.Text || qr.Question.Type == survey.Acknowledge {
+			continue
+		}
+		fmt.Fprintf(&b, "\n\n%s\n%s", qr.Question.Label.In(lang),
+			t.T("survey.results_answered", catalog.Args{"Answered": qr.Answered, "Asked": qr.Asked}))
+		for _, o := range qr.Order() {
+			if o.Count > 0 {
+				fmt.Fprintf(&b, "\n• %s: %d (%s%%)", o.Choice.Label.In(lang), o.Count, survey.Number(o.Percent, 0))
+			}
+		}
+		if n := qr.Numbers; n != nil && qr.Answered > 0 {
+			b.WriteString("\n" + t.T("survey.results_mean", catalog.Args{"Mean": survey.Number(n.Mean, 1),
+				"Min": survey.Number(n.Min, 2), "Max": survey.Number(n.Max, 2)}))
+		}
+	}
+	var villages []string
+	for _, pl := range t.e.Muni.Villages {
+		villages = append(villages, pl.Code)
+	}
+	by := survey.ByVillage(form, responses, villages)
+	if len(by) > 0 {
+		b.WriteString("\n\n" + t.T("survey.results_villages", nil))
+		for _, pl := range t.e.Muni.Villages {
+			if r, ok := by[pl.Code]; ok {
+				fmt.Fprintf(&b, "\n• %s: %d", pl.Name.In(t.lang), r.Complete)
+				if idx, ok := r.SatisfactionIndex(survey.Satisfaction); ok {
+					fmt.Fprintf(&b, "; %s", t.T("survey.results_index", catalog.Args{"Index": survey.Number(idx, 0)}))
+				}
+			}
+		}
+	}
+	return t.say(TruncateText(b.String(), MaxText))
 }

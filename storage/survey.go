@@ -522,3 +522,57 @@ func (tx *Tx) PendingInvitation(ctx context.Context, residentID int64) (int64, e
 	}
 	return ids[0], nil
 }
+
+// Response is one response by its id.
+func (tx *Tx) Response(ctx context.Context, id int64) (survey.Response, error) {
+	var r responseRow
+	err := tx.get(ctx, &r, `SELECT `+responseColumns+` FROM responses WHERE id = ?`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return survey.Response{}, monitoring.Errorf(monitoring.ENOTFOUND, "no response %d", id)
+	}
+	if err != nil {
+		return survey.Response{}, fmt.Errorf("read response %d: %w", id, err)
+	}
+	return r.response()
+}
+
+// SurveyResponses are all of a survey's responses, for a summary in the
+// chat (the exports stream them instead).
+func (tx *Tx) SurveyResponses(ctx context.Context, surveyID int64) ([]survey.Response, error) {
+	var rows []responseRow
+	if err := tx.sel(ctx, &rows, `SELECT `+responseColumns+` FROM responses WHERE survey_id = ? ORDER BY id`, surveyID); err != nil {
+		return nil, fmt.Errorf("read responses: %w", err)
+	}
+	out := make([]survey.Response, 0, len(rows))
+	for _, r := range rows {
+		resp, err := r.response()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resp)
+	}
+	return out, nil
+}
+
+// InvitedCount is how many residents a survey invited.
+func (tx *Tx) InvitedCount(ctx context.Context, surveyID int64) (int, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM invitations WHERE survey_id = ?`, surveyID); err != nil {
+		return 0, fmt.Errorf("count invitations: %w", err)
+	}
+	return n, nil
+}
+
+// OpenSurveys are the municipality's surveys a member may record or read
+// results of: every one not in draft, newest first.
+func (tx *Tx) OpenSurveys(ctx context.Context, municipality string) ([]survey.Record, error) {
+	var rows []surveyRow
+	if err := tx.sel(ctx, &rows, `SELECT `+surveyColumns+` FROM surveys WHERE municipality = ? AND state <> 'draft' ORDER BY id DESC`, municipality); err != nil {
+		return nil, fmt.Errorf("list surveys: %w", err)
+	}
+	out := make([]survey.Record, len(rows))
+	for i, r := range rows {
+		out[i] = r.record()
+	}
+	return out, nil
+}

@@ -221,3 +221,11 @@ func (qr *QuestionResult) Order() []OptionCount {
 	})
 	return out
 }
+
+// Number writes a number as the council's documents do: rounded to
+// digits after the point, with a decimal comma, no trailing zeros
+// («12,5», «4»).
+func Number(x float64, digits int) string {
+	p := math.Pow(10, float64(digits))
+	return strings.Replace(strconv.FormatFloat(math.Round(x*p)/p, 'f', -1, 64), ".", ",", 1)
+}

@@ -271,6 +271,8 @@ func (r *Run) Shown(name, lang string) string {
 		if d, err := time.Parse("2006-01-02", a.Value); err == nil {
 			return d.Format("02.01.2006")
 		}
+	case Decimal:
+		return strings.Replace(a.Value, ".", ",", 1) // a decimal comma, as people write it
 	}
 	return a.Value
 }

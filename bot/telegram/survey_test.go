@@ -197,3 +197,69 @@ func buttonLabels(m telegramtest.Message) string {
 	}
 	return strings.Join(out, "|")
 }
+
+// Field mode (Regulation 5.6: questionnaires on paper, focus groups of
+// 8–12): a member records a group's answers, which count for its people;
+// /results gives members the summary in the chat, by village.
+func TestFieldModeAndResults(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db)
+		ctx := context.Background()
+		rec, v, err := survey.Template().ForImport(s.muni.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ImportSurvey(ctx, rec, v); err != nil {
+			t.Fatal(err)
+		}
+		m := s.member(t, 2001, monitoring.Secretary, "А. Осмонова")
+		m.Say("/field")
+		m.Expect(t, "Азырынча ачылган сурамжылоо жок")
+		if _, err := db.MoveSurvey(ctx, s.muni.Code, rec.ID, survey.Open); err != nil {
+			t.Fatal(err)
+		}
+		m.Say("/field")
+		m.Expect(t, "/field 1: Айылдагы ичүүчү суу (ачык)")
+		m.Say("/field 1 9")
+		m.Expect(t, "катышкандар: 9. Сурамжылоо кайсы айылда өттү?")
+		m.Press(t, "Масы")
+		m.Expect(t, "Саламатсызбы!")
+		m.Press(t, "Андан ары")
+		m.Expect(t, "макулсузбу")
+		m.Press(t, "Макул")
+		m.Expect(t, "Кайсы айылда жашайсыз?")
+		m.Press(t, "Масы")
+		m.Expect(t, "Сууну кайсы крандан аласыз?")
+		m.Press(t, "Мектептин жанындагы кран")
+		m.Expect(t, "Үй-бүлөңүздө канча адам")
+		m.Say("5")
+		m.Expect(t, "канча саат")
+		m.Say("12")
+		m.Expect(t, "кандай көйгөйлөр бар?")
+		m.Press(t, "☐ Көйгөй жок")
+		s.fake.WaitUntil(t, "the choice marked", func() bool {
+			msgs := m.Received()
+			return len(msgs) > 0 && strings.Contains(buttonLabels(msgs[len(msgs)-1]), "☑ Көйгөй жок")
+		})
+		m.Press(t, "Даяр")
+		m.Expect(t, "канчалык канааттанасыз?") // the group about problems is skipped
+		m.Press(t, "4 — Канааттанам")
+		m.Expect(t, "Дагы эмне айткыңыз келет?")
+		m.Say("Жок")
+		m.Expect(t, "Жоопторуңуз үчүн рахмат!")
+		m.Press(t, "Андан ары")
+		m.Expect(t, "Жазылды. Кийинки анкетаны жазуу үчүн: /field 1")
+
+		m.Say("/results 1")
+		res := m.Expect(t, "Жооп бергендер: 1 (чакырылгандар: 0, баштагандар: 1). Эсепке алынган адамдар: 9.")
+		for _, want := range []string{"9 адамдан 9 жооп берди", "• Көйгөй жок: 9 (100%)", "• Масы: 1; канааттануу индекси 75/100", "Орточо: 5 (эң азы 5, эң көбү 5)"} {
+			if !strings.Contains(res.Text, want) {
+				t.Errorf("results lack %q:\n%s", want, res.Text)
+			}
+		}
+		r := s.fake.User(2002, "ky")
+		r.Say("/results 1")
+		r.Expect(t, "мүчөлөрү үчүн гана")
+	})
+}
