@@ -63,6 +63,14 @@ func TestMain(m *testing.M) {
 		}
 		tw.Flush()
 	}
+	if len(launchResults) > 0 {
+		tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "\ndatabase\tsubscribers\tseconds\tinvitations/s (limit 30)\tlost\tsent twice\treply p50 ms\treply max ms\t429s\t5xx\t")
+		for _, r := range launchResults {
+			fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.1f\t%d\t%d\t%.0f\t%.0f\t%d\t%d\t\n", r.dialect, r.subscribers, r.seconds, r.perSec, r.lost, r.doubled, r.p50ms, r.maxms, r.refused, r.failed5)
+		}
+		tw.Flush()
+	}
 	os.Exit(code)
 }
 

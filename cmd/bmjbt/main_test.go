@@ -59,6 +59,11 @@ func TestServeThenJournal(t *testing.T) {
 			var out, errs syncBuffer
 			done := make(chan int)
 			go func() { done <- run(ctx, []string{"serve"}, envOf(env), strings.NewReader(""), &out, &errs) }()
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Log("serve's log:\n" + errs.String())
+				}
+			})
 
 			// serve paces replies as Telegram asks (1 a second per chat), so
 			// this conversation takes a few seconds.

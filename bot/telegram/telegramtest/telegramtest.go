@@ -46,6 +46,7 @@ type Server struct {
 	pending   map[string]bool   // callback ids not yet answered
 	files     map[string]file
 	fails     []failure
+	every     map[string]failure // every times-th call of a method fails with code
 	calls     map[string]int
 	callbacks int
 	webhook   struct {
@@ -133,6 +134,17 @@ func (s *Server) Fail(method string, chatID int64, code, retryAfter, times int) 
 	s.fails = append(s.fails, failure{method: method, chatID: chatID, code: code, retryAfter: retryAfter, times: times})
 }
 
+// FailEvery makes every n-th call of method fail with code, for as long as
+// the fake runs: occasional 5xx under load, as Telegram gives them.
+func (s *Server) FailEvery(method string, n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.every == nil {
+		s.every = map[string]failure{}
+	}
+	s.every[method] = failure{method: method, code: code, times: n}
+}
+
 // ClearFailures drops every failure still planned.
 func (s *Server) ClearFailures() {
 	s.mu.Lock()
@@ -196,6 +208,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, f.code, desc, f.retryAfter)
 			return
 		}
+	}
+	if f, ok := s.every[method]; ok && f.times > 0 && s.calls[method]%f.times == 0 {
+		s.mu.Unlock()
+		w.WriteHeader(f.code)
+		io.WriteString(w, "<html><body>Bad Gateway</body></html>")
+		return
 	}
 	if s.limit != nil && (method == "sendMessage" || method == "editMessageText" || method == "sendDocument") && !s.limit.Allow() {
 		s.refused++
