@@ -20,6 +20,8 @@ type memberCommand struct {
 	// inGroup: it works in the group's chat too.
 	inGroup bool
 	run     func(t *turn, m monitoring.Member, args string) error
+	// lacking is the refusal when who says no ("role.lacking" if unset).
+	lacking string
 }
 
 func anyMember(m monitoring.Member) bool { return m.Active() }
@@ -53,7 +55,11 @@ func (t *turn) memberCommand(c memberCommand, args string) error {
 		return t.refuse(t.stranger(), "command", 0, "members.only")
 	}
 	if !c.who(m) {
-		return t.refuse(actor(m), "command", 0, "role.lacking")
+		reason := "role.lacking"
+		if c.lacking != "" {
+			reason = c.lacking
+		}
+		return t.refuse(actor(m), "command", 0, reason)
 	}
 	return c.run(t, m, args)
 }

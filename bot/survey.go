@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,7 @@ func surveyFlow() flow {
 		commands: map[string]memberCommand{
 			"field":   {who: anyMember, run: cmdField},
 			"results": {who: anyMember, inGroup: true, run: cmdResults},
+			"launch":  {who: monitoring.Member.MayLaunch, run: cmdLaunch, lacking: "survey.launch_role"},
 		},
 	}
 }
@@ -62,6 +64,41 @@ func SurveyInvitation(cat *catalog.Catalog, lang monitoring.Lang, rec survey.Rec
 	return Reply{Lang: lang, Text: text, Menu: &Menu{Columns: 1, Options: []Option{
 		{Label: cat.T(lang, "survey.start", nil), Data: fmt.Sprintf("q|%d|go", rec.ID)},
 	}}}
+}
+
+// SurveyInvitations groups subscribers by channel and language: one
+// message (and one campaign) each, in the residents' language (Kyrgyz if
+// they never chose one).
+func SurveyInvitations(cat *catalog.Catalog, rec survey.Record, subs []survey.Subscriber, remind bool) ([]survey.Invitation, error) {
+	type key struct {
+		channel string
+		lang    monitoring.Lang
+	}
+	groups := map[key]*survey.Invitation{}
+	var order []key
+	for _, s := range subs {
+		lang := s.Lang
+		if lang == "" {
+			lang = monitoring.DefaultLang
+		}
+		k := key{string(s.Channel), lang}
+		g, ok := groups[k]
+		if !ok {
+			payload, err := json.Marshal(SurveyInvitation(cat, lang, rec, remind))
+			if err != nil {
+				return nil, fmt.Errorf("encode the invitation: %w", err)
+			}
+			g = &survey.Invitation{Channel: k.channel, Payload: payload}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.Residents = append(g.Residents, s)
+	}
+	out := make([]survey.Invitation, 0, len(order))
+	for _, k := range order {
+		out = append(out, *groups[k])
+	}
+	return out, nil
 }
 
 // surveyButton is the invitation's Start, pressed (or typed).
@@ -599,6 +636,51 @@ func chooseFieldVillage(t *turn, data string) error {
 	}
 	d.Response, d.Q = resp.ID, q.Name
 	return askSurvey(t)
+}
+
+// cmdLaunch is /launch SURVEY [N]: the chair or the secretary sends an
+// open survey to the subscribers of its villages, or to a random sample of
+// N (by default the planned number), as campaigns that never hold up a
+// resident's reply. Whoever was invited before is not invited again.
+func cmdLaunch(t *turn, m monitoring.Member, args string) error {
+	fields := strings.Fields(args)
+	id, n := int64(0), 0
+	if len(fields) > 0 {
+		id, _ = strconv.ParseInt(fields[0], 10, 64)
+	}
+	if len(fields) > 1 {
+		var err error
+		if n, err = strconv.Atoi(fields[1]); err != nil || n < 1 {
+			return t.say(t.T("survey.launch_usage", nil))
+		}
+	}
+	rec, ok, err := memberSurvey(t, id, "launch")
+	if err != nil || !ok {
+		return err
+	}
+	if rec.State != survey.Open {
+		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
+	}
+	subs, err := t.tx.Subscribers(t.ctx, t.e.Muni.Code, rec.Sampling.Villages)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		n = rec.Sampling.Planned
+	}
+	chosen := survey.Pick(subs, n, rand.New(rand.NewPCG(uint64(t.tx.Now().UnixNano()), uint64(m.ID))))
+	inv, err := SurveyInvitations(t.e.Catalog, rec, chosen, false)
+	if err != nil {
+		return err
+	}
+	invited, err := t.tx.Invite(t.ctx, t.e.Muni.Code, rec.ID, inv, false)
+	if err != nil {
+		return err
+	}
+	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "survey.launch", 0, "ok", fmt.Sprintf("survey %d: %d invited", rec.ID, invited)); err != nil {
+		return err
+	}
+	return t.say(t.T("survey.launched", catalog.Args{"Title": rec.Title, "Invited": invited, "Subscribers": len(subs)}))
 }
 
 // cmdResults is /results [SURVEY]: a survey's summary in the chat, for

@@ -145,6 +145,13 @@ func (m Member) RecusedFrom(service string) bool {
 	return false
 }
 
+// MayLaunch reports whether the member may send a survey to residents:
+// the chair (or the deputy standing in) and the secretary, who keeps the
+// group's papers.
+func (m Member) MayLaunch() bool {
+	return m.Active() && (m.Role == Chair || m.Role == Deputy || m.Role == Secretary)
+}
+
 // MayInvite reports whether the member may invite others: the chair, or the
 // deputy who stands in for the chair (3.6).
 func (m Member) MayInvite() bool { return m.Active() && (m.Role == Chair || m.Role == Deputy) }

@@ -51,15 +51,18 @@ func (tx *Tx) Consent(ctx context.Context, residentID int64) (monitoring.Consent
 	return r.consent(), nil
 }
 
-// Subscriber is a resident who agreed to be asked, with their village.
-type Subscriber struct {
-	monitoring.Resident
-	Village string
-}
-
 // Subscribers lists the residents whose latest answer is yes, in the
 // villages given (all when none), in the order they first wrote.
-func (db *DB) Subscribers(ctx context.Context, municipality string, villages []string) ([]Subscriber, error) {
+func (db *DB) Subscribers(ctx context.Context, municipality string, villages []string) ([]survey.Subscriber, error) {
+	return subscribers(ctx, db.sel, municipality, villages)
+}
+
+// Subscribers, in a transaction: a launch from the chat.
+func (tx *Tx) Subscribers(ctx context.Context, municipality string, villages []string) ([]survey.Subscriber, error) {
+	return subscribers(ctx, tx.sel, municipality, villages)
+}
+
+func subscribers(ctx context.Context, sel func(ctx context.Context, dest any, q string, args ...any) error, municipality string, villages []string) ([]survey.Subscriber, error) {
 	q := `SELECT r.id, r.municipality, r.channel, r.user_ref, r.chat_id, r.lang, r.created_at, c.village
 		FROM consents c JOIN residents r ON r.id = c.resident_id
 		WHERE c.municipality = ? AND c.given AND c.id = (SELECT MAX(c2.id) FROM consents c2 WHERE c2.resident_id = c.resident_id)`
@@ -74,12 +77,12 @@ func (db *DB) Subscribers(ctx context.Context, municipality string, villages []s
 		residentRow
 		Village string `db:"village"`
 	}
-	if err := db.sel(ctx, &rows, q+` ORDER BY r.id`, args...); err != nil {
+	if err := sel(ctx, &rows, q+` ORDER BY r.id`, args...); err != nil {
 		return nil, fmt.Errorf("list subscribers: %w", err)
 	}
-	out := make([]Subscriber, len(rows))
+	out := make([]survey.Subscriber, len(rows))
 	for i, r := range rows {
-		out[i] = Subscriber{Resident: r.resident(), Village: r.Village}
+		out[i] = survey.Subscriber{Resident: r.resident(), Village: r.Village}
 	}
 	return out, nil
 }
@@ -363,33 +366,35 @@ func (db *DB) CountResponses(ctx context.Context, surveyID int64) (begun, comple
 	return c.Begun, c.Complete, nil
 }
 
-// Invitation is one message of a survey's launch or reminder: the same
-// words to every resident of one channel who reads one language.
-type Invitation struct {
-	Channel   string
-	Payload   []byte // the reply, in the residents' language
-	Residents []Subscriber
-}
-
 // Invite records who is invited to a survey and queues their invitations
-// as campaigns (one per Invitation: a channel and a language) in one
+// as campaigns (one per survey.Invitation: a channel and a language) in one
 // transaction: a launch happens whole or not at all. A resident already
 // invited is skipped, so launching again reaches only the new
 // subscribers. It returns how many were invited.
-func (db *DB) Invite(ctx context.Context, municipality string, surveyID int64, invitations []Invitation) (int, error) {
+func (db *DB) Invite(ctx context.Context, municipality string, surveyID int64, invitations []survey.Invitation) (int, error) {
 	return db.queueInvitations(ctx, municipality, surveyID, invitations, false)
 }
 
 // Remind queues the one reminder to invited residents (see ToRemind) and
 // marks them reminded.
-func (db *DB) Remind(ctx context.Context, municipality string, surveyID int64, invitations []Invitation) (int, error) {
+func (db *DB) Remind(ctx context.Context, municipality string, surveyID int64, invitations []survey.Invitation) (int, error) {
 	return db.queueInvitations(ctx, municipality, surveyID, invitations, true)
 }
 
-func (db *DB) queueInvitations(ctx context.Context, municipality string, surveyID int64, invitations []Invitation, remind bool) (int, error) {
+func (db *DB) queueInvitations(ctx context.Context, municipality string, surveyID int64, invitations []survey.Invitation, remind bool) (int, error) {
 	total := 0
-	err := db.InTx(ctx, func(tx *Tx) error {
-		total = 0
+	err := db.InTx(ctx, func(tx *Tx) (err error) {
+		total, err = tx.Invite(ctx, municipality, surveyID, invitations, remind)
+		return err
+	})
+	return total, err
+}
+
+// Invite queues invitations (or, with remind, the reminder) within a
+// transaction: a launch from the chat commits with the turn.
+func (tx *Tx) Invite(ctx context.Context, municipality string, surveyID int64, invitations []survey.Invitation, remind bool) (int, error) {
+	total := 0
+	err := func() error {
 		var invited []int64
 		if err := tx.sel(ctx, &invited, `SELECT resident_id FROM invitations WHERE survey_id = ?`, surveyID); err != nil {
 			return fmt.Errorf("read invitations: %w", err)
@@ -441,13 +446,13 @@ func (db *DB) queueInvitations(ctx context.Context, municipality string, surveyI
 			total += len(ids)
 		}
 		return nil
-	})
+	}()
 	return total, err
 }
 
 // ToRemind lists the residents invited to a survey who were not reminded
 // yet, have not finished it, and still agree to be asked.
-func (db *DB) ToRemind(ctx context.Context, municipality string, surveyID int64) ([]Subscriber, error) {
+func (db *DB) ToRemind(ctx context.Context, municipality string, surveyID int64) ([]survey.Subscriber, error) {
 	var rows []struct {
 		residentRow
 		Village string `db:"village"`
@@ -462,9 +467,9 @@ func (db *DB) ToRemind(ctx context.Context, municipality string, surveyID int64)
 	if err != nil {
 		return nil, fmt.Errorf("list residents to remind: %w", err)
 	}
-	out := make([]Subscriber, len(rows))
+	out := make([]survey.Subscriber, len(rows))
 	for i, r := range rows {
-		out[i] = Subscriber{Resident: r.resident(), Village: r.Village}
+		out[i] = survey.Subscriber{Resident: r.resident(), Village: r.Village}
 	}
 	return out, nil
 }

@@ -171,9 +171,9 @@ func TestInvitationsAndTheOneReminder(t *testing.T) {
 			agree(ref)
 		}
 		subs, _ := db.Subscribers(ctx, m.Code, nil)
-		launch := func(subs []storage.Subscriber) int {
+		launch := func(subs []survey.Subscriber) int {
 			t.Helper()
-			n, err := db.Invite(ctx, m.Code, rec.ID, []storage.Invitation{
+			n, err := db.Invite(ctx, m.Code, rec.ID, []survey.Invitation{
 				{Channel: "telegram", Payload: []byte(`{"text":"ky"}`), Residents: subs[:1]},
 				{Channel: "telegram", Payload: []byte(`{"text":"ru"}`), Residents: subs[1:]},
 			})
@@ -215,7 +215,7 @@ func TestInvitationsAndTheOneReminder(t *testing.T) {
 		if err != nil || len(due) != 2 || due[0].ID != subs[2].ID || due[1].ID != subs[3].ID {
 			t.Fatalf("to remind: %+v, %v; want c and d", due, err)
 		}
-		if n, err := db.Remind(ctx, m.Code, rec.ID, []storage.Invitation{{Channel: "telegram", Payload: []byte(`{}`), Residents: due}}); err != nil || n != 2 {
+		if n, err := db.Remind(ctx, m.Code, rec.ID, []survey.Invitation{{Channel: "telegram", Payload: []byte(`{}`), Residents: due}}); err != nil || n != 2 {
 			t.Fatalf("reminded %d, %v", n, err)
 		}
 		if due, _ := db.ToRemind(ctx, m.Code, rec.ID); len(due) != 0 {

@@ -2,8 +2,11 @@ package survey
 
 import (
 	"fmt"
+
 	"math/rand/v2"
 	"time"
+
+	"bmjbt/monitoring"
 )
 
 // State is where a survey stands. A survey is drafted, opened (residents
@@ -96,6 +99,20 @@ type Response struct {
 // Complete reports whether the respondent reached the end.
 func (r Response) Complete() bool { return !r.CompletedAt.IsZero() }
 
+// Subscriber is a resident who agreed to be asked, with their village.
+type Subscriber struct {
+	monitoring.Resident
+	Village string
+}
+
+// Invitation is one message of a survey's launch or reminder: the same
+// words to every resident of one channel who reads one language.
+type Invitation struct {
+	Channel   string
+	Payload   []byte // the reply, in the residents' language
+	Residents []Subscriber
+}
+
 // Sample picks n of ids at random (all of them when n is 0 or not
 // smaller), keeping their order: a random sample of the planned size.
 func Sample(ids []int64, n int, r *rand.Rand) []int64 {
@@ -111,6 +128,22 @@ func Sample(ids []int64, n int, r *rand.Rand) []int64 {
 		if picked[i] {
 			out = append(out, id)
 		}
+	}
+	return out
+}
+
+// Pick is a random sample of n subscribers (all when n is 0 or not
+// smaller), in the order they first wrote.
+func Pick(subs []Subscriber, n int, r *rand.Rand) []Subscriber {
+	ids := make([]int64, len(subs))
+	byID := make(map[int64]Subscriber, len(subs))
+	for i, s := range subs {
+		ids[i], byID[s.ID] = s.ID, s
+	}
+	picked := Sample(ids, n, r)
+	out := make([]Subscriber, len(picked))
+	for i, id := range picked {
+		out[i] = byID[id]
 	}
 	return out
 }

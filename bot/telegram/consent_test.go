@@ -8,6 +8,7 @@ import (
 	"bmjbt/monitoring"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
+	"bmjbt/survey"
 )
 
 // Issue 8, consent (Regulation 5.6; decision 12/2): offered once after a
@@ -19,7 +20,7 @@ func TestConsentIsOfferedOnceAndStopIsHonoured(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		ctx := context.Background()
-		subscribers := func() []storage.Subscriber {
+		subscribers := func() []survey.Subscriber {
 			t.Helper()
 			subs, err := db.Subscribers(ctx, s.muni.Code, []string{"masy"})
 			if err != nil {

@@ -46,17 +46,17 @@ func launch(t *testing.T, s *stack) survey.Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byLang := map[monitoring.Lang][]storage.Subscriber{}
+	byLang := map[monitoring.Lang][]survey.Subscriber{}
 	for _, sub := range subs {
 		byLang[sub.Lang] = append(byLang[sub.Lang], sub)
 	}
-	var inv []storage.Invitation
+	var inv []survey.Invitation
 	for lang, list := range byLang {
 		payload, err := json.Marshal(bot.SurveyInvitation(catalog.Default(), lang, *rec, false))
 		if err != nil {
 			t.Fatal(err)
 		}
-		inv = append(inv, storage.Invitation{Channel: "telegram", Payload: payload, Residents: list})
+		inv = append(inv, survey.Invitation{Channel: "telegram", Payload: payload, Residents: list})
 	}
 	if _, err := s.db.Invite(ctx, s.muni.Code, rec.ID, inv); err != nil {
 		t.Fatal(err)
@@ -258,8 +258,19 @@ func TestFieldModeAndResults(t *testing.T) {
 				t.Errorf("results lack %q:\n%s", want, res.Text)
 			}
 		}
-		r := s.fake.User(2002, "ky")
+		r := subscribe(t, s, 2002, "ky", "Кыргызча", "Көйгөй кайсы айылда?")
+		r.Expect(t, "Макулдугуңуз сакталды")
 		r.Say("/results 1")
 		r.Expect(t, "мүчөлөрү үчүн гана")
+
+		// The launch from the chat: the chair, the deputy or the secretary.
+		o := s.member(t, 2003, monitoring.Ordinary, "Б. Токтосунов")
+		o.Say("/launch 1")
+		o.Expect(t, "төрагасы, анын орун басары же катчы гана")
+		m.Say("/launch 1")
+		m.Expect(t, "сурамжылоосу таратылды: 1 тургунга чакыруу жөнөтүлөт (макулдук бергендер: 1)")
+		r.Expect(t, "сурамжылоосун өткөрүп жатат")
+		m.Say("/launch 1")
+		m.Expect(t, "таратылды: 0 тургунга") // nobody is invited twice
 	})
 }

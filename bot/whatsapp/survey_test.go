@@ -48,7 +48,7 @@ func TestSurveyByTypedNumbers(t *testing.T) {
 			t.Fatalf("subscribers %+v, %v", subs, err)
 		}
 		payload, _ := json.Marshal(bot.SurveyInvitation(catalog.Default(), monitoring.Russian, *rec, false))
-		if _, err := db.Invite(ctx, s.muni.Code, rec.ID, []storage.Invitation{{Channel: "whatsapp", Payload: payload, Residents: subs}}); err != nil {
+		if _, err := db.Invite(ctx, s.muni.Code, rec.ID, []survey.Invitation{{Channel: "whatsapp", Payload: payload, Residents: subs}}); err != nil {
 			t.Fatal(err)
 		}
 		inv := u.expect(t, "проводит опрос")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -10,8 +9,6 @@ import (
 
 	"bmjbt/bot"
 	"bmjbt/catalog"
-	"bmjbt/monitoring"
-	"bmjbt/storage"
 	"bmjbt/survey"
 )
 
@@ -49,8 +46,8 @@ func (a *app) surveyLaunchCmd() *cobra.Command {
 			if sample <= 0 {
 				sample = rec.Sampling.Planned
 			}
-			chosen := pickSample(subs, sample)
-			inv, err := invitations(rec, chosen, false)
+			chosen := survey.Pick(subs, sample, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
+			inv, err := bot.SurveyInvitations(catalog.Default(), rec, chosen, false)
 			if err != nil {
 				return err
 			}
@@ -95,7 +92,7 @@ func (a *app) surveyRemindCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			inv, err := invitations(rec, subs, true)
+			inv, err := bot.SurveyInvitations(catalog.Default(), rec, subs, true)
 			if err != nil {
 				return err
 			}
@@ -107,55 +104,4 @@ func (a *app) surveyRemindCmd() *cobra.Command {
 			return nil
 		},
 	}
-}
-
-// pickSample keeps a random n of the subscribers (all when n is 0 or not
-// smaller), in the order they first wrote.
-func pickSample(subs []storage.Subscriber, n int) []storage.Subscriber {
-	ids := make([]int64, len(subs))
-	byID := make(map[int64]storage.Subscriber, len(subs))
-	for i, s := range subs {
-		ids[i], byID[s.ID] = s.ID, s
-	}
-	picked := survey.Sample(ids, n, rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())))
-	out := make([]storage.Subscriber, len(picked))
-	for i, id := range picked {
-		out[i] = byID[id]
-	}
-	return out
-}
-
-// invitations groups residents by channel and language: one message (and
-// one campaign) each, in the residents' language (Kyrgyz if they never
-// chose one).
-func invitations(rec survey.Record, subs []storage.Subscriber, remind bool) ([]storage.Invitation, error) {
-	type key struct {
-		channel string
-		lang    monitoring.Lang
-	}
-	groups := map[key]*storage.Invitation{}
-	var order []key
-	for _, s := range subs {
-		lang := s.Lang
-		if lang == "" {
-			lang = monitoring.Kyrgyz
-		}
-		k := key{string(s.Channel), lang}
-		g, ok := groups[k]
-		if !ok {
-			payload, err := json.Marshal(bot.SurveyInvitation(catalog.Default(), lang, rec, remind))
-			if err != nil {
-				return nil, fmt.Errorf("encode the invitation: %w", err)
-			}
-			g = &storage.Invitation{Channel: k.channel, Payload: payload}
-			groups[k] = g
-			order = append(order, k)
-		}
-		g.Residents = append(g.Residents, s)
-	}
-	out := make([]storage.Invitation, 0, len(order))
-	for _, k := range order {
-		out = append(out, *groups[k])
-	}
-	return out, nil
 }
