@@ -188,16 +188,24 @@ func beginSurvey(t *turn, id int64) error {
 	} else if err := t.say(t.T("survey.resume", nil)); err != nil {
 		return err
 	}
+	d := &surveyRun{Survey: id}
+	t.st.Frames = append(t.st.Frames, &Frame{Step: "survey.choice", data: d})
+	return askFirst(t, d, resp)
+}
+
+// askFirst asks a response's first open question in the top survey
+// dialogue, or finishes a response with nothing left to ask.
+func askFirst(t *turn, d *surveyRun, resp survey.Response) error {
 	run, err := surveyRunOf(t, resp)
 	if err != nil {
 		return err
 	}
+	d.Response = resp.ID
 	q, ok := resumeAt(run)
 	if !ok {
 		return finishSurvey(t, run, resp.ID)
 	}
-	data := &surveyRun{Survey: id, Response: resp.ID, Q: q.Name}
-	t.st.Frames = append(t.st.Frames, &Frame{Step: surveyStep(q), data: data})
+	d.Q = q.Name
 	return askSurvey(t)
 }
 
@@ -625,17 +633,7 @@ func chooseFieldVillage(t *turn, data string) error {
 	if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
 		return err
 	}
-	run, err := surveyRunOf(t, resp)
-	if err != nil {
-		return err
-	}
-	q, ok := resumeAt(run)
-	if !ok {
-		d.Response = resp.ID
-		return finishSurvey(t, run, resp.ID)
-	}
-	d.Response, d.Q = resp.ID, q.Name
-	return askSurvey(t)
+	return askFirst(t, d, resp)
 }
 
 // cmdLaunch is /launch SURVEY [N]: the chair or the secretary sends an

@@ -1,14 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"bmjbt/bot"
 	"bmjbt/catalog"
+	"bmjbt/monitoring"
+	"bmjbt/storage"
 	"bmjbt/survey"
 )
 
@@ -23,22 +25,12 @@ func (a *app) surveyLaunchCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil {
-				return fmt.Errorf("%q is not a survey number: take one from `bmjbt survey list`", args[0])
-			}
-			db, m, err := a.open(ctx)
+			db, m, rec, err := a.openSurvey(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			rec, err := db.Survey(ctx, m.Code, id)
-			if err != nil {
-				return err
-			}
-			if rec.State != survey.Open {
-				return fmt.Errorf("survey %d is %s: open it first (`bmjbt survey open %d`)", id, rec.State, id)
-			}
+			id := rec.ID
 			subs, err := db.Subscribers(ctx, m.Code, rec.Sampling.Villages)
 			if err != nil {
 				return err
@@ -72,22 +64,12 @@ func (a *app) surveyRemindCmd() *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := strconv.ParseInt(args[0], 10, 64)
-			if err != nil {
-				return fmt.Errorf("%q is not a survey number: take one from `bmjbt survey list`", args[0])
-			}
-			db, m, err := a.open(ctx)
+			db, m, rec, err := a.openSurvey(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			rec, err := db.Survey(ctx, m.Code, id)
-			if err != nil {
-				return err
-			}
-			if rec.State != survey.Open {
-				return fmt.Errorf("survey %d is %s: a reminder goes out only while it is open", id, rec.State)
-			}
+			id := rec.ID
 			subs, err := db.ToRemind(ctx, m.Code, id)
 			if err != nil {
 				return err
@@ -104,4 +86,26 @@ func (a *app) surveyRemindCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// openSurvey opens the database and the survey a launch or a reminder
+// names, which must be open.
+func (a *app) openSurvey(ctx context.Context, arg string) (*storage.DB, *monitoring.Municipality, survey.Record, error) {
+	id, err := a.surveyID(arg)
+	if err != nil {
+		return nil, nil, survey.Record{}, err
+	}
+	db, m, err := a.open(ctx)
+	if err != nil {
+		return nil, nil, survey.Record{}, err
+	}
+	rec, err := db.Survey(ctx, m.Code, id)
+	if err == nil && rec.State != survey.Open {
+		err = fmt.Errorf("survey %d is %s: open it first (`bmjbt survey open %d`)", id, rec.State, id)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, survey.Record{}, err
+	}
+	return db, m, rec, nil
 }
