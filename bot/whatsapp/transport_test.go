@@ -24,6 +24,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"bmjbt/bot"
+	"bmjbt/bot/whatsapp"
 	"bmjbt/monitoring"
 	"bmjbt/server"
 	"bmjbt/storage"
@@ -414,4 +415,53 @@ func TestDeviceKeysSurviveARestart(t *testing.T) {
 			t.Fatalf("buffered event %+v, %v", b, err)
 		}
 	})
+}
+
+// `whatsapp status --connect` with serve stopped checks through the same
+// adapter: it reports the link once WhatsApp accepts it, and a message
+// that arrives meanwhile is stored for serve, not acknowledged and lost.
+func TestCheckStoresWhatArrives(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		fake := newFakeClient()
+		m := storagetest.Municipality(t)
+		if err := db.EnsureMunicipality(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		u := fake.user("996555000701")
+		waiting := &events.Message{Info: u.info(), Message: &waE2E.Message{Conversation: proto.String("Суу жок")}}
+		fake.unacked = []*events.Message{waiting} // sent while nothing was connected
+		a := whatsapp.New(fake, nil, whatsapp.Config{Limits: fast}, db, m, slog.New(slog.DiscardHandler), nil)
+		h := a.Check(context.Background(), 20*time.Second)
+		if !h.Connected {
+			t.Fatalf("check: %+v", h)
+		}
+		if fake.IsConnected() {
+			t.Fatal("the check left the line open")
+		}
+		rows, err := db.PendingInbox(context.Background(), m.Code, 10)
+		if err != nil || len(rows) != 1 || len(fake.unacked) != 0 {
+			t.Fatalf("%d stored, %v, %d unacknowledged: want the message stored and acknowledged", len(rows), err, len(fake.unacked))
+		}
+
+		// Logged out: the check says so instead of waiting.
+		fake2 := newFakeClient()
+		fake2.loggedOut = true
+		b := whatsapp.New(&loggingOut{fake2}, nil, whatsapp.Config{Limits: fast}, db, m, slog.New(slog.DiscardHandler), nil)
+		start := time.Now()
+		if h := b.Check(context.Background(), 20*time.Second); h.Connected || !strings.Contains(h.Error, "logged out") || time.Since(start) > 10*time.Second {
+			t.Fatalf("check of an unlinked device: %+v after %s", h, time.Since(start))
+		}
+	})
+}
+
+// loggingOut is a client whose phone unlinked it: WhatsApp says so on connect.
+type loggingOut struct{ *fakeClient }
+
+func (l *loggingOut) Connect() error {
+	l.mu.Lock()
+	l.connected = true
+	l.mu.Unlock()
+	l.emit(&events.LoggedOut{OnConnect: true, Reason: events.ConnectFailureLoggedOut})
+	return nil
 }
