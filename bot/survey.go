@@ -678,7 +678,12 @@ func cmdLaunch(t *turn, m monitoring.Member, args string) error {
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "survey.launch", 0, "ok", fmt.Sprintf("survey %d: %d invited", rec.ID, invited)); err != nil {
 		return err
 	}
-	return t.say(t.T("survey.launched", catalog.Args{"Title": rec.Title, "Invited": invited, "Subscribers": len(subs)}))
+	text := t.T("survey.launched", catalog.Args{"Title": rec.Title, "Invited": invited, "Subscribers": len(subs)})
+	if rec.Sampling.Planned > len(subs) {
+		// Regulation 5.6 plans the number of respondents: say when it cannot be reached.
+		text += "\n" + t.T("survey.launch_short", catalog.Args{"Planned": rec.Sampling.Planned, "Subscribers": len(subs)})
+	}
+	return t.say(text)
 }
 
 // cmdResults is /results [SURVEY]: a survey's summary in the chat, for
@@ -712,6 +717,9 @@ func cmdResults(t *turn, _ monitoring.Member, args string) error {
 	var b strings.Builder
 	b.WriteString(t.T("survey.results_head", catalog.Args{"Title": rec.Title, "Complete": res.Complete, "Invited": invited,
 		"Begun": res.Responses, "People": res.People}))
+	if res.Groups > 0 {
+		b.WriteString(" " + t.T("survey.results_groups", catalog.Args{"Groups": res.Groups}))
+	}
 	for _, qr := range res.Questions {
 		if qr.Asked == 0 || qr.Question.Type == survey.Text || qr.Question.Type == survey.Acknowledge {
 			continue

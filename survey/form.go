@@ -139,6 +139,24 @@ func (f *Form) Options(q *Question) []Choice {
 	return f.Choices[q.ListName]
 }
 
+// Introduction checks that the form opens with its introduction: a note
+// in Kyrgyz and in Russian that says who runs the survey, why, how the
+// answers are used, that they are anonymous, how long it is and how to
+// stop. Every respondent reads it first, so a survey without one is not
+// opened.
+func (f *Form) Introduction() error {
+	for _, q := range f.Questions {
+		if q.Type == Calculate {
+			continue
+		}
+		if q.Type == Note && q.Relevant == "" && q.Label["ky"] != "" && q.Label["ru"] != "" {
+			return nil
+		}
+		break
+	}
+	return fmt.Errorf("form %s does not open with an introduction: make its first row a note (label::Kyrgyz (ky) and label::Russian (ru)) that says who runs the survey, why, how the answers are used, that they are anonymous, how many questions there are and that /stop ends it", f.ID)
+}
+
 // ForImport gives what storage.ImportSurvey takes: the survey's record
 // (a new survey in draft, or matched by form id) and this version of its
 // form, kept as JSON so each response can be read with the form it had.

@@ -26,7 +26,7 @@ func TestReportCard(t *testing.T) {
 			}
 		}
 	}
-	if want := []string{"availability", "quality", survey.Satisfaction, "main_problem", "main_problem_other", "suggestion"}; !slices.Equal(names, want) {
+	if want := []string{"intro", "availability", "quality", survey.Satisfaction, "main_problem", "main_problem_other", "suggestion"}; !slices.Equal(names, want) {
 		t.Fatalf("questions %v, want %v", names, want)
 	}
 	if q, _ := f.Question("availability"); !strings.Contains(q.Label["ky"], "«Ичүүчү суу»") || !strings.Contains(q.Label["ru"], "«Питьевая вода»") || !q.Required {
@@ -92,5 +92,26 @@ func TestTemplate(t *testing.T) {
 	}
 	if again, err := survey.ReadYAML(bytes.NewReader(survey.TemplateYAML())); err != nil || !reflect.DeepEqual(f, again) {
 		t.Fatalf("TemplateYAML: %v", err)
+	}
+}
+
+// A survey opens with its introduction in both languages; the template
+// and the report card have one, a form without one is not opened.
+func TestIntroductionComesFirst(t *testing.T) {
+	if err := survey.Template().Introduction(); err != nil {
+		t.Fatalf("template: %v", err)
+	}
+	if err := survey.ReportCard("water", map[string]string{"ky": "Ичүүчү суу", "ru": "Питьевая вода"}).Introduction(); err != nil {
+		t.Fatalf("report card: %v", err)
+	}
+	f := survey.Template()
+	f.Questions = f.Questions[1:] // the note removed
+	if err := f.Introduction(); err == nil || !strings.Contains(err.Error(), "introduction") {
+		t.Fatalf("a form without an introduction: %v", err)
+	}
+	g := survey.Template()
+	delete(g.Questions[0].Label, "ru")
+	if err := g.Introduction(); err == nil {
+		t.Fatal("an introduction in Kyrgyz only was taken")
 	}
 }

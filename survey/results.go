@@ -18,6 +18,7 @@ type Results struct {
 	Responses int // responses begun
 	Complete  int // responses finished
 	People    int // people the complete responses stand for
+	Groups    int // complete responses of a group rather than one person
 	Questions []QuestionResult
 }
 
@@ -60,9 +61,12 @@ func Count(f *Form, responses []Response) *Results {
 		if !resp.Complete() {
 			continue
 		}
-		weight := max(resp.GroupSize, 1)
+		weight := 1
 		r.Complete++
-		r.People += weight
+		r.People += max(resp.GroupSize, 1)
+		if resp.GroupSize > 1 {
+			r.Groups++
+		}
 		for i := range r.Questions {
 			r.Questions[i].add(f, resp.Answers, weight)
 		}

@@ -535,6 +535,20 @@ func (a *app) surveyMoveCmd(verb string, next survey.State) *cobra.Command {
 				return err
 			}
 			defer db.Close()
+			if next == survey.Open {
+				// Every respondent reads the introduction first: no survey opens without one.
+				v, err := db.LatestVersion(cmd.Context(), id)
+				if err != nil {
+					return err
+				}
+				f, err := survey.LoadForm(v)
+				if err != nil {
+					return err
+				}
+				if err := f.Introduction(); err != nil {
+					return fmt.Errorf("survey %d is not opened: %w", id, err)
+				}
+			}
 			rec, err := db.MoveSurvey(cmd.Context(), m.Code, id, next)
 			if monitoring.ErrorCode(err) == monitoring.ECONFLICT {
 				return a.refusedMove(cmd.Context(), db, m, id, verb, next)

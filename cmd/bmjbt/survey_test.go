@@ -96,6 +96,7 @@ var (
 func waterForm(t *testing.T, path, title string) {
 	writeXLSX(t, path,
 		"survey", [][]any{waterHeader,
+			{"note", "intro", "Саламатсызбы! Бул суу тууралуу кыска сурамжылоо.", "Здравствуйте! Это короткий опрос о воде."},
 			{"select_one yes_no", "uses_water", "Суу түтүгүн колдоносузбу?", "Пользуетесь водопроводом?", "yes"},
 			{"integer", "hours", "Суу күнүнө канча саат келет?", "Сколько часов в день есть вода?", "", "${uses_water} = 'yes'"},
 			{"text", "comment", "Дагы эмне айтасыз?", "Что ещё скажете?"},
@@ -144,7 +145,7 @@ func TestSurveyImport(t *testing.T) {
 			good := filepath.Join(dir, "water.xlsx")
 			waterForm(t, good, "Суу 2026")
 			mustContain(t, "import", c.ok("survey", "import", good),
-				"Survey 1 imported as a new survey, in draft: Суу 2026 (form water_2026, version 1, 3 questions)", "bmjbt survey set 1")
+				"Survey 1 imported as a new survey, in draft: Суу 2026 (form water_2026, version 1, 4 questions)", "bmjbt survey set 1")
 
 			seedResponses(t, c.env["DATABASE_URL"], 1)
 			list := c.ok("survey", "list")
@@ -155,8 +156,8 @@ func TestSurveyImport(t *testing.T) {
 			show := c.ok("survey", "show", "1")
 			mustContain(t, "survey show", show, "Survey 1: Суу 2026", "Form:          water_2026", "State:         draft",
 				"Responses:     2 begun, 1 complete", "Method:        not set", "Villages:      all villages",
-				"1. uses_water  (select_one yes_no, required)", "Суу түтүгүн колдоносузбу?", "- yes: Ооба",
-				"2. hours  (integer)", "relevant: ${uses_water} = 'yes'", "3. comment  (text)")
+				"1. intro  (note)", "2. uses_water  (select_one yes_no, required)", "Суу түтүгүн колдоносузбу?", "- yes: Ооба",
+				"3. hours  (integer)", "relevant: ${uses_water} = 'yes'", "4. comment  (text)")
 			mustContain(t, "survey show --lang ru", c.ok("survey", "show", "1", "--lang", "ru"), "Пользуетесь водопроводом?", "- no: Нет")
 			mustContain(t, "survey show --lang en", c.fails("survey", "show", "1", "--lang", "en"), "use ky or ru")
 			mustContain(t, "survey show 7", c.fails("survey", "show", "7"), "no survey 7")
@@ -238,7 +239,7 @@ func TestSurveyTemplateAndReportCard(t *testing.T) {
 
 			// The report card as is: a draft at once.
 			mustContain(t, "survey new --report-card water", c.ok("survey", "new", "--report-card", "water"),
-				"Survey 2 imported as a new survey, in draft", "form report_card_water", "6 questions")
+				"Survey 2 imported as a new survey, in draft", "form report_card_water", "7 questions")
 			mustContain(t, "survey show of a report card", c.ok("survey", "show", "2", "--lang", "ru"),
 				"Насколько вас устраивает услуга «Питьевая вода»?", "satisfaction  (select_one satisfaction, required)",
 				"main_problem  (select_one main_problem or_other, required)", "relevant: selected(${main_problem}, 'other')")

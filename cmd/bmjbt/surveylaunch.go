@@ -47,6 +47,9 @@ func (a *app) surveyLaunchCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if rec.Sampling.Planned > len(subs) {
+				a.say("cli.survey_short", map[string]any{"Planned": rec.Sampling.Planned, "Subscribers": len(subs)})
+			}
 			a.say("cli.survey_launched", map[string]any{"ID": id, "Invited": n, "Subscribers": len(subs), "Chosen": len(chosen)})
 			return nil
 		},

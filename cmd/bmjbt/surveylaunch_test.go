@@ -58,7 +58,9 @@ func TestSurveyLaunchAndRemind(t *testing.T) {
 				monitoring.Resident{Channel: monitoring.Telegram, UserRef: "101", ChatID: "101", Lang: monitoring.Russian},
 				monitoring.Resident{Channel: monitoring.Telegram, UserRef: "102", ChatID: "102"},
 				monitoring.Resident{Channel: monitoring.WhatsApp, UserRef: "996555000901", ChatID: "996555000901@s.whatsapp.net"})
-			mustContain(t, "a sample", c.ok("survey", "launch", "1", "--sample", "2"), "invited now: 2 (chosen: 2 of the 3 subscribers")
+			c.ok("survey", "set", "1", "--planned", "50")
+			mustContain(t, "a sample", c.ok("survey", "launch", "1", "--sample", "2"), "invited now: 2 (chosen: 2 of the 3 subscribers",
+				"50 respondents are planned, but only 3 residents")
 			mustContain(t, "launched again", c.ok("survey", "launch", "1"), "invited now: 1 (chosen: 3 of the 3")
 			mustContain(t, "a third time", c.ok("survey", "launch", "1"), "invited now: 0")
 			mustContain(t, "reminder", c.ok("survey", "remind", "1"), "reminded now: 3")
@@ -86,4 +88,17 @@ func TestSurveyLaunchAndRemind(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A survey opens only with its introduction, read first by everyone asked.
+func TestSurveyOpensOnlyWithAnIntroduction(t *testing.T) {
+	c := newSurveyCLI(t, storage.SQLite)
+	path := filepath.Join(t.TempDir(), "bare.xlsx")
+	writeXLSX(t, path,
+		"survey", [][]any{waterHeader, {"text", "comment", "Дагы эмне айтасыз?", "Что ещё скажете?"}},
+		"choices", waterChoices,
+		"settings", [][]any{{"form_id", "form_title", "version"}, {"bare", "Bare", "1"}})
+	c.ok("survey", "import", path)
+	mustContain(t, "open without an introduction", c.fails("survey", "open", "1"), "does not open with an introduction", "first row a note")
+	mustContain(t, "the survey stays a draft", c.ok("survey", "list"), "draft")
 }
