@@ -188,14 +188,27 @@ func (d *pdfDoc) questions() {
 	d.section(2, "results.section.questions")
 	for i, qr := range d.sum.all.Questions {
 		q := qr.Question
-		d.room(40)
+		// A question's heading, chart and table stay on one page when a
+		// page can hold them.
+		const headH = 16.0
+		var c *chartImage
+		need := headH + 8
+		if qr.Options != nil && qr.Answered >= minPublic {
+			c = d.chart(q.Name, ordered(qr))
+			if c != nil {
+				need = headH + c.h + 2 + 6*float64(len(qr.Options)+1) + 2
+			}
+		}
+		_, ph := d.pdf.GetPageSize()
+		_, top, _, _ := d.pdf.GetMargins()
+		d.room(min(need, ph-pageBottom-top))
 		d.pdf.Ln(2)
 		d.para("B", bodySize, "L", fmt.Sprintf("2.%d. %s", i+1, orText(q.Label.In(string(d.Lang)), q.Name)))
 		d.para("", 10, "L", d.answeredOfAsked(qr, true))
 		switch {
-		case qr.Options != nil && qr.Answered >= minPublic:
-			d.chart(qr)
-			d.optionTable(qr)
+		case c != nil:
+			d.place(c)
+			d.optionTable(ordered(qr))
 		case qr.Options != nil && qr.Answered > 0:
 			d.para("", 10, "L", d.t("results.too_few", nil))
 		case q.Type == survey.Text && qr.Answered > 0:
@@ -207,10 +220,19 @@ func (d *pdfDoc) questions() {
 	}
 }
 
+// ordered are a question's options as the summary shows them: a scale
+// (1–5) in its own order, other options most chosen first.
+func ordered(qr survey.QuestionResult) []survey.OptionCount {
+	if qr.Numbers != nil {
+		return qr.Options
+	}
+	return qr.Order()
+}
+
 // optionTable is a question's options with their counts and shares.
-func (d *pdfDoc) optionTable(qr survey.QuestionResult) {
-	rows := make([][]string, 0, len(qr.Options))
-	for _, o := range qr.Order() {
+func (d *pdfDoc) optionTable(opts []survey.OptionCount) {
+	rows := make([][]string, 0, len(opts))
+	for _, o := range opts {
 		rows = append(rows, []string{o.Choice.Label.In(string(d.Lang)), public(o.Count), percent(o.Percent)})
 	}
 	d.table([]float64{d.width - 50, 25, 25}, "LRR",
@@ -226,7 +248,7 @@ func (d *pdfDoc) byVillage() {
 	align := "LR"
 	if d.sum.satisfaction {
 		header = append(header, d.t("results.col.satisfaction", nil))
-		widths = []float64{d.width - 90, 40, 50}
+		widths = []float64{d.width - 100, 40, 60}
 		align = "LRR"
 	}
 	groups := append(slices.Clone(d.sum.villages), villageResults{name: d.t("results.col.total", nil), res: d.sum.all})
@@ -292,32 +314,41 @@ var chartFont = sync.OnceValue(func() error {
 	return charts.InstallFont(fontFamily, liberationsansregular.TTF)
 })
 
-// chart embeds a horizontal bar chart of a question's options' shares,
-// the most chosen on top.
-func (d *pdfDoc) chart(qr survey.QuestionResult) {
-	png, wpx, hpx, err := barChart(qr, string(d.Lang))
+// chartImage is a chart registered in the PDF, to place.
+type chartImage struct {
+	name string
+	w, h float64 // mm
+}
+
+// chart registers a horizontal bar chart of options' shares, in the
+// order given from the top (nil, with the error kept, if it fails).
+func (d *pdfDoc) chart(question string, opts []survey.OptionCount) *chartImage {
+	png, wpx, hpx, err := barChart(opts, string(d.Lang))
 	if err != nil {
-		d.pdf.SetError(fmt.Errorf("chart of %s: %w", qr.Question.Name, err))
-		return
+		d.pdf.SetError(fmt.Errorf("chart of %s: %w", question, err))
+		return nil
 	}
 	d.charts++
-	name := fmt.Sprintf("chart%d", d.charts)
-	opts := fpdf.ImageOptions{ImageType: "PNG"}
-	d.pdf.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
-	w := d.width * 0.85
-	h := w * float64(hpx) / float64(wpx)
-	d.room(h + 2)
+	c := &chartImage{name: fmt.Sprintf("chart%d", d.charts), w: d.width * 0.85}
+	c.h = c.w * float64(hpx) / float64(wpx)
+	d.pdf.RegisterImageOptionsReader(c.name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+	return c
+}
+
+// place puts a chart at the left margin, below the text.
+func (d *pdfDoc) place(c *chartImage) {
+	d.room(c.h + 2)
 	l, _, _, _ := d.pdf.GetMargins()
-	d.pdf.ImageOptions(name, l, d.pdf.GetY()+1, w, h, false, opts, 0, "")
-	d.pdf.SetY(d.pdf.GetY() + h + 2)
+	d.pdf.ImageOptions(c.name, l, d.pdf.GetY()+1, c.w, c.h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	d.pdf.SetY(d.pdf.GetY() + c.h + 2)
 }
 
 // barChart draws the options' shares as a PNG and gives its size in pixels.
-func barChart(qr survey.QuestionResult, lang string) ([]byte, int, int, error) {
+func barChart(opts []survey.OptionCount, lang string) ([]byte, int, int, error) {
 	if err := chartFont(); err != nil {
 		return nil, 0, 0, err
 	}
-	opts := qr.Order()
+	opts = slices.Clone(opts)
 	slices.Reverse(opts) // the chart draws its first category at the bottom
 	labels := make([]string, len(opts))
 	values := make([]float64, len(opts))
@@ -332,7 +363,7 @@ func barChart(qr survey.QuestionResult, lang string) ([]byte, int, int, error) {
 	opt.Horizontal = true
 	opt.Padding = charts.Box{Top: 10, Right: 60, Bottom: 10, Left: 10, IsSet: true}
 	opt.CategoryAxis = charts.CategoryAxisOption{Labels: labels, LabelFontStyle: charts.FontStyle{Font: font, FontSize: 17}}
-	opt.ValueAxis = []charts.ValueAxisOption{{Min: new(0.0), Max: new(100.0), LabelFontStyle: charts.FontStyle{Font: font, FontSize: 15},
+	opt.ValueAxis = []charts.ValueAxisOption{{Min: new(0.0), Max: new(100.0), LabelCount: 6, LabelFontStyle: charts.FontStyle{Font: font, FontSize: 15},
 		ValueFormatter: func(x float64) string { return percent(x) }}}
 	opt.SeriesList[0].Label = charts.SeriesLabel{Show: new(true), FontStyle: charts.FontStyle{Font: font, FontSize: 17},
 		ValueFormatter: func(x float64) string { return percent(x) }}

@@ -205,6 +205,10 @@ func (s SurveyResults) writeSummarySheet(f *excelize.File, sheet string, st shee
 		if err := rows.add(text(s.answeredOfAsked(qr, false), 0)); err != nil {
 			return err
 		}
+		head[0] = text("", st.header)
+		if qr.Options != nil {
+			head[0] = text(s.t("results.col.option", nil), st.header)
+		}
 		if err := rows.add(head...); err != nil {
 			return err
 		}
