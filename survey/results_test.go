@@ -41,7 +41,7 @@ func TestResultsCountAsTheGroupReports(t *testing.T) {
 		response("masy", 1, true, map[string]string{"problems": "cuts dirty", "satisfaction": "2", "household": "4", "comment": ""}),
 		response("masy", 1, true, map[string]string{"problems": "none", "satisfaction": "4", "household": "6"}),
 		response("kyzyl-tuu", 8, true, map[string]string{"problems": "cuts", "satisfaction": "1"}), // a focus group of 8
-		response("masy", 1, false, map[string]string{"problems": "far", "satisfaction": "5"}),   // unfinished
+		response("masy", 1, false, map[string]string{"problems": "far", "satisfaction": "5"}),      // unfinished
 	}
 	r := survey.Count(f, responses)
 	if r.Responses != 4 || r.Complete != 3 || r.People != 10 {
