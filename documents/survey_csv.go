@@ -104,10 +104,8 @@ func (s SurveyResults) table() (*rawTable, error) {
 			}
 		}
 	}
-	for _, c := range []rawColumn{{name: colID, number: true}, {name: colUUID}, {name: colSubmission}, {name: colVersion},
-		{name: colIndex, number: true}, {name: colVillage}, {name: colGroupSize, number: true}} {
-		t.cols = append(t.cols, c)
-	}
+	t.cols = append(t.cols, rawColumn{name: colID, number: true}, rawColumn{name: colUUID}, rawColumn{name: colSubmission},
+		rawColumn{name: colVersion}, rawColumn{name: colIndex, number: true}, rawColumn{name: colVillage}, rawColumn{name: colGroupSize, number: true})
 	return t, nil
 }
 

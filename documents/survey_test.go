@@ -229,6 +229,9 @@ func TestSurveyXLSXHasTheRawTableAndTheSummary(t *testing.T) {
 func pdfText(t *testing.T, doc documents.SurveyResults, rs []survey.Response) (string, string) {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("BMJBT_REQUIRE_PDFTOTEXT") != "" {
+			t.Fatal("pdftotext is missing and CI requires it (.ci/run installs poppler-utils)")
+		}
 		t.Skip("pdftotext is missing: apt-get install -y poppler-utils (.ci/run installs it)")
 	}
 	path := filepath.Join(t.TempDir(), "results.pdf")

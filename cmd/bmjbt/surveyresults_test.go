@@ -162,6 +162,9 @@ func TestSurveyResults(t *testing.T) {
 				"Индекс удовлетворённости по сёлам")
 
 			if _, err := exec.LookPath("pdftotext"); err != nil {
+				if os.Getenv("BMJBT_REQUIRE_PDFTOTEXT") != "" {
+					t.Fatal("pdftotext is missing and CI requires it (.ci/run installs poppler-utils)")
+				}
 				t.Skip("pdftotext is missing: apt-get install -y poppler-utils (.ci/run installs it)")
 			}
 			pdfPath := filepath.Join(dir, "results.pdf")
