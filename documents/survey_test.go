@@ -225,8 +225,9 @@ func TestSurveyXLSXHasTheRawTableAndTheSummary(t *testing.T) {
 }
 
 // pdfText writes the PDF and reads it back with poppler's pdftotext (the
-// pure-Go readers garble fpdf's Cyrillic).
-func pdfText(t *testing.T, doc documents.SurveyResults, rs []survey.Response) (string, string) {
+// pure-Go readers garble fpdf's Cyrillic). BMJBT_KEEP_PDF=DIR keeps a
+// copy to look at (pdftoppm -png -r 60).
+func pdfText(t *testing.T, doc documents.SurveyResults, rs []survey.Response) string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		if os.Getenv("BMJBT_REQUIRE_PDFTOTEXT") != "" {
@@ -242,19 +243,20 @@ func pdfText(t *testing.T, doc documents.SurveyResults, rs []survey.Response) (s
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if dir := os.Getenv("BMJBT_KEEP_PDF"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, "survey-results-"+string(doc.Lang)+".pdf"), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	out, err := exec.Command("pdftotext", "-layout", path, "-").CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftotext: %v\n%s", err, out)
 	}
-	return string(out), path
+	return string(out)
 }
 
 func TestSurveyPDFInKyrgyzForThePublic(t *testing.T) {
-	text, path := pdfText(t, surveyDoc(t, monitoring.Kyrgyz), surveyResponses())
-	if dir := os.Getenv("BMJBT_KEEP_PDF"); dir != "" { // to look at it: pdftoppm -png -r 60
-		data, _ := os.ReadFile(path)
-		_ = os.WriteFile(filepath.Join(dir, "survey-results-ky.pdf"), data, 0o644)
-	}
+	text := pdfText(t, surveyDoc(t, monitoring.Kyrgyz), surveyResponses())
 	for _, want := range []string{
 		"Д. Садырбаев айыл аймагы", "Биргелешкен мониторинг жана баалоо тобу", "СУРАМЖЫЛООНУН ЖЫЙЫНТЫКТАРЫ",
 		"2026-жылдын 20-ноябры", "Масы айылы", "«Айылдагы ичүүчү суу» сурамжылоосунун жыйынтыктары жөнүндө",
@@ -289,7 +291,7 @@ func TestSurveyPDFInKyrgyzForThePublic(t *testing.T) {
 }
 
 func TestSurveyPDFInRussian(t *testing.T) {
-	text, _ := pdfText(t, surveyDoc(t, monitoring.Russian), surveyResponses())
+	text := pdfText(t, surveyDoc(t, monitoring.Russian), surveyResponses())
 	for _, want := range []string{"Айылный аймак им. Д. Садырбаева", "Группа совместного мониторинга и оценки", "ИТОГИ ОПРОСА",
 		"20 ноября 2026 года", "Об итогах опроса «Айылдагы ичүүчү суу»", "Из приглашённых жителей (20 чел.) ответили 6 чел.",
 		"Часто отключают воду", "Итоги по сёлам"} {
