@@ -277,33 +277,42 @@ func (d *pdfDoc) table(widths []float64, align string, header []string, rows [][
 	p := d.pdf
 	const h = 5.0
 	l, _, _, _ := p.GetMargins()
-	draw := func(cells []string, style string, fill bool) {
+	_, ph := p.GetPageSize()
+	height := func(cells []string, style string) float64 {
 		d.font(style, 10)
 		lines := 1
 		for i, c := range cells {
 			lines = max(lines, len(p.SplitText(c, widths[i]-2)))
 		}
-		rowH := float64(lines)*h + 1
-		d.room(rowH)
+		return float64(lines)*h + 1
+	}
+	draw := func(cells []string, style string, rowH float64) {
+		d.font(style, 10)
+		mode := "D"
+		if style == "B" {
+			p.SetFillColor(221, 235, 247)
+			mode = "FD"
+		}
 		y, x := p.GetY(), l
 		for i, c := range cells {
-			p.SetFillColor(221, 235, 247)
-			p.Rect(x, y, widths[i], rowH, map[bool]string{true: "FD", false: "D"}[fill])
+			p.Rect(x, y, widths[i], rowH, mode)
 			p.SetXY(x+1, y+0.5)
 			p.MultiCell(widths[i]-2, h, c, "", string(align[i]), false)
 			x += widths[i]
 		}
 		p.SetXY(l, y+rowH)
 	}
-	d.room(2 * (h + 1))
-	draw(header, "B", true)
-	for _, r := range rows {
-		_, ph := p.GetPageSize()
-		if p.GetY()+h+1 > ph-pageBottom {
-			p.AddPage()
-			draw(header, "B", true)
+	headH := height(header, "B")
+	for i, r := range rows {
+		rowH := height(r, "")
+		if i == 0 || p.GetY()+rowH > ph-pageBottom {
+			// The header never ends a page alone; on a new page it comes again.
+			if p.GetY()+headH+rowH > ph-pageBottom {
+				p.AddPage()
+			}
+			draw(header, "B", headH)
 		}
-		draw(r, "", false)
+		draw(r, "", rowH)
 	}
 	p.Ln(2)
 }
