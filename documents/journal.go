@@ -1,6 +1,6 @@
 // Package documents writes what the group hands over: the journal as CSV
-// and XLSX. Each document is an encoder to an io.Writer, tested by reading
-// the output back.
+// and XLSX, a survey's results as CSV, XLSX and PDF. Each document is an
+// encoder to an io.Writer, tested by reading the output back.
 package documents
 
 import (
