@@ -376,7 +376,7 @@ func TestFailingDownloadIsTriedFiveTimes(t *testing.T) {
 // buffer in our database, on SQLite and PostgreSQL alike.
 func TestDeviceKeysSurviveARestart(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.EachOwn(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := sqlstore.NewWithDB(db.SQL().DB, db.Dialect, nil)
 		if err := c.Upgrade(ctx); err != nil {

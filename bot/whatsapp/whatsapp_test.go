@@ -260,7 +260,7 @@ func TestHandlerStoresBeforeAcknowledging(t *testing.T) {
 // own whatsmeow_* tables with its own version table; upgrading twice is fine.
 func TestDeviceStoreLivesBesideTheJournal(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.EachOwn(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		for range 2 {
 			c := sqlstore.NewWithDB(db.SQL().DB, db.Dialect, nil)

@@ -52,7 +52,7 @@ func TestServeThenJournal(t *testing.T) {
 			fake := telegramtest.New(t)
 			addr := freeAddr(t)
 			env := map[string]string{
-				"DATABASE_URL": storagetest.URL(t, dialect), "TELEGRAM_BOT_TOKEN": telegramtest.Token,
+				"DATABASE_URL": storagetest.OwnURL(t, dialect), "TELEGRAM_BOT_TOKEN": telegramtest.Token,
 				"TELEGRAM_API_URL": fake.URL, "HTTP_ADDR": addr, "LOG_LEVEL": "warn",
 			}
 			ctx, stop := context.WithCancel(context.Background())

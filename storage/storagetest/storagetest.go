@@ -40,11 +40,29 @@ func Each(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 	}
 }
 
+// EachOwn is Each with PostgreSQL in a database of the test's own, not a
+// schema. whatsmeow's device store decides whether its tables exist by
+// looking through every schema of the database (go.mau.fi/util/dbutil's
+// TableExists), so beside other tests' schemas it would skip creating
+// them: tests of the device store need a database to themselves.
+func EachOwn(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
+	t.Helper()
+	for _, d := range Dialects {
+		t.Run(d, func(t *testing.T) {
+			fn(t, open(t, d, OwnURL(t, d)))
+		})
+	}
+}
+
 // Open returns a migrated database of the dialect with the example
 // municipality recorded, closed and removed when the test ends.
 func Open(tb testing.TB, dialect string) *storage.DB {
 	tb.Helper()
-	url := URL(tb, dialect)
+	return open(tb, dialect, URL(tb, dialect))
+}
+
+func open(tb testing.TB, dialect, url string) *storage.DB {
+	tb.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, url)
 	if err != nil {
@@ -75,6 +93,42 @@ func URL(tb testing.TB, dialect string) string {
 		tb.Skip("PostgreSQL half skipped: TEST_DATABASE_URL is not set")
 	}
 	return schemaURL(tb, base)
+}
+
+// OwnURL is URL, with PostgreSQL in a fresh database of the test's own
+// (see EachOwn), dropped when the test ends.
+func OwnURL(tb testing.TB, dialect string) string {
+	tb.Helper()
+	if dialect == storage.SQLite {
+		return URL(tb, dialect)
+	}
+	base := URL(tb, dialect) // skips, or fails in CI, without PostgreSQL
+	admin, err := sqlx.Open("postgres", os.Getenv("TEST_DATABASE_URL"))
+	if err != nil {
+		tb.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	name := "t_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
+		tb.Fatalf("create test database: %v", err)
+	}
+	tb.Cleanup(func() {
+		defer admin.Close()
+		if _, err := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+			tb.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	u.Path = "/" + name
+	q := u.Query()
+	q.Del("search_path")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 var skipOnce sync.Once
