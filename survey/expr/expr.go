@@ -39,13 +39,28 @@ type Env interface {
 	Today() time.Time
 }
 
+// Nower is an Env that knows the current instant to the second, for
+// now(). An Env without it gives now() its Today.
+type Nower interface {
+	Now() time.Time
+}
+
+// ChoiceLabeler is an Env that can label choices, for jr:choice-name():
+// ChoiceLabel gives the label of the choice named value of the question
+// named question, in the respondent's language, or "" when there is none.
+// Without it (or with ""), jr:choice-name() gives the value itself.
+type ChoiceLabeler interface {
+	ChoiceLabel(question, value string) string
+}
+
 // Expr is a parsed expression. It is immutable and safe to evaluate from
 // several goroutines at once.
 type Expr struct {
-	src     string
-	root    node
-	refs    []string
-	columns []string
+	src      string
+	root     node
+	refs     []string
+	columns  []string
+	volatile bool // calls now(), uuid() or random(), which change between evaluations
 }
 
 // Parse reads src. Its error is an *Error that says where the expression
@@ -62,7 +77,7 @@ func Parse(src string) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Expr{src: src, root: root, refs: p.refs, columns: p.columns}, nil
+	return &Expr{src: src, root: root, refs: p.refs, columns: p.columns, volatile: p.volatile}, nil
 }
 
 // MustParse is Parse for expressions written in Go source; it panics on an
