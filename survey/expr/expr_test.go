@@ -697,6 +697,10 @@ func FuzzParse(f *testing.F) {
 		`regex(., '^[0-9]{9}$')`, `. <= today()`, `if(${a} = 'yes', 1, 0) + if(${b} = 'yes', 1, 0)`,
 		`round(-1.475, 2)`, `date('2021-01-01') + 1`, `/data/x`, `instance('x')/root`, `village=${q1}`,
 		`concat('a', "b", 1.5, .5)`, `1 div 0 mod -0`, `'Бишкек'`, `${a}[1] | ${b}`, `jr:x(1)`,
+		`format-date(${d}, '%d.%m.%Y %H:%M:%S.%3 %a %b %e %n %y %h')`, `decimal-date-time('2026-03-01T10:30:00.5+06:00')`,
+		`substr(${a}, -2, 10)`, `translate(${a}, 'ab', 'A')`, `selected-at(${q}, 1)`, `jr:choice-name(${q}, '${q}')`,
+		`once(uuid(8))`, `min(1, ${a}) + max(pow(2, 10), abs(-3))`, `now() - today()`, `${last-saved#a}`,
+		`normalize-space(substring-after(${a}, ' '))`, `boolean-from-string(ends-with(., '1'))`,
 	} {
 		f.Add(s)
 	}
