@@ -249,8 +249,8 @@ func (p *parser) prefixedCall(prefix token) (token, bool) {
 	return token{tName, full, prefix.pos}, true
 }
 
-// prefixed refuses a namespaced name such as jr:choice-name(...) or
-// jr:itext(...), which are ODK's own functions beyond this package.
+// prefixed refuses a namespaced name other than jr:choice-name(), such as
+// jr:itext(...), which needs the form's translations as an instance.
 func (p *parser) prefixed(prefix token) error {
 	p.next() // the colon
 	if t := p.peek(); t.kind == tName {
