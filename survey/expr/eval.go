@@ -2,10 +2,15 @@ package expr
 
 import (
 	"math"
+	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 
 	"bmjbt/monitoring"
 )
@@ -72,7 +77,7 @@ func (n equals) eval(env Env) Value {
 	switch {
 	case a.kind == KindBoolean || b.kind == KindBoolean:
 		eq = a.Bool() == b.Bool()
-	case numeric(a) || numeric(b):
+	case numeric(a) || numeric(b) || bothDates(a, b):
 		eq = a.Number() == b.Number() // NaN equals nothing, so NaN != x holds
 	default:
 		eq = a.str == b.str
@@ -80,7 +85,21 @@ func (n equals) eval(env Env) Value {
 	return boolVal(eq != n.not)
 }
 
-func numeric(v Value) bool { return v.kind == KindNumber || v.kind == KindDate }
+func numeric(v Value) bool {
+	return v.kind == KindNumber || v.kind == KindDate || v.kind == KindDateTime
+}
+
+// bothDates reports whether a and b are texts that both read as dates or
+// date-times, so "2021-01-01" = "2021-01-01T00:00:00+06:00" holds as in
+// Enketo.
+func bothDates(a, b Value) bool {
+	if a.kind != KindString || b.kind != KindString {
+		return false
+	}
+	_, okA := dateString(a.str)
+	_, okB := dateString(b.str)
+	return okA && okB
+}
 
 // compare is "<", "<=", ">" or ">=": both sides as numbers, false when
 // either is NaN, so "${age} > 18" is false while age is unanswered.
@@ -159,6 +178,8 @@ func (f function) arity() string {
 		return "1 argument"
 	case f.min == f.max:
 		return strconv.Itoa(f.min) + " arguments"
+	case f.max < 0 && f.min == 1:
+		return "at least 1 argument"
 	case f.max < 0:
 		return "at least " + strconv.Itoa(f.min) + " arguments"
 	case f.min == 0 && f.max == 1:
@@ -252,6 +273,204 @@ var functions = map[string]function{
 	"date": {1, 1, false, func(c call, env Env) Value {
 		return toDate(c.args[0].eval(env))
 	}},
+	"now": {0, 0, false, func(_ call, env Env) Value {
+		return timeVal(instantDays(nowOf(env)))
+	}},
+	"decimal-date-time": {1, 1, false, func(c call, env Env) Value {
+		return numVal(asDays(c.args[0].eval(env)))
+	}},
+	"format-date":      {2, 2, false, formatDateFunc},
+	"format-date-time": {2, 2, false, formatDateFunc},
+	"ends-with": {2, 2, false, func(c call, env Env) Value {
+		return boolVal(strings.HasSuffix(c.args[0].eval(env).String(), c.args[1].eval(env).String()))
+	}},
+	"substr": {2, 3, false, substr},
+	// substring-before() and substring-after() are XPath 1.0's: the text
+	// before or after the first occurrence, "" when there is none.
+	"substring-before": {2, 2, false, func(c call, env Env) Value {
+		before, _, found := strings.Cut(c.args[0].eval(env).String(), c.args[1].eval(env).String())
+		if !found {
+			return strVal("")
+		}
+		return strVal(before)
+	}},
+	"substring-after": {2, 2, false, func(c call, env Env) Value {
+		_, after, found := strings.Cut(c.args[0].eval(env).String(), c.args[1].eval(env).String())
+		if !found {
+			return strVal("")
+		}
+		return strVal(after)
+	}},
+	"translate": {3, 3, false, translate},
+	"normalize-space": {0, 1, false, func(c call, env Env) Value {
+		return strVal(strings.Join(strings.FieldsFunc(argOrCurrent(c, env).String(), xmlSpace), " "))
+	}},
+	// selected-at() counts from 0, as ODK does; past either end it is "".
+	"selected-at": {2, 2, false, func(c call, env Env) Value {
+		choices := strings.Fields(c.args[0].eval(env).String())
+		i := c.args[1].eval(env).Number()
+		if math.IsNaN(i) || i < 0 || i >= float64(len(choices)) {
+			return strVal("")
+		}
+		return strVal(choices[int(i)])
+	}},
+	"jr:choice-name": {2, 2, false, choiceName},
+	// boolean-from-string() is true only for "true" and "1", as Enketo's
+	// tests have it ("True" is false).
+	"boolean-from-string": {1, 1, false, func(c call, env Env) Value {
+		s := c.args[0].eval(env).String()
+		return boolVal(s == "true" || s == "1")
+	}},
+	// once() keeps a calculation's first non-empty result: the question's
+	// stored value wins when it has one.
+	"once": {1, 1, false, func(c call, env Env) Value {
+		if cur := env.Current(); cur != "" {
+			return strVal(cur)
+		}
+		return c.args[0].eval(env)
+	}},
+	"uuid":   {0, 1, false, uuidFunc},
+	"random": {0, 0, false, func(call, Env) Value { return numVal(rand.Float64()) }},
+	"pow": {2, 2, false, func(c call, env Env) Value {
+		return numVal(math.Pow(c.args[0].eval(env).Number(), c.args[1].eval(env).Number()))
+	}},
+	"abs": {1, 1, false, func(c call, env Env) Value {
+		return numVal(math.Abs(c.args[0].eval(env).Number()))
+	}},
+	"min": {1, -1, false, func(c call, env Env) Value { return extreme(c, env, math.Min) }},
+	"max": {1, -1, false, func(c call, env Env) Value { return extreme(c, env, math.Max) }},
+}
+
+// volatile are the functions that give another value each time, so a
+// result with them is not expected to repeat.
+var volatile = map[string]bool{"now": true, "uuid": true, "random": true}
+
+// nowOf is the current instant: the Env's Now when it has one, else its
+// Today, which callers that predate now() give as the instant they have.
+func nowOf(env Env) time.Time {
+	if n, ok := env.(Nower); ok {
+		return n.Now()
+	}
+	return env.Today()
+}
+
+func formatDateFunc(c call, env Env) Value {
+	return strVal(formatMoment(asDays(c.args[0].eval(env)), c.args[1].eval(env).String()))
+}
+
+// substr is JavaRosa's substr(s, start[, end]): characters from start up
+// to end, both counted from 0; a negative index counts from the end.
+func substr(c call, env Env) Value {
+	s := []rune(c.args[0].eval(env).String())
+	index := func(n node) int {
+		i := clampInt(n.eval(env).Number(), len(s))
+		if i < 0 {
+			i = max(len(s)+i, 0)
+		}
+		return i
+	}
+	start, end := index(c.args[1]), len(s)
+	if len(c.args) == 3 {
+		end = index(c.args[2])
+	}
+	if end <= start {
+		return strVal("")
+	}
+	return strVal(string(s[start:end]))
+}
+
+// clampInt truncates f to an int within -limit..limit; NaN is 0.
+func clampInt(f float64, limit int) int {
+	switch {
+	case math.IsNaN(f):
+		return 0
+	case f > float64(limit):
+		return limit
+	case f < -float64(limit):
+		return -limit
+	}
+	return int(f)
+}
+
+// translate is XPath 1.0's: each character of s found in from becomes the
+// one at the same place in to, or is dropped when to is shorter.
+func translate(c call, env Env) Value {
+	s := c.args[0].eval(env).String()
+	from := []rune(c.args[1].eval(env).String())
+	to := []rune(c.args[2].eval(env).String())
+	var b strings.Builder
+	for _, r := range s {
+		i := slices.Index(from, r)
+		switch {
+		case i < 0:
+			b.WriteRune(r)
+		case i < len(to):
+			b.WriteRune(to[i])
+		}
+	}
+	return strVal(b.String())
+}
+
+// xmlSpace is XPath's whitespace, which normalize-space() collapses.
+func xmlSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' }
+
+// choiceName is jr:choice-name(value, '${q}'): the label of q's choice
+// named value in the respondent's language, from the Env when it is a
+// ChoiceLabeler, else the value itself.
+func choiceName(c call, env Env) Value {
+	value := c.args[0].eval(env).String()
+	if value == "" {
+		return strVal("")
+	}
+	if l, ok := env.(ChoiceLabeler); ok {
+		if label := l.ChoiceLabel(questionName(c.args[1].eval(env).String()), value); label != "" {
+			return strVal(label)
+		}
+	}
+	return strVal(value)
+}
+
+// questionName is the name in jr:choice-name()'s second argument, written
+// '${q}' in XLSForm.
+func questionName(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "${") && strings.HasSuffix(s, "}") {
+		s = strings.TrimSpace(s[2 : len(s)-1])
+	}
+	return s
+}
+
+// maxUUIDLength bounds uuid(n), so a computed length cannot exhaust memory.
+const maxUUIDLength = 1000
+
+const uuidAlphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// uuidFunc is uuid(): a random UUID version 4, or with a length n, n
+// random letters and digits, as ODK documents.
+func uuidFunc(c call, env Env) Value {
+	if len(c.args) == 0 {
+		u, err := uuid.NewRandom()
+		if err != nil {
+			return strVal("") // no randomness to be had; XPath has no errors
+		}
+		return strVal(u.String())
+	}
+	n := clampInt(c.args[0].eval(env).Number(), maxUUIDLength)
+	b := make([]byte, max(n, 0))
+	for i := range b {
+		b[i] = uuidAlphabet[rand.IntN(len(uuidAlphabet))]
+	}
+	return strVal(string(b))
+}
+
+// extreme is min() or max() of numbers; any argument that is no number
+// makes the result NaN, as in JavaRosa.
+func extreme(c call, env Env, pick func(a, b float64) float64) Value {
+	r := c.args[0].eval(env).Number()
+	for _, a := range c.args[1:] {
+		r = pick(r, a.eval(env).Number())
+	}
+	return numVal(r)
 }
 
 // argOrCurrent is the one argument of number(), string() and
@@ -264,20 +483,16 @@ func argOrCurrent(c call, env Env) Value {
 }
 
 // toDate is date(): a number counts days since 1970-01-01; a string is a
-// date if it starts YYYY-MM-DD, alone or followed by a time ("T..."), whose
-// calendar day it takes. Anything else is no date, which prints as "".
+// date if it is YYYY-MM-DD or a date-time. A time of day is dropped, as
+// JavaRosa's date() drops it, taking the day on Bishkek's clock. Anything
+// else is no date, which prints as "".
 func toDate(v Value) Value {
 	switch v.kind {
-	case KindDate:
-		return v
-	case KindNumber:
-		return dateVal(v.num)
+	case KindDate, KindDateTime, KindNumber:
+		return dateVal(math.Floor(v.num))
 	case KindString:
-		s := strings.TrimSpace(v.str)
-		if len(s) >= 10 && (len(s) == 10 || s[10] == 'T') {
-			if days, ok := parseDate(s[:10]); ok {
-				return dateVal(days)
-			}
+		if days, ok := dateString(v.str); ok {
+			return dateVal(math.Floor(days))
 		}
 	}
 	return dateVal(math.NaN())

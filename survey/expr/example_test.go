@@ -46,3 +46,14 @@ func ExampleExpr_String() {
 	// 1
 	// true false
 }
+
+func ExampleExpr_String_dates() {
+	env := answers{"dob": "1995-07-01", "visit": "2026-03-01T10:30:00+06:00"}
+	fmt.Println(expr.MustParse("int((today() - ${dob}) div 365.25)").String(env))
+	fmt.Println(expr.MustParse("format-date(${visit}, '%e %b %Y, %H:%M')").String(env))
+	fmt.Println(expr.MustParse("${visit} - date(${visit})").String(env)) // 10:30 is 0.4375 of a day
+	// Output:
+	// 30
+	// 1 Mar 2026, 10:30
+	// 0.4375
+}

@@ -2,20 +2,43 @@
 // constraint, calculation, choice_filter and default columns: the part of
 // ODK's XPath that needs no repeat, no secondary instance and no GPS.
 //
-// Parse refuses everything outside that part, naming it and where it is, so
-// a form that would behave differently here than in ODK Collect or Enketo is
-// stopped at import, not in a resident's chat. Evaluation never fails: like
-// XPath, a value that does not convert becomes NaN or "" and comparisons
-// with NaN are false.
+// Supported: ${name}, "." (the answer being checked, or a calculation's
+// stored value), bare names (choice columns in a choice_filter), numbers and
+// strings, = != < <= > >=, and, or, + - * div mod, unary minus, and the
+// functions
 //
-// The rules are those of XPath 1.0 with OpenRosa's dates; a string written
-// YYYY-MM-DD reads as a date wherever a number is wanted, as in Enketo,
-// because bmjbt keeps every answer as text.
+//	if coalesce concat substr string-length contains starts-with ends-with
+//	substring-before substring-after translate normalize-space regex
+//	selected count-selected selected-at jr:choice-name int round number
+//	string boolean boolean-from-string not true false today now date
+//	decimal-date-time format-date format-date-time once uuid random pow
+//	abs min max
+//
+// with JavaRosa's arities (coalesce takes two, round one or two).
+//
+// Refused with ErrUnsupported and the position: repeats and node-sets
+// (paths, predicates, unions, axes, position(), count(), sum(),
+// indexed-repeat()), lookups (instance(), pulldata(), ${last-saved#name}),
+// GPS (area(), distance()), XPath variables, other namespaced functions
+// (jr:itext()) and any other function (date-time(), randomize(), digest()…).
+// Parse refuses them so a form that would behave differently here than in
+// ODK Collect or Enketo is stopped at import, not in a resident's chat.
+//
+// Evaluation never fails: like XPath, a value that does not convert becomes
+// NaN or "" and comparisons with NaN are false.
+//
+// The rules are those of XPath 1.0 with OpenRosa's dates, counted as days
+// since 1970-01-01 on Bishkek's clock: today() is midnight in Bishkek, a
+// date-time has a fraction of a day. A string written YYYY-MM-DD or as an
+// ISO 8601 date-time reads as a date wherever a number is wanted, as in
+// Enketo, because bmjbt keeps every answer as text; regex() matches the
+// whole string, as Collect does.
 //
 // What ODK does around an expression is the caller's: a constraint is not
 // checked on a blank answer, a question whose relevant turns false is
 // skipped and its answer cleared, and the names Refs and Columns list are
-// checked against the form when it is imported.
+// checked against the form when it is imported. An Env may also be a Nower
+// (for now()) and a ChoiceLabeler (for jr:choice-name()).
 package expr
 
 import (
@@ -30,7 +53,8 @@ type Env interface {
 	// Lookup gives the answer to the question ${name}; ok is false when the
 	// question has no answer, which reads as "" (so does an answer "").
 	Lookup(name string) (answer string, ok bool)
-	// Current gives ".", the answer being checked by a constraint.
+	// Current gives ".", the answer being checked by a constraint; in a
+	// calculation, the question's stored value, which once() keeps.
 	Current() string
 	// Column gives a column of the choice row a choice_filter is tested on:
 	// the bare name "village" in "village = ${district}".
@@ -39,13 +63,28 @@ type Env interface {
 	Today() time.Time
 }
 
+// Nower is an Env that knows the current instant to the second, for
+// now(). An Env without it gives now() its Today.
+type Nower interface {
+	Now() time.Time
+}
+
+// ChoiceLabeler is an Env that can label choices, for jr:choice-name():
+// ChoiceLabel gives the label of the choice named value of the question
+// named question, in the respondent's language, or "" when there is none.
+// Without it (or with ""), jr:choice-name() gives the value itself.
+type ChoiceLabeler interface {
+	ChoiceLabel(question, value string) string
+}
+
 // Expr is a parsed expression. It is immutable and safe to evaluate from
 // several goroutines at once.
 type Expr struct {
-	src     string
-	root    node
-	refs    []string
-	columns []string
+	src      string
+	root     node
+	refs     []string
+	columns  []string
+	volatile bool // calls now(), uuid() or random(), which change between evaluations
 }
 
 // Parse reads src. Its error is an *Error that says where the expression
@@ -62,7 +101,7 @@ func Parse(src string) (*Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Expr{src: src, root: root, refs: p.refs, columns: p.columns}, nil
+	return &Expr{src: src, root: root, refs: p.refs, columns: p.columns, volatile: p.volatile}, nil
 }
 
 // MustParse is Parse for expressions written in Go source; it panics on an

@@ -68,6 +68,9 @@ func lex(src string) ([]token, error) {
 				return nil, errAt(src, i, "${ is not closed by }")
 			}
 			name := strings.TrimSpace(src[i+2 : i+end])
+			if strings.HasPrefix(name, "last-saved#") {
+				return nil, unsupportedAt(src, i, fmt.Sprintf("unsupported %s (the last saved form)", src[i:i+end+1]))
+			}
 			if !isName(name) {
 				return nil, errAt(src, i, fmt.Sprintf("%q is not a question name", src[i:i+end+1]))
 			}

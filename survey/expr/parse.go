@@ -15,12 +15,13 @@ const maxDepth = 64
 // precedence, loosest first: or, and, equality, relational, additive,
 // multiplicative, unary.
 type parser struct {
-	src     string
-	toks    []token
-	i       int
-	depth   int
-	refs    []string
-	columns []string
+	src      string
+	toks     []token
+	i        int
+	depth    int
+	refs     []string
+	columns  []string
+	volatile bool
 }
 
 func (p *parser) parse() (node, error) {
@@ -213,6 +214,9 @@ func (p *parser) primary() (node, error) {
 		case tAxis:
 			return nil, unsupportedAt(p.src, t.pos, fmt.Sprintf("unsupported axis %s::", t.text))
 		case tColon:
+			if full, ok := p.prefixedCall(t); ok {
+				return p.call(full)
+			}
 			return nil, p.prefixed(t)
 		}
 		if !slices.Contains(p.columns, t.text) {
@@ -227,8 +231,26 @@ func (p *parser) primary() (node, error) {
 	return nil, p.unexpected(t, "a value")
 }
 
-// prefixed refuses a namespaced name such as jr:choice-name(...) or
-// jr:itext(...), which are ODK's own functions beyond this package.
+// prefixedCall reads the colon and name of a supported prefixed function,
+// jr:choice-name(, and gives the whole name as one token.
+func (p *parser) prefixedCall(prefix token) (token, bool) {
+	if p.i+2 >= len(p.toks) {
+		return token{}, false
+	}
+	name, open := p.toks[p.i+1], p.toks[p.i+2]
+	full := prefix.text + ":" + name.text
+	if name.kind != tName || open.kind != tLParen || name.pos != prefix.pos+len(prefix.text)+1 {
+		return token{}, false
+	}
+	if _, ok := functions[full]; !ok {
+		return token{}, false
+	}
+	p.i += 2
+	return token{tName, full, prefix.pos}, true
+}
+
+// prefixed refuses a namespaced name other than jr:choice-name(), such as
+// jr:itext(...), which needs the form's translations as an instance.
 func (p *parser) prefixed(prefix token) error {
 	p.next() // the colon
 	if t := p.peek(); t.kind == tName {
@@ -271,6 +293,25 @@ func (p *parser) call(name token) (node, error) {
 		return nil, errAt(p.src, name.pos, fmt.Sprintf("%s() takes %s, not %d", name.text, f.arity(), len(args)))
 	}
 	c := call{name: name.text, f: f, args: args}
+	p.volatile = p.volatile || volatile[name.text]
+	switch name.text {
+	case "format-date", "format-date-time":
+		// A literal pattern with a code ODK does not know fails in Collect:
+		// stop it at import.
+		if lit, ok := args[1].(literal); ok && lit.v.kind == KindString {
+			if bad := badFormat(lit.v.str); bad != "" {
+				return nil, errAt(p.src, name.pos, fmt.Sprintf("%s() pattern %q: unknown code %s", name.text, lit.v.str, bad))
+			}
+		}
+	case "jr:choice-name":
+		// '${q}' names the question whose choices label the value: a
+		// reference the importer must check like any other.
+		if lit, ok := args[1].(literal); ok && lit.v.kind == KindString {
+			if q := questionName(lit.v.str); isName(q) && !slices.Contains(p.refs, q) {
+				p.refs = append(p.refs, q)
+			}
+		}
+	}
 	if f.regex {
 		// A literal pattern is compiled once, here, so a bad one stops the
 		// import instead of quietly failing every answer.

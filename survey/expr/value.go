@@ -4,17 +4,17 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Kind is the type of a Value.
 type Kind uint8
 
 const (
-	KindString  Kind = iota // answers, literals, string()
-	KindNumber              // float64; NaN when a string is not a number
-	KindBoolean             // comparisons, and/or, true(), not()
-	KindDate                // days since 1970-01-01: today(), date()
+	KindString   Kind = iota // answers, literals, string()
+	KindNumber               // float64; NaN when a string is not a number
+	KindBoolean              // comparisons, and/or, true(), not()
+	KindDate                 // days since 1970-01-01: today(), date()
+	KindDateTime             // days and a fraction of a day: now()
 )
 
 func (k Kind) String() string {
@@ -27,6 +27,8 @@ func (k Kind) String() string {
 		return "boolean"
 	case KindDate:
 		return "date"
+	case KindDateTime:
+		return "date-time"
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -45,13 +47,15 @@ func strVal(s string) Value      { return Value{kind: KindString, str: s} }
 func numVal(n float64) Value     { return Value{kind: KindNumber, num: n} }
 func boolVal(b bool) Value       { return Value{kind: KindBoolean, b: b} }
 func dateVal(days float64) Value { return Value{kind: KindDate, num: days} }
+func timeVal(days float64) Value { return Value{kind: KindDateTime, num: days} }
 
 // Kind is the value's type.
 func (v Value) Kind() Kind { return v.kind }
 
 // String converts v as XPath's string() does: numbers without a trailing
 // ".0" or an exponent ("NaN", "Infinity" when so), booleans as "true" and
-// "false", dates as YYYY-MM-DD ("" for no date, as Enketo gives for an empty date).
+// "false", dates as YYYY-MM-DD ("" for no date, as Enketo gives for an empty date),
+// date-times as ODK writes them, 2026-03-01T10:30:00.000+06:00.
 func (v Value) String() string {
 	switch v.kind {
 	case KindNumber:
@@ -63,17 +67,20 @@ func (v Value) String() string {
 		return "false"
 	case KindDate:
 		return formatDate(v.num)
+	case KindDateTime:
+		return formatDateTime(v.num)
 	}
 	return v.str
 }
 
 // Number converts v as XPath's number() does: a string is a number only
 // if it is one in full ("12", " -1.5 ", not "1e3" or "12 kg"), else NaN;
-// a string YYYY-MM-DD is its date's day number (Enketo's rule, so answers
-// kept as text compare as dates); true is 1, false 0.
+// a string YYYY-MM-DD is its date's day number and a date-time string its
+// days with a fraction (Enketo's rule, so answers kept as text compare as
+// dates); true is 1, false 0.
 func (v Value) Number() float64 {
 	switch v.kind {
-	case KindNumber, KindDate:
+	case KindNumber, KindDate, KindDateTime:
 		return v.num
 	case KindBoolean:
 		if v.b {
@@ -93,7 +100,7 @@ func (v Value) Bool() bool {
 		return v.num != 0 && !math.IsNaN(v.num)
 	case KindBoolean:
 		return v.b
-	case KindDate:
+	case KindDate, KindDateTime:
 		return !math.IsNaN(v.num)
 	}
 	return v.str != ""
@@ -116,10 +123,10 @@ func formatNumber(n float64) string {
 // parseNumber reads s by XPath's Number production (optional spaces and
 // minus, digits with an optional decimal point), which is narrower than
 // strconv.ParseFloat: no '+', exponent, "Inf" or hex. A valid date
-// YYYY-MM-DD gives its day number.
+// YYYY-MM-DD or date-time gives its days.
 func parseNumber(s string) float64 {
 	s = strings.Trim(s, " \t\r\n")
-	if days, ok := parseDate(s); ok {
+	if days, ok := dateString(s); ok {
 		return days
 	}
 	digits := strings.TrimPrefix(s, "-")
@@ -142,36 +149,4 @@ func parseNumber(s string) float64 {
 		return math.NaN() // out of range: XPath has no such numbers to give
 	}
 	return n
-}
-
-const day = 24 * time.Hour
-
-// parseDate reads a calendar date written YYYY-MM-DD and gives its days
-// since 1970-01-01. A date that does not exist (2021-02-30) is no date.
-func parseDate(s string) (float64, bool) {
-	if len(s) != len("2006-01-02") || s[4] != '-' || s[7] != '-' {
-		return 0, false
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return 0, false
-	}
-	return daysOf(t), true
-}
-
-// daysOf is the number of the calendar day of t (in t's own location),
-// counted from 1970-01-01.
-func daysOf(t time.Time) float64 {
-	civil := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return float64(civil.Unix() / int64(day/time.Second))
-}
-
-// formatDate writes a day number as YYYY-MM-DD; a fraction of a day is
-// dropped. Numbers beyond any calendar give "".
-func formatDate(days float64) string {
-	if math.IsNaN(days) || math.Abs(days) > 3e6 { // about 8,000 years either way
-		return ""
-	}
-	t := time.Unix(int64(math.Floor(days))*int64(day/time.Second), 0).UTC()
-	return t.Format(time.DateOnly)
 }
