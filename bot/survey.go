@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
@@ -255,8 +256,11 @@ func surveyRunOf(t *turn, resp survey.Response) (*survey.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := t.tx.Now().In(monitoring.Bishkek)
-	return survey.NewRun(f, resp.Answers, today), nil
+	now := t.tx.Now().In(monitoring.Bishkek)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, monitoring.Bishkek)
+	run := survey.NewRun(f, resp.Answers, today)
+	run.Now, run.Lang = now, string(t.lang)
+	return run, nil
 }
 
 // openRun is the top survey dialogue's data, run and open question; a

@@ -18,8 +18,11 @@ import (
 type Run struct {
 	Form    *Form
 	Answers map[string]Answer
-	// Today is the day today() reads (midnight in Asia/Bishkek).
-	Today time.Time
+	// Today is the day today() reads (midnight in Asia/Bishkek), Now the
+	// instant now() reads.
+	Today, Now time.Time
+	// Lang is the respondent's language, for jr:choice-name().
+	Lang  string
 	exprs map[string]*expr.Expr
 }
 
@@ -28,7 +31,7 @@ func NewRun(f *Form, answers map[string]Answer, today time.Time) *Run {
 	if answers == nil {
 		answers = map[string]Answer{}
 	}
-	r := &Run{Form: f, Answers: answers, Today: today, exprs: map[string]*expr.Expr{}}
+	r := &Run{Form: f, Answers: answers, Today: today, Now: today, exprs: map[string]*expr.Expr{}}
 	r.Refresh()
 	return r
 }
@@ -65,6 +68,22 @@ func (e env) Lookup(name string) (string, bool) {
 }
 func (e env) Current() string  { return e.current }
 func (e env) Today() time.Time { return e.r.Today }
+func (e env) Now() time.Time   { return e.r.Now }
+
+// ChoiceLabel is a choice's label in the respondent's language, for
+// jr:choice-name(); "" for a value the question does not offer.
+func (e env) ChoiceLabel(question, value string) string {
+	q, ok := e.r.Form.Question(question)
+	if !ok {
+		return ""
+	}
+	for _, c := range e.r.Form.Options(q) {
+		if c.Name == value {
+			return c.Label.In(e.r.Lang)
+		}
+	}
+	return ""
+}
 func (e env) Column(n string) string {
 	if e.row == nil {
 		return ""
@@ -98,7 +117,8 @@ func (r *Run) Refresh() {
 		if q.Type == Calculate {
 			v := ""
 			if e := r.parsed(q.Calculation); e != nil {
-				v = e.String(env{r: r})
+				// The stored value is the current one: once() keeps it.
+				v = e.String(env{r: r, current: r.Answers[q.Name].Value})
 			}
 			r.Answers[q.Name] = Answer{Value: v}
 		}

@@ -149,3 +149,39 @@ func TestRunTextShowsAnswers(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// once() keeps a calculation's first value; jr:choice-name() shows a
+// choice's label in the respondent's language.
+func TestRunCalculationsKeepOnceAndNameChoices(t *testing.T) {
+	f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: t, title: T}
+questions:
+  - {type: note, name: intro, label: {ky: Салам, ru: Здравствуйте}}
+  - type: select_one
+    name: village
+    label: {ky: "Айыл?", ru: "Село?"}
+    choices:
+      - {name: masy, label: {ky: Масы, ru: Масы}}
+      - {name: aral, label: {ky: Арал, ru: Арал}}
+  - {type: calculate, name: first, calculation: "once(${village})"}
+  - {type: calculate, name: place, calculation: "jr:choice-name(${village}, '${village}')"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := survey.NewRun(f, nil, time.Date(2026, 12, 2, 0, 0, 0, 0, monitoring.Bishkek))
+	r.Lang = "ru"
+	q, _ := f.Question("village")
+	if p, err := r.Answer(q, "aral", "ru"); p != nil || err != nil {
+		t.Fatal(p, err)
+	}
+	if r.Answers["first"].Value != "aral" || r.Answers["place"].Value != "Арал" {
+		t.Fatalf("first %q, place %q", r.Answers["first"].Value, r.Answers["place"].Value)
+	}
+	if _, err := r.Answer(q, "masy", "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if r.Answers["first"].Value != "aral" || r.Answers["place"].Value != "Масы" {
+		t.Fatalf("after a change: first %q (once keeps it), place %q", r.Answers["first"].Value, r.Answers["place"].Value)
+	}
+}
