@@ -366,6 +366,13 @@ func askSurvey(t *turn) error {
 	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && q.Type != survey.Note {
 		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)})
 	}
+	if a := run.Answers[q.Name]; !a.Asked && q.Default != "" && !strings.Contains(q.Default, "${") &&
+		(q.Type == survey.Text || q.Type == survey.Integer || q.Type == survey.Decimal || q.Type == survey.Date) {
+		// The form's default, kept with one tap (or by typing it).
+		if v, ok := survey.Normalize(q, q.Default); ok && v != "" {
+			opts = append(opts, Option{Label: t.T("survey.keep", catalog.Args{"Answer": q.Default}), Data: "c:" + v, Word: true})
+		}
+	}
 	if !q.Required && q.Type != survey.Note && q.Type != survey.Acknowledge {
 		opts = append(opts, Option{Label: t.T("survey.skip", nil), Data: "sv:skip", Word: true})
 	}

@@ -114,6 +114,22 @@ func (r *Run) Refresh() {
 			delete(r.Answers, q.Name)
 			continue
 		}
+		if a, ok := r.Answers[q.Name]; ok && q.ChoiceFilter != "" && a.Value != "" {
+			// A choice that no longer passes the filter (an earlier answer
+			// changed after "back") is no answer any more.
+			var kept []string
+			for _, v := range strings.Fields(a.Value) {
+				if r.offers(q, v) {
+					kept = append(kept, v)
+				}
+			}
+			if len(kept) == 0 {
+				delete(r.Answers, q.Name)
+			} else {
+				a.Value = strings.Join(kept, " ")
+				r.Answers[q.Name] = a
+			}
+		}
 		if q.Type == Calculate {
 			v := ""
 			if e := r.parsed(q.Calculation); e != nil {

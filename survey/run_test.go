@@ -59,6 +59,20 @@ func TestRunFollowsTheFormsRules(t *testing.T) {
 		t.Fatal("a tap of another village was taken")
 	}
 	q = answer(t, r, q, "bazaar")
+	// Back to the village: a tap of Kyzyl-Tuu no longer passes the filter
+	// for Масы, so its answer goes.
+	village, _ := r.Form.Question("village")
+	if _, err := r.Answer(village, "masy", "ky"); err != nil {
+		t.Fatal(err)
+	}
+	if _, kept := r.Answers["water_point"]; kept {
+		t.Fatal("a tap of another village kept after the village changed")
+	}
+	if _, err := r.Answer(village, "kyzyl_tuu", "ky"); err != nil {
+		t.Fatal(err)
+	}
+	wp, _ := r.Form.Question("water_point")
+	answer(t, r, wp, "bazaar")
 	for _, bad := range []struct{ raw, kind string }{{"көп", "type"}, {"0", "constraint"}, {"31", "constraint"}} {
 		p, err := r.Answer(q, bad.raw, "ru")
 		if err != nil || p == nil || p.Kind != bad.kind {

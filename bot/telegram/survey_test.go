@@ -31,8 +31,14 @@ func subscribe(t *testing.T, s *stack, id int64, lang, langButton, village strin
 // who agreed, as `bmjbt survey launch` does.
 func launch(t *testing.T, s *stack) survey.Record {
 	t.Helper()
+	return launchForm(t, s, survey.Template())
+}
+
+// launchForm is launch with a form of the test's own.
+func launchForm(t *testing.T, s *stack, f *survey.Form) survey.Record {
+	t.Helper()
 	ctx := context.Background()
-	rec, v, err := survey.Template().ForImport(s.muni.Code)
+	rec, v, err := f.ForImport(s.muni.Code)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,4 +280,38 @@ func TestFieldModeAndResults(t *testing.T) {
 		m.Say("/launch 1")
 		m.Expect(t, "таратылды: 0 тургунга") // nobody is invited twice
 	})
+}
+
+// A form's fixed default is offered as one tap, and kept as typed.
+func TestSurveyOffersTheDefault(t *testing.T) {
+	t.Parallel()
+	db := storagetest.Open(t, storage.SQLite)
+	s := run(t, db)
+	f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: d, title: Үй-бүлө}
+questions:
+  - {type: note, name: intro, label: {ky: "Саламатсызбы!", ru: "Здравствуйте!"}}
+  - {type: integer, name: people, label: {ky: "Канча адам?", ru: "Сколько человек?"}, default: "3", required: yes}
+  - {type: text, name: note, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := subscribe(t, s, 1903, "ru", "Русский", "В каком селе")
+	u.Expect(t, "Ваше согласие сохранено")
+	rec := launchForm(t, s, f)
+	u.Expect(t, "проводит опрос «Үй-бүлө»")
+	u.Press(t, "Начать")
+	u.Expect(t, "Здравствуйте!")
+	u.Press(t, "Далее")
+	u.Expect(t, "Сколько человек?")
+	u.Press(t, "Оставить: 3")
+	u.Expect(t, "Что ещё?")
+	var got survey.Response
+	if err := db.EachResponse(context.Background(), rec.ID, func(r survey.Response) error { got = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if a := got.Answers["people"]; a.Value != "3" || !a.Asked {
+		t.Fatalf("people = %+v", a)
+	}
 }
