@@ -182,7 +182,11 @@ func beginSurvey(t *turn, id int64) error {
 		}
 	}
 	if !found {
-		resp = survey.Response{SurveyID: id, VersionID: v.ID, ResidentID: t.resident.ID, Channel: string(t.u.Channel), Village: c.Village}
+		resp = survey.Response{SurveyID: id, VersionID: v.ID, ResidentID: t.resident.ID, Channel: string(t.u.Channel), Village: c.Village,
+			Answers: map[string]survey.Answer{}}
+		if f, err := survey.LoadForm(v); err == nil {
+			f.FillMeta(resp.Answers, t.tx.Now(), string(t.u.Channel), "", false)
+		}
 		if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
 			return err
 		}
@@ -549,6 +553,7 @@ func surveyBack(t *turn) error {
 // finishSurvey keeps the response as complete and thanks the resident
 // (or tells the member how to record the next one).
 func finishSurvey(t *turn, run *survey.Run, responseID int64) error {
+	run.Form.FillMeta(run.Answers, t.tx.Now(), "", "", true)
 	if err := t.tx.SaveAnswers(t.ctx, responseID, run.Answers, true); err != nil {
 		return err
 	}
@@ -640,7 +645,10 @@ func chooseFieldVillage(t *turn, data string) error {
 		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
 	}
 	resp := survey.Response{SurveyID: rec.ID, VersionID: v.ID, MemberID: m.ID, GroupSize: d.GroupSize,
-		Channel: "field", Village: strings.TrimPrefix(data, "v:")}
+		Channel: "field", Village: strings.TrimPrefix(data, "v:"), Answers: map[string]survey.Answer{}}
+	if f, err := survey.LoadForm(v); err == nil {
+		f.FillMeta(resp.Answers, t.tx.Now(), "field", m.Name, false)
+	}
 	if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ type rawTable struct {
 // select_multiple (0/1), or one of KoBo's trailing columns (q nil).
 type rawColumn struct {
 	name   string
+	meta   bool // a metadata row's column: start, end, deviceid…
 	q      *survey.Question
 	choice string // select_multiple split: the choice's name
 	number bool   // a number in a spreadsheet
@@ -92,6 +93,16 @@ func (s SurveyResults) table() (*rawTable, error) {
 		names[v.ID] = v.Version
 	}
 	t := &rawTable{form: unionForm(forms, s.Record), versions: names}
+	// Metadata first, as KoBoToolbox's forms have start and end at the top.
+	seen := map[string]bool{}
+	for k := len(forms) - 1; k >= 0; k-- {
+		for _, m := range forms[k].Meta {
+			if !seen[m.Name] {
+				seen[m.Name] = true
+				t.cols = append(t.cols, rawColumn{name: m.Name, meta: true})
+			}
+		}
+	}
 	for i := range t.form.Questions {
 		q := &t.form.Questions[i]
 		if q.Type == survey.Note {
@@ -174,6 +185,9 @@ func (t *rawTable) row(r survey.Response, index int, buf []string) []string {
 }
 
 func (t *rawTable) cell(c rawColumn, r survey.Response, index int) string {
+	if c.meta {
+		return r.Answers[c.name].Value // filled by bmjbt, never personal data
+	}
 	if c.q == nil {
 		switch c.name {
 		case colID:

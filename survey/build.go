@@ -170,6 +170,9 @@ func (b *builder) questions() {
 			b.begin(r)
 		case questionRow:
 			b.question(r, t)
+		case metadataRow:
+			b.name(r)
+			b.f.Meta = append(b.f.Meta, Meta{Type: t.meta, Name: r.name})
 		}
 	}
 	for _, g := range b.groups {

@@ -67,6 +67,9 @@ type Form struct {
 	Questions []Question `json:"questions"`
 	// Choices are the answer options per list name.
 	Choices map[string][]Choice `json:"choices,omitempty"`
+	// Meta are the form's metadata rows (start, end, today, deviceid…):
+	// nothing asked, filled by bmjbt (see FillMeta).
+	Meta []Meta `json:"meta,omitempty"`
 }
 
 // Group is a group of questions. Its relevant is already AND-ed into each
@@ -108,6 +111,12 @@ type Choice struct {
 	Name  string            `json:"name"`
 	Label Translations      `json:"label,omitempty"`
 	Extra map[string]string `json:"extra,omitempty"`
+}
+
+// Meta is one metadata row: its type and the name of its column.
+type Meta struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
 }
 
 // Question finds a question by its name.

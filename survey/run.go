@@ -328,3 +328,35 @@ func (r *Run) Before(q string) (*Question, bool) {
 	}
 	return nil, false
 }
+
+// FillMeta fills the form's metadata rows in answers, as ODK would but
+// with nothing that identifies a resident: start and today when a
+// response begins, end when it is finished, deviceid as "bmjbt:<channel>",
+// username as the member who recorded it in field mode ("" otherwise).
+// Phone numbers, e-mails and device serials stay empty.
+func (f *Form) FillMeta(answers map[string]Answer, at time.Time, channel, member string, finished bool) {
+	at = at.In(monitoring.Bishkek)
+	for _, m := range f.Meta {
+		if finished != (m.Type == "end") {
+			continue // at the end only "end"; at the start all but it
+		}
+		v, set := "", true
+		switch m.Type {
+		case "start":
+			set = answers[m.Name].Value == ""
+			v = at.Format("2006-01-02T15:04:05.000-07:00")
+		case "end":
+			v = at.Format("2006-01-02T15:04:05.000-07:00")
+		case "today":
+			set = answers[m.Name].Value == ""
+			v = at.Format("2006-01-02")
+		case "deviceid":
+			v = "bmjbt:" + channel
+		case "username":
+			v = member
+		}
+		if set {
+			answers[m.Name] = Answer{Value: v}
+		}
+	}
+}

@@ -199,3 +199,42 @@ questions:
 		t.Fatalf("after a change: first %q (once keeps it), place %q", r.Answers["first"].Value, r.Answers["place"].Value)
 	}
 }
+
+// KoBo's metadata rows are kept and filled with nothing personal: start
+// and today when a response begins, end when it is finished, deviceid as
+// the channel, username only for a member in field mode.
+func TestMetadataIsFilledWithoutPersonalData(t *testing.T) {
+	f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: m, title: M}
+questions:
+  - {type: start, name: start}
+  - {type: end, name: end}
+  - {type: today, name: today}
+  - {type: deviceid, name: deviceid}
+  - {type: username, name: username}
+  - {type: phonenumber, name: phonenumber}
+  - {type: note, name: intro, label: {ky: Салам, ru: Привет}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Meta) != 6 || f.Meta[0] != (survey.Meta{Type: "start", Name: "start"}) {
+		t.Fatalf("meta %+v", f.Meta)
+	}
+	a := map[string]survey.Answer{}
+	begin := time.Date(2026, 12, 2, 18, 30, 0, 0, time.UTC) // 00:30 on the 3rd in Bishkek
+	f.FillMeta(a, begin, "whatsapp", "", false)
+	f.FillMeta(a, begin.Add(10*time.Minute), "", "", true)
+	want := map[string]string{"start": "2026-12-03T00:30:00.000+06:00", "end": "2026-12-03T00:40:00.000+06:00", "today": "2026-12-03",
+		"deviceid": "bmjbt:whatsapp", "username": "", "phonenumber": ""}
+	for k, v := range want {
+		if a[k].Value != v {
+			t.Errorf("%s = %q, want %q", k, a[k].Value, v)
+		}
+	}
+	field := map[string]survey.Answer{}
+	f.FillMeta(field, begin, "field", "А. Осмонова", false)
+	if field["username"].Value != "А. Осмонова" || field["deviceid"].Value != "bmjbt:field" {
+		t.Errorf("field mode: %+v", field)
+	}
+}

@@ -22,6 +22,7 @@ const (
 // parsedType is a survey row's type cell, read.
 type parsedType struct {
 	kind    rowKind
+	meta    string // a metadata row's type: start, end, deviceid…
 	qtype   QuestionType
 	list    string
 	orOther bool
@@ -65,8 +66,9 @@ var externalSelects = []string{
 }
 
 // Metadata rows record the device and the time of a KoBoToolbox
-// submission; KoBo's form builder adds start and end to every form. bmjbt
-// keeps its own times, so the rows are passed over rather than refused.
+// submission; KoBo's form builder adds start and end to every form. They
+// are kept (Form.Meta) and filled as Run.Meta says, so an export has the
+// columns analysts' scripts expect.
 var metadataTypes = []string{
 	"start", "end", "today", "deviceid", "imei", "subscriberid", "simserial", "phonenumber",
 	"username", "email", "audit",
@@ -116,7 +118,7 @@ func parseType(cell string) (parsedType, error) {
 	}
 	switch {
 	case slices.Contains(metadataTypes, t):
-		return parsedType{kind: metadataRow}, nil
+		return parsedType{kind: metadataRow, meta: t}, nil
 	case slices.Contains(mediaTypes, t):
 		return parsedType{}, fmt.Errorf("%q questions are not supported yet (no photos, audio, video, files or locations)", t)
 	case slices.Contains(unsupportedTypes, t):

@@ -71,7 +71,7 @@ func readSurvey(t *testing.T, rows ...[]any) (*survey.Form, error) {
 // A form as KoBoToolbox writes it: texts in two languages, header aliases
 // in any case, pyxform's type aliases, nested groups whose relevant
 // reaches each question, or_other, choice_filter columns, numbers and
-// booleans typed as such, and a metadata row passed over.
+// booleans typed as such, and a metadata row kept (filled by bmjbt, not asked).
 func TestReadXLSForm(t *testing.T) {
 	s := sheet{
 		{"Type", "NAME", "label::Kyrgyz (ky)", "label:Russian", "hint::Kyrgyz (ky)", "Required", "relevance", "constraint", "constraint_message::Russian (ru)", "choice_filter", "calculation", "$kuid"},

@@ -134,6 +134,11 @@ func surveyRows(f *Form) [][]string {
 		header[i] = c.header
 	}
 	rows := [][]string{header}
+	for _, m := range f.Meta { // metadata first, as KoBoToolbox writes start and end
+		row := make([]string, len(cols))
+		row[0], row[1] = m.Type, m.Name
+		rows = append(rows, row)
+	}
 	groupRow := func(typ string, g *Group) {
 		row := make([]string, len(cols))
 		row[0] = typ
