@@ -207,8 +207,17 @@ func (wb *workbook) cell(sheet string, col, row int, raw string) (string, error)
 		}
 		return formatNumber(f), nil
 	}
-	return strings.TrimSpace(raw), nil
+	return cleanText(raw), nil
 }
+
+// plainQuotes straightens the quotes a spreadsheet or a word processor
+// curls ('${a}' = ‘yes’ would never hold) and turns no-break spaces into
+// spaces, as pyxform's clean_text_values does.
+var plainQuotes = strings.NewReplacer("\u2018", "'", "\u2019", "'", "\u201c", `"`, "\u201d", `"`, "\u00a0", " ")
+
+// cleanText is a cell's text as the form means it: trimmed, quotes and
+// spaces plain.
+func cleanText(s string) string { return strings.TrimSpace(plainQuotes.Replace(s)) }
 
 func formatNumber(f float64) string {
 	if f == math.Trunc(f) && math.Abs(f) < 1e15 {

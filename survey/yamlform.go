@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -131,7 +130,7 @@ func (y *yamlReader) scalar(n *yaml.Node, field string, at place) string {
 		y.p.add(at(field), "expected a text, not a list or a mapping")
 		return ""
 	}
-	return strings.TrimSpace(v.Value)
+	return cleanText(v.Value)
 }
 
 // texts gives a translatable field: one text (in the default language) or
@@ -144,7 +143,7 @@ func (y *yamlReader) texts(n *yaml.Node, field string, at place) Translations {
 	out := Translations{}
 	switch v.Kind {
 	case yaml.ScalarNode:
-		if s := strings.TrimSpace(v.Value); s != "" && v.Tag != "!!null" {
+		if s := cleanText(v.Value); s != "" && v.Tag != "!!null" {
 			out[y.plainLang] = s
 			y.language(y.plainLang)
 		}
@@ -155,7 +154,7 @@ func (y *yamlReader) texts(n *yaml.Node, field string, at place) Translations {
 				y.p.add(at(field), "expected a text for %q", v.Content[i].Value)
 				continue
 			}
-			if s := strings.TrimSpace(text.Value); s != "" {
+			if s := cleanText(text.Value); s != "" {
 				out[lang] = s
 				y.language(lang)
 			}
