@@ -335,6 +335,15 @@ func askSurvey(t *turn) error {
 	}
 	lang := string(t.lang)
 	prompt := run.Text(q.Label, lang)
+	for q.Type == survey.Note {
+		// Notes in a row go as one message: nothing to wait for between them.
+		next, ok := run.Next(q.Name)
+		if !ok || next.Type != survey.Note {
+			break
+		}
+		q, d.Q = next, next.Name
+		prompt += "\n\n" + run.Text(q.Label, lang)
+	}
 	if hint := run.Text(q.Hint, lang); hint != "" {
 		prompt += "\n" + hint
 	}
@@ -545,6 +554,13 @@ func surveyBack(t *turn) error {
 	prev, ok := run.Before(q.Name)
 	if !ok {
 		return t.resend()
+	}
+	for prev.Type == survey.Note { // notes in a row were one message: back to its first
+		p, ok := run.Before(prev.Name)
+		if !ok || p.Type != survey.Note {
+			break
+		}
+		prev = p
 	}
 	d.Q, d.Picked = prev.Name, nil
 	return askSurvey(t)

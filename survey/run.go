@@ -151,11 +151,18 @@ func (r *Run) Next(after string) (*Question, bool) {
 			started = q.Name == after
 			continue
 		}
-		if q.Type != Calculate && r.Relevant(q) {
+		if asked(q) && r.Relevant(q) {
 			return q, true
 		}
 	}
 	return nil, false
+}
+
+// asked reports whether a question is put to the respondent: not a
+// calculation, nor a select shown only as a header (appearance "label":
+// KoBo's rating and question-matrix headers).
+func asked(q *Question) bool {
+	return q.Type != Calculate && !(q.Appearance == "label" && (q.Type == SelectOne || q.Type == SelectMultiple))
 }
 
 // Problem is why an answer does not count, in the respondent's language.
@@ -322,7 +329,7 @@ func (r *Run) Before(q string) (*Question, bool) {
 		if c.Name == q {
 			return prev, prev != nil
 		}
-		if c.Type != Calculate && r.Relevant(c) {
+		if asked(c) && r.Relevant(c) {
 			prev = c
 		}
 	}

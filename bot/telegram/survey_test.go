@@ -282,7 +282,8 @@ func TestFieldModeAndResults(t *testing.T) {
 	})
 }
 
-// A form's fixed default is offered as one tap, and kept as typed.
+// Notes in a row are one message, a header row is not asked, and a form's
+// fixed default is offered as one tap and kept as typed.
 func TestSurveyOffersTheDefault(t *testing.T) {
 	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
@@ -291,6 +292,8 @@ func TestSurveyOffersTheDefault(t *testing.T) {
 settings: {form_id: d, title: Үй-бүлө}
 questions:
   - {type: note, name: intro, label: {ky: "Саламатсызбы!", ru: "Здравствуйте!"}}
+  - {type: note, name: how, label: {ky: "3 суроо.", ru: "Всего 3 вопроса."}}
+  - {type: select_one, name: header, appearance: label, label: {ky: "Баалар", ru: "Оценки"}, choices: [{name: a, label: {ky: A, ru: A}}]}
   - {type: integer, name: people, label: {ky: "Канча адам?", ru: "Сколько человек?"}, default: "3", required: yes}
   - {type: text, name: note, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
 `))
@@ -302,7 +305,11 @@ questions:
 	rec := launchForm(t, s, f)
 	u.Expect(t, "проводит опрос «Үй-бүлө»")
 	u.Press(t, "Начать")
-	u.Expect(t, "Здравствуйте!")
+	u.Expect(t, "Здравствуйте!\n\nВсего 3 вопроса.") // notes in a row: one message
+	u.Press(t, "Далее")
+	u.Expect(t, "Сколько человек?") // the header row is not asked
+	u.Press(t, "Назад")
+	u.Expect(t, "Здравствуйте!\n\nВсего 3 вопроса.")
 	u.Press(t, "Далее")
 	u.Expect(t, "Сколько человек?")
 	u.Press(t, "Оставить: 3")
