@@ -335,6 +335,11 @@ func askSurvey(t *turn) error {
 	}
 	lang := string(t.lang)
 	prompt := run.Text(q.Label, lang)
+	if g, ok := run.Form.Group(q.Group); ok && strings.Contains(g.Appearance, "field-list") && len(g.Label) > 0 {
+		// A question of a page shown at once (KoBo's question matrix) reads
+		// only with its page's title.
+		prompt = run.Text(g.Label, lang) + "\n" + prompt
+	}
 	for q.Type == survey.Note {
 		// Notes in a row go as one message: nothing to wait for between them.
 		next, ok := run.Next(q.Name)

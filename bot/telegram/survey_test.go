@@ -282,7 +282,8 @@ func TestFieldModeAndResults(t *testing.T) {
 	})
 }
 
-// Notes in a row are one message, a header row is not asked, and a form's
+// Notes in a row are one message, a header row is not asked, a question
+// of a field-list page carries its title, and a form's
 // fixed default is offered as one tap and kept as typed.
 func TestSurveyOffersTheDefault(t *testing.T) {
 	t.Parallel()
@@ -295,7 +296,12 @@ questions:
   - {type: note, name: how, label: {ky: "3 суроо.", ru: "Всего 3 вопроса."}}
   - {type: select_one, name: header, appearance: label, label: {ky: "Баалар", ru: "Оценки"}, choices: [{name: a, label: {ky: A, ru: A}}]}
   - {type: integer, name: people, label: {ky: "Канча адам?", ru: "Сколько человек?"}, default: "3", required: yes}
-  - {type: text, name: note, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
+  - type: group
+    name: more
+    appearance: field-list
+    label: {ky: "Кошумча", ru: "Дополнительно"}
+    questions:
+      - {type: text, name: note, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -313,7 +319,7 @@ questions:
 	u.Press(t, "Далее")
 	u.Expect(t, "Сколько человек?")
 	u.Press(t, "Оставить: 3")
-	u.Expect(t, "Что ещё?")
+	u.Expect(t, "Дополнительно\nЧто ещё?") // a page's question carries the page's title
 	var got survey.Response
 	if err := db.EachResponse(context.Background(), rec.ID, func(r survey.Response) error { got = r; return nil }); err != nil {
 		t.Fatal(err)
