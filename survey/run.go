@@ -212,14 +212,14 @@ func Normalize(q *Question, raw string) (string, bool) {
 	}
 	switch q.Type {
 	case Integer:
-		s := strings.TrimSuffix(strings.ReplaceAll(raw, " ", ""), ".")
+		s := strings.TrimSuffix(digitGroups.Replace(raw), ".")
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return "", false
 		}
 		return strconv.FormatInt(n, 10), true
 	case Decimal:
-		s := strings.ReplaceAll(strings.ReplaceAll(raw, " ", ""), ",", ".")
+		s := strings.ReplaceAll(digitGroups.Replace(raw), ",", ".")
 		f, err := strconv.ParseFloat(strings.TrimSuffix(s, "."), 64)
 		if err != nil {
 			return "", false
@@ -236,6 +236,10 @@ func Normalize(q *Question, raw string) (string, bool) {
 	}
 	return raw, true
 }
+
+// digitGroups drops the spaces people put between thousands («10 000»,
+// also the no-break ones phones insert).
+var digitGroups = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
 
 // ReadDate reads a day as people in Kyrgyzstan write it: "14.10.2025",
 // "14/10/2025", "14-10-2025" or "2025-10-14"; a day that does not exist is

@@ -82,6 +82,9 @@ func TestRunFollowsTheFormsRules(t *testing.T) {
 			t.Fatalf("the form's message: %q", p.Message)
 		}
 	}
+	if v, ok := survey.Normalize(q, "10\u00a0000"); !ok || v != "10000" {
+		t.Fatalf("«10 000» read as %q, %v", v, ok)
+	}
 	q = answer(t, r, q, " 5. ")
 	if r.Answers["household"].Value != "5" {
 		t.Fatalf("household kept as %q", r.Answers["household"].Value)
