@@ -192,6 +192,11 @@ func (a *Adapter) Start(stored func()) {
 // hand first, then the server calls Disconnect.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.connect(ctx)
+	// pause grows when stores keep failing with the database up (a
+	// message that cannot be stored for another reason): reconnecting at
+	// once each time would be a loop.
+	var lastRedo time.Time
+	pause := time.Duration(0)
 	for {
 		select {
 		case <-ctx.Done():
@@ -205,8 +210,19 @@ func (a *Adapter) Run(ctx context.Context) error {
 				a.connect(ctx)
 			}
 		case <-a.unstored:
+			if time.Since(lastRedo) < time.Minute {
+				pause = min(max(2*pause, 5*time.Second), 10*time.Minute)
+			} else {
+				pause = 0
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(pause):
+			}
 			if a.waitForDB(ctx) {
-				a.log.Warn("whatsapp: the database answers again; reconnecting so WhatsApp sends the unstored messages again")
+				a.log.Warn("whatsapp: the database answers again; reconnecting so WhatsApp sends the unstored messages again", "after", pause)
+				lastRedo = time.Now()
 				a.cli.Disconnect()
 				a.connect(ctx)
 			}
