@@ -192,7 +192,7 @@ func askSurvey(t *turn) error {
 			opts = append(opts, Option{Label: t.T("survey.keep", catalog.Args{"Answer": q.Default}), Data: "c:" + v, Word: true})
 		}
 	}
-	if !q.Required && q.Type != survey.Note && q.Type != survey.Acknowledge {
+	if !run.Required(q) && q.Type != survey.Note && q.Type != survey.Acknowledge {
 		opts = append(opts, Option{Label: t.T("survey.skip", nil), Data: "sv:skip", Word: true})
 	}
 	if _, ok := run.Before(q.Name); ok {

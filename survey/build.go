@@ -250,7 +250,9 @@ func (b *builder) question(r rawRow, t parsedType) {
 	}
 	required, err := parseYesNo(r.cells["required"])
 	if err != nil {
-		b.p.add(r.at("required"), "required: %v", err)
+		// A condition (KoBo's "custom logic"): required when it holds.
+		q.RequiredIf = r.cells["required"]
+		b.expr(q.RequiredIf, "required", r.at)
 	}
 	q.Required = required
 	if len(q.Label) == 0 && q.Type != Calculate {

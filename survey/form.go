@@ -93,6 +93,7 @@ type Question struct {
 	ConstraintMessage Translations `json:"constraint_message,omitempty"`
 	RequiredMessage   Translations `json:"required_message,omitempty"`
 	Required          bool         `json:"required,omitempty"`
+	RequiredIf        string       `json:"required_if,omitempty"` // a condition in the required column
 	Relevant          string       `json:"relevant,omitempty"`
 	Constraint        string       `json:"constraint,omitempty"`
 	Calculation       string       `json:"calculation,omitempty"`

@@ -54,6 +54,12 @@ func (b *builder) references() {
 				continue
 			}
 			refs = e.Refs()
+			if cols := e.Columns(); c.filterList == "" && len(cols) > 0 {
+				// A bare name means a choice's column only in a choice_filter;
+				// elsewhere it is a question written without ${}.
+				b.p.add(where, "%q is not an expression here: write ${%s} for the question, or 'yes' for a text", cols[0], cols[0])
+				continue
+			}
 			if c.filterList != "" {
 				b.filterColumns(c, where)
 			}

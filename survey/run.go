@@ -97,6 +97,16 @@ func (e env) Column(n string) string {
 	return e.row.Extra[n]
 }
 
+// Required says whether q must be answered, as the answers stand: yes in
+// its required column, or a condition there that holds.
+func (r *Run) Required(q *Question) bool {
+	if q.Required {
+		return true
+	}
+	e := r.parsed(q.RequiredIf)
+	return e != nil && e.Bool(env{r: r, current: r.Answers[q.Name].Value})
+}
+
 // Relevant says whether a question is asked, as the answers stand.
 func (r *Run) Relevant(q *Question) bool {
 	e := r.parsed(q.Relevant)
@@ -184,7 +194,7 @@ func (r *Run) Answer(q *Question, raw, lang string) (*Problem, error) {
 		return &Problem{Kind: "type"}, nil
 	}
 	if v == "" {
-		if q.Required {
+		if r.Required(q) {
 			return &Problem{Kind: "required", Message: q.RequiredMessage.In(lang)}, nil
 		}
 	} else if c := r.parsed(q.Constraint); c != nil && !c.Bool(env{r: r, current: v}) {

@@ -241,3 +241,33 @@ questions:
 		t.Errorf("field mode: %+v", field)
 	}
 }
+
+// required may be a condition (KoBo's custom logic): a blank answer is
+// refused only while it holds.
+func TestRequiredAsACondition(t *testing.T) {
+	f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: r, title: R}
+questions:
+  - {type: note, name: intro, label: {ky: "Салам", ru: "Привет"}}
+  - {type: integer, name: n, label: {ky: "N", ru: "N"}}
+  - {type: text, name: why, label: {ky: "Эмне үчүн?", ru: "Почему?"}, required: "${n} > 3", required_message: {ru: "Объясните, пожалуйста."}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := survey.NewRun(f, nil, time.Now())
+	n, _ := f.Question("n")
+	why, _ := f.Question("why")
+	if _, err := r.Answer(n, "2", "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := r.Answer(why, "", "ru"); p != nil || r.Required(why) {
+		t.Fatalf("with n = 2 the question is optional: %v", p)
+	}
+	if _, err := r.Answer(n, "5", "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := r.Answer(why, "", "ru"); p == nil || p.Kind != "required" || p.Message != "Объясните, пожалуйста." {
+		t.Fatalf("with n = 5 a blank answer: %v", p)
+	}
+}

@@ -118,7 +118,7 @@ func surveyRows(f *Form) [][]string {
 		if q.Required {
 			return "yes"
 		}
-		return ""
+		return q.RequiredIf
 	})
 	texts(colRequiredMessage, func(q *Question) Translations { return q.RequiredMessage }, false)
 	plain("relevant", func(q *Question) string { return q.Relevant })
