@@ -16,6 +16,7 @@ type place func(field string) string
 // check: both readers (XLSForm and YAML) and the built-in forms go through
 // the one builder, so they accept and refuse the same things.
 type rawForm struct {
+	warnings []string // what the reader passed over
 	settings rawSettings
 	rows     []rawRow
 	choices  []rawChoice
@@ -102,6 +103,7 @@ func (raw *rawForm) build() (*Form, error) {
 		return nil, b.p.err()
 	}
 	b.finish()
+	b.f.Warnings = raw.warnings
 	return b.f, nil
 }
 

@@ -70,6 +70,9 @@ type Form struct {
 	// Meta are the form's metadata rows (start, end, today, deviceid…):
 	// nothing asked, filled by bmjbt (see FillMeta).
 	Meta []Meta `json:"meta,omitempty"`
+	// Warnings say what the reader passed over (sheets and columns bmjbt
+	// does not read), for the operator; not kept with the form.
+	Warnings []string `json:"-"`
 }
 
 // Group is a group of questions. Its relevant is already AND-ed into each

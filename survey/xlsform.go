@@ -3,6 +3,7 @@ package survey
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -54,6 +55,20 @@ func ReadXLSForm(r io.Reader) (*Form, error) {
 	}
 
 	raw := &rawForm{surveyAt: survey.sheet + " sheet", choicesAt: "the choices sheet", choiceColumns: map[string]bool{}}
+	// What is passed over is said, not refused: KoBo adds $kuid, hxl,
+	// locking profiles and sheets of its own.
+	var warnings []string
+	for key, name := range sheets {
+		if key != "survey" && key != "choices" && key != "settings" {
+			warnings = append(warnings, fmt.Sprintf("sheet %q is not read", name))
+		}
+	}
+	for _, h := range survey.headers {
+		if !surveyColumns[h.base] && !translatable[h.base] {
+			warnings = append(warnings, fmt.Sprintf("survey sheet, column %s %q is not read", h.letter, h.text))
+		}
+	}
+	slices.Sort(warnings)
 	raw.settings = readSettings(settings)
 	plainLang := DefaultLang
 	if raw.settings.defaultLanguage != "" {
@@ -86,6 +101,7 @@ func ReadXLSForm(r io.Reader) (*Form, error) {
 		raw.rows = append(raw.rows, row)
 	}
 
+	raw.warnings = warnings
 	if choices == nil {
 		raw.noChoices = "the workbook has no choices sheet"
 		return raw.build()
@@ -132,6 +148,11 @@ func needColumns(p *problems, t *table, cols ...string) {
 		}
 	}
 }
+
+// surveyColumns are the survey sheet's columns bmjbt reads (after
+// aliases); the others are said to be passed over.
+var surveyColumns = map[string]bool{"type": true, "name": true, "relevant": true, "required": true, "constraint": true,
+	"calculation": true, "choice_filter": true, "default": true, "appearance": true}
 
 // choiceExtraColumns are the choices sheet's columns a choice_filter may
 // read: all but list_name, name, labels, media and KoBo's own ($kuid…).

@@ -97,9 +97,13 @@ func TestReadXLSForm(t *testing.T) {
 		{"problems", 2, "Суу кир", "Грязная вода"},
 	}
 	settings := sheet{{"Form_Title", "form_id", "version", "default_language"}, {"Суу", "water", 3, "Kyrgyz (ky)"}}
-	f, err := survey.ReadXLSForm(workbook(t, nil, "survey", s, "Choices", choices, "settings", settings))
+	f, err := survey.ReadXLSForm(workbook(t, nil, "survey", s, "Choices", choices, "settings", settings, "kobo--locking-profiles", sheet{{"x"}}))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// What is passed over is said: KoBo's own sheet and columns.
+	if want := []string{`sheet "kobo--locking-profiles" is not read`, `survey sheet, column L "$kuid" is not read`}; !slices.Equal(f.Warnings, want) {
+		t.Fatalf("warnings %q, want %q", f.Warnings, want)
 	}
 	if f.ID != "water" || f.Title != "Суу" || f.Version != "3" || f.DefaultLanguage != "ky" || !slices.Equal(f.Languages, []string{"ky", "ru"}) {
 		t.Fatalf("settings: %q %q %q %q %v", f.ID, f.Title, f.Version, f.DefaultLanguage, f.Languages)

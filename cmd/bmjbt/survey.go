@@ -117,6 +117,9 @@ func (a *app) importForm(ctx context.Context, db *storage.DB, m *monitoring.Muni
 	if err != nil {
 		return err
 	}
+	for _, w := range f.Warnings {
+		a.say("cli.survey_passed_over", map[string]any{"What": w})
+	}
 	args := map[string]any{"ID": rec.ID, "Title": f.Title, "FormID": f.ID, "Version": versionName(f.Version),
 		"Questions": len(f.Questions), "State": a.text("cli.survey_is." + string(rec.State)), "Versions": len(versions)}
 	if len(versions) == 1 {
