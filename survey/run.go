@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -293,13 +294,39 @@ func (r *Run) offers(q *Question, name string) bool {
 // Text is a label or hint with its ${name} references replaced by the
 // answers (a choice by its label), as ODK shows them.
 func (r *Run) Text(t Translations, lang string) string {
-	s := t.In(lang)
+	s := plainMarkup(t.In(lang))
 	if !strings.Contains(s, "${") {
 		return s
 	}
 	return refPattern.ReplaceAllStringFunc(s, func(m string) string {
 		name := strings.TrimSpace(m[2 : len(m)-1])
 		return r.Shown(name, lang)
+	})
+}
+
+var (
+	htmlTag  = regexp.MustCompile(`</?[a-zA-Z][^<>]*>`)
+	emphasis = regexp.MustCompile(`(^|[^\p{L}\p{N}_*])(\*\*|__|\*|_)(\S(?:.*?\S)?)(\*\*|__|\*|_)($|[^\p{L}\p{N}_*])`)
+	heading  = regexp.MustCompile(`(?m)^#{1,6}\s+`)
+	link     = regexp.MustCompile(`\[([^\]]+)\]\(([^)]+)\)`)
+)
+
+// plainMarkup reads ODK's Markdown and HTML in a label as plain text (a
+// chat shows them as typed): tags dropped, emphasis and heading marks
+// removed, a link as "text (address)".
+func plainMarkup(s string) string {
+	if !strings.ContainsAny(s, "<*_#[") {
+		return s
+	}
+	s = htmlTag.ReplaceAllString(s, "")
+	s = link.ReplaceAllString(s, "$1 ($2)")
+	s = heading.ReplaceAllString(s, "")
+	return emphasis.ReplaceAllStringFunc(s, func(m string) string {
+		g := emphasis.FindStringSubmatch(m)
+		if g[2] != g[4] {
+			return m
+		}
+		return g[1] + g[3] + g[5]
 	})
 }
 

@@ -271,3 +271,18 @@ questions:
 		t.Fatalf("with n = 5 a blank answer: %v", p)
 	}
 }
+
+// ODK's Markdown and HTML in labels read as plain text in a chat.
+func TestLabelsLoseTheirMarkup(t *testing.T) {
+	r := templateRun(t)
+	for in, want := range map[string]string{
+		"**Маанилүү**: суу *таза* беле?":                   "Маанилүү: суу таза беле?",
+		"# Суу\n<span style=\"color:red\">Эскертүү</span>": "Суу\nЭскертүү",
+		"Кененирээк: [сайт](https://example.kg)":           "Кененирээк: сайт (https://example.kg)",
+		"snake_case_name калат":                            "snake_case_name калат",
+	} {
+		if got := r.Text(survey.Translations{"ky": in}, "ky"); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
