@@ -36,13 +36,13 @@ type Translations map[string]string
 // in any language there is, so a resident never gets an empty prompt.
 func (t Translations) In(lang string) string {
 	for _, l := range []string{lang, "ky", "ru", DefaultLang} {
-		if s := t[l]; s != "" {
+		if s := t[l]; shown(s) {
 			return s
 		}
 	}
 	keys := make([]string, 0, len(t))
 	for l, s := range t {
-		if s != "" {
+		if shown(s) {
 			keys = append(keys, l)
 		}
 	}
@@ -52,6 +52,10 @@ func (t Translations) In(lang string) string {
 	slices.Sort(keys)
 	return t[keys[0]]
 }
+
+// shown reports whether a text is one to show: KoBo writes "-" in a
+// language's column left for later.
+func shown(s string) bool { return s != "" && s != "-" }
 
 // Form is a questionnaire as bmjbt runs it: an XLSForm's survey, choices
 // and settings, with groups flattened into the questions they hold.

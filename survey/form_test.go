@@ -21,6 +21,7 @@ func TestTranslationsIn(t *testing.T) {
 		{survey.Translations{"default": "Yes", "uz": "Ha"}, "ky", "Yes"},
 		{survey.Translations{"uz": "Ha", "en": "Yes"}, "ky", "Yes"},
 		{survey.Translations{"ky": ""}, "ky", ""},
+		{survey.Translations{"ky": "-", "ru": "Да"}, "ky", "Да"}, // KoBo's "-" for a text left for later
 		{nil, "ru", ""},
 	} {
 		if got := tc.t.In(tc.lang); got != tc.want {
