@@ -31,13 +31,13 @@ type Fetcher struct {
 }
 
 // FetchAttempts is how many times a file is tried before it is given up:
-// a minute apart at first, then four times longer each time, so five
-// tries span about six hours (a network outage of an afternoon).
+// 5 minutes apart at first, then four times longer each time, so five
+// tries span about seven hours (a village's network down for an afternoon).
 const FetchAttempts = 5
 
 // retryIn is the wait after a file's attempts-th failure.
 func retryIn(attempts int) time.Duration {
-	return min(time.Minute<<(2*min(attempts, 5)), 6*time.Hour)
+	return min(5*time.Minute<<(2*min(attempts, 5)), 6*time.Hour)
 }
 
 // Run fetches until ctx is done, when woken and every few seconds.
@@ -87,14 +87,16 @@ func (f *Fetcher) Due(ctx context.Context) (int, error) {
 				continue
 			}
 			state, retryAt := f.failure(m, err)
-			f.count(string(state))
-			if err := f.DB.MediaFetchFailed(ctx, m.ID, state, err.Error(), retryAt); err != nil {
-				return stored, err
-			}
 			if state == monitoring.MediaTooLarge {
+				// Told first: the file's state is final once written, and
+				// the notice's key makes it once per file.
 				if err := f.tellTooLarge(ctx, m); err != nil {
 					return stored, err
 				}
+			}
+			f.count(string(state))
+			if err := f.DB.MediaFetchFailed(ctx, m.ID, state, err.Error(), retryAt); err != nil {
+				return stored, err
 			}
 		}
 		if fresh == 0 {

@@ -68,12 +68,15 @@ func surveyRunOf(t *turn, resp survey.Response) (*survey.Run, error) {
 	return run, nil
 }
 
-// openRun is the top survey dialogue's data, run and open question; a
-// nil run when the response is gone or no longer the sender's.
+// openRun is the top survey dialogue's data, run and open question. When
+// the dialogue cannot go on (the response is gone, finished or not the
+// sender's; the survey paused or closed) it ends the dialogue, saying why
+// where the resident should hear it, and gives a nil run.
 func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
 	d := dialogueData[surveyRun](t)
 	resp, err := t.tx.Response(t.ctx, d.Response)
 	if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+		t.end()
 		return d, nil, nil, nil
 	}
 	if err != nil {
@@ -86,13 +89,25 @@ func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
 			return nil, nil, nil, err
 		}
 		if !ok || !m.Active() || m.ID != resp.MemberID {
+			t.end()
 			return d, nil, nil, nil
 		}
 	} else if resp.ResidentID != t.resident.ID {
+		t.end()
 		return d, nil, nil, nil
 	}
 	if resp.Complete() {
+		t.end()
 		return d, nil, nil, nil
+	}
+	rec, _, err := t.tx.OpenSurvey(t.ctx, t.e.Muni.Code, resp.SurveyID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if rec.State != survey.Open {
+		// Paused or closed: answers in hand stay; no more are taken.
+		t.end()
+		return d, nil, nil, t.say(t.T(stateNotice(rec.State), nil))
 	}
 	run, err := surveyRunOf(t, resp)
 	if err != nil {
@@ -128,8 +143,7 @@ func askSurvey(t *turn) error {
 		return err
 	}
 	if run == nil {
-		t.end()
-		return nil
+		return nil // ended by openRun
 	}
 	if q == nil {
 		return finishSurvey(t, run, d.Response)
@@ -310,8 +324,11 @@ func answerSurvey(t *turn, raw string) error {
 	if err != nil {
 		return err
 	}
-	if run == nil || q == nil {
-		return askSurvey(t)
+	if run == nil {
+		return nil // ended by openRun
+	}
+	if q == nil {
+		return finishSurvey(t, run, d.Response)
 	}
 	if q.Type == survey.Note {
 		raw = ""
@@ -385,4 +402,12 @@ func finishSurvey(t *turn, run *survey.Run, responseID int64) error {
 		return t.say(t.T("survey.field_done", catalog.Args{"ID": d.Survey}))
 	}
 	return t.say(t.T("survey.thanks", nil))
+}
+
+// stateNotice is what a resident is told of a survey that is not open.
+func stateNotice(s survey.State) string {
+	if s == survey.Paused {
+		return "survey.paused"
+	}
+	return "survey.closed"
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
@@ -221,5 +222,11 @@ func cmdResults(t *turn, _ monitoring.Member, args string) error {
 			}
 		}
 	}
-	return t.say(TruncateText(b.String(), MaxText))
+	text := TruncateText(b.String(), MaxText)
+	if t.u.ChatKind != Private && t.u.ChatID == t.e.Muni.WhatsAppGroup && t.u.PrivateChat != "" {
+		// Asked in the residents' group: the counts are the members', not
+		// for the public (no "<5" here), so they go to the member alone.
+		return t.sendTo(t.u.PrivateChat, t.lang, Reply{Text: text}, "", time.Time{})
+	}
+	return t.say(text)
 }

@@ -132,7 +132,7 @@ func beginSurvey(t *turn, id int64) error {
 	case found && resp.Complete():
 		return t.say(t.T("survey.answered", nil))
 	case rec.State != survey.Open:
-		return t.say(t.T("survey.closed", nil))
+		return t.say(t.T(stateNotice(rec.State), nil))
 	}
 	for _, f := range t.st.Frames {
 		if strings.HasPrefix(f.Step, "survey.") && dialogueOf[surveyRun](f).Survey == id {
@@ -174,16 +174,28 @@ func askFirst(t *turn, d *surveyRun, resp survey.Response) error {
 }
 
 // resumeAt is the first question still to answer: the first one asked
-// that has no answer given.
+// with no answer given, notes aside (they hold none), or rather the notes
+// just before it, which belong with it (the introduction, for a response
+// begun). With only closing notes left, the first of them.
 func resumeAt(r *survey.Run) (*survey.Question, bool) {
+	var firstNote *survey.Question
 	q, ok := r.Next("")
 	for ok {
-		if a, answered := r.Answers[q.Name]; !answered || !a.Asked {
+		if q.Type == survey.Note {
+			if firstNote == nil {
+				firstNote = q
+			}
+		} else if a, answered := r.Answers[q.Name]; !answered || !a.Asked {
+			if firstNote != nil {
+				return firstNote, true
+			}
 			return q, true
+		} else {
+			firstNote = nil
 		}
 		q, ok = r.Next(q.Name)
 	}
-	return nil, false
+	return firstNote, firstNote != nil
 }
 
 // dialogueOf decodes a frame's data that is not the top one.

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -194,12 +195,22 @@ func (r *Run) Answer(q *Question, raw, lang string) (*Problem, error) {
 	if !ok {
 		return &Problem{Kind: "type"}, nil
 	}
-	if v == "" {
-		if r.Required(q) {
-			return &Problem{Kind: "required", Message: q.RequiredMessage.In(lang)}, nil
-		}
-	} else if c := r.parsed(q.Constraint); c != nil && !c.Bool(env{r: r, current: v}) {
-		// Constraints are not checked on blank answers (ODK).
+	// The candidate stands in the answers while it is checked: ODK reads
+	// ${n} in n's own constraint (or required) as the value being given.
+	was, had := r.Answers[q.Name]
+	r.Answers[q.Name] = Answer{Value: v, Asked: true}
+	required := r.Required(q)
+	c := r.parsed(q.Constraint)
+	fits := v == "" || c == nil || c.Bool(env{r: r, current: v}) // not checked on a blank answer (ODK)
+	if had {
+		r.Answers[q.Name] = was
+	} else {
+		delete(r.Answers, q.Name)
+	}
+	if v == "" && required {
+		return &Problem{Kind: "required", Message: q.RequiredMessage.In(lang)}, nil
+	}
+	if !fits {
 		return &Problem{Kind: "constraint", Message: q.ConstraintMessage.In(lang)}, nil
 	}
 	if q.Type == SelectOne || q.Type == SelectMultiple {
@@ -231,8 +242,11 @@ func Normalize(q *Question, raw string) (string, bool) {
 		return strconv.FormatInt(n, 10), true
 	case Decimal:
 		s := strings.ReplaceAll(digitGroups.Replace(raw), ",", ".")
+		if strings.ContainsFunc(s, func(c rune) bool { return !strings.ContainsRune("0123456789.-+eE", c) }) {
+			return "", false // "nan", "inf", "0x1p3": numbers to Go, not to a resident
+		}
 		f, err := strconv.ParseFloat(strings.TrimSuffix(s, "."), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", false
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), true

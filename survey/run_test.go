@@ -286,3 +286,35 @@ func TestLabelsLoseTheirMarkup(t *testing.T) {
 		}
 	}
 }
+
+// A constraint may name its own question (${n} for .), as ODK reads it;
+// what Go reads as a number but a resident never writes is no number.
+func TestConstraintOnItselfAndOddNumbers(t *testing.T) {
+	f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: c, title: C}
+questions:
+  - {type: note, name: intro, label: {ky: "Салам", ru: "Привет"}}
+  - {type: integer, name: n, label: {ky: "N", ru: "N"}, constraint: "${n} >= 1 and ${n} <= 30"}
+  - {type: decimal, name: x, label: {ky: "X", ru: "X"}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := survey.NewRun(f, nil, time.Now())
+	n, _ := f.Question("n")
+	if p, err := r.Answer(n, "5", "ru"); p != nil || err != nil || r.Answers["n"].Value != "5" {
+		t.Fatalf("5 for n in 1–30: %v %v", p, err)
+	}
+	if p, _ := r.Answer(n, "50", "ru"); p == nil || p.Kind != "constraint" || r.Answers["n"].Value != "5" {
+		t.Fatalf("50 for n: %v, n kept as %q", p, r.Answers["n"].Value)
+	}
+	x, _ := f.Question("x")
+	for _, odd := range []string{"nan", "inf", "Infinity", "0x1p3", "1e400"} {
+		if v, ok := survey.Normalize(x, odd); ok {
+			t.Errorf("%q read as the number %q", odd, v)
+		}
+	}
+	if v, ok := survey.Normalize(x, "-2,5"); !ok || v != "-2.5" {
+		t.Errorf("-2,5 read as %q %v", v, ok)
+	}
+}

@@ -178,9 +178,26 @@ func TestSurveyResumesAndStops(t *testing.T) {
 		newStack(t, db, fake, defaultOpts(), fast).start() // a fresh start on the same database
 		u.Press(t, "Макул")
 		u.Expect(t, "Кайсы айылда жашайсыз?")
+		u.Say("/survey") // taken up again: where it stopped, not from the introduction
+		u.Expect(t, "Сурамжылоону токтогон жерден улантабыз.")
+		m := u.Expect(t, "Кайсы айылда жашайсыз?")
+		if strings.Contains(m.Text, "Саламатсызбы") {
+			t.Fatalf("resumed at the introduction: %q", m.Text)
+		}
 		u.Say("/start") // a new complaint on top, then back to the survey
 		u.Expect(t, "Көйгөй кайсы айылда?")
 		u.Say("/cancel")
+		u.Expect(t, "Кайсы айылда жашайсыз?")
+		// Paused: the answer in hand stays, no more are taken; open again, it goes on.
+		if _, err := db.MoveSurvey(context.Background(), s.muni.Code, rec.ID, survey.Paused); err != nil {
+			t.Fatal(err)
+		}
+		u.Press(t, "Масы")
+		u.Expect(t, "Бул сурамжылоо азыр токтотулган")
+		if _, err := db.MoveSurvey(context.Background(), s.muni.Code, rec.ID, survey.Open); err != nil {
+			t.Fatal(err)
+		}
+		u.Say("/survey")
 		u.Expect(t, "Кайсы айылда жашайсыз?")
 		u.Say("/stop")
 		u.Expect(t, "мындан ары сурамжылоолор жөнөтүлбөйт")

@@ -2,11 +2,13 @@ package whatsapp
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
+	"google.golang.org/protobuf/proto"
 
 	"bmjbt/bot"
 	"bmjbt/monitoring"
@@ -103,15 +105,29 @@ func (a *Adapter) undecryptable(ctx context.Context, e *events.UndecryptableMess
 	if a.metrics != nil {
 		a.metrics.Undecryptable.Inc()
 	}
-	item := monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
-		ExternalID: monitoring.Undecryptable + externalID(e.Info), Payload: []byte(`{}`),
-		SetAside: "could not be decrypted; if many come, the link may be broken: pair again"}
-	if _, err := a.store(ctx, item); err != nil {
-		// Nothing to redeliver (WhatsApp's retry comes as a new event):
-		// the count above and the log must do.
-		a.log.Error("whatsapp: cannot record an undecryptable message", "err", err)
+	if _, err := a.store(ctx, undecryptableItem(a.muni.Code, e.Info)); err != nil {
+		// The database is down, and whatsmeow could not decrypt because
+		// its store is in it: the message is acknowledged already. Kept
+		// in memory, it is recorded and asked of the phone again once the
+		// database answers.
+		a.log.Error("whatsapp: cannot record an undecryptable message; will ask the phone for it once the database answers", "err", err)
+		a.mu.Lock()
+		a.lost = append(a.lost, e.Info)
+		a.mu.Unlock()
+		select {
+		case a.unstored <- struct{}{}:
+		default:
+		}
 	}
 	return true
+}
+
+// undecryptableItem is the set-aside row of a message that came but could
+// not be decrypted, keyed apart from the message itself.
+func undecryptableItem(muni string, info types.MessageInfo) monitoring.InboxItem {
+	return monitoring.InboxItem{Municipality: muni, Channel: string(monitoring.WhatsApp),
+		ExternalID: monitoring.Undecryptable + externalID(info), Payload: []byte(`{}`),
+		SetAside: "could not be decrypted; if many come, the link may be broken: pair again"}
 }
 
 // setAsideMessage stores a message the adapter could not read as set aside
@@ -124,8 +140,19 @@ func (a *Adapter) setAsideMessage(ctx context.Context, evt any, why string) bool
 		return true // not a message: nothing to redeliver
 	}
 	a.log.Error("whatsapp: a message could not be read; set aside", "message_id", string(e.Info.ID), "err", why)
+	// Kept as it came (the protobuf and where it came from), for a bug
+	// report and for a newer bmjbt to read.
+	raw, err := proto.Marshal(e.Message)
+	if err != nil {
+		raw = nil
+	}
+	payload, err := json.Marshal(map[string]any{"whatsapp_message": raw, "chat": e.Info.Chat.String(), "sender": e.Info.Sender.String(),
+		"id": string(e.Info.ID), "timestamp": e.Info.Timestamp})
+	if err != nil {
+		payload = []byte(`{}`)
+	}
 	item := monitoring.InboxItem{Municipality: a.muni.Code, Channel: string(monitoring.WhatsApp),
-		ExternalID: externalID(e.Info), Payload: []byte(`{}`), SetAside: why}
+		ExternalID: externalID(e.Info), Payload: payload, SetAside: why}
 	n, err := a.store(ctx, item)
 	if err != nil {
 		a.log.Error("whatsapp: cannot set the message aside; leaving it unacknowledged", "err", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waCommon"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
@@ -41,6 +42,7 @@ type sent struct {
 	Text  string
 	ID    types.MessageID
 	OK    bool
+	Peer  string              // a request to the own phone: the id of the message asked again
 	Image *waE2E.ImageMessage // a file sent as a photo
 }
 
@@ -97,9 +99,29 @@ func (f *fakeClient) SendMessage(_ context.Context, to types.JID, msg *waE2E.Mes
 		f.notify()
 		return whatsmeow.SendResponse{}, whatsmeow.ErrNotConnected
 	}
-	f.sent = append(f.sent, sent{To: to, Text: msg.GetConversation(), ID: id, OK: true, Image: msg.GetImageMessage()})
+	var peer string
+	if extra[0].Peer {
+		for _, r := range msg.GetProtocolMessage().GetPeerDataOperationRequestMessage().GetPlaceholderMessageResendRequest() {
+			peer = r.GetMessageKey().GetID()
+		}
+	}
+	f.sent = append(f.sent, sent{To: to, Text: msg.GetConversation(), ID: id, OK: true, Image: msg.GetImageMessage(), Peer: peer})
 	f.notify()
 	return whatsmeow.SendResponse{ID: id, Timestamp: time.Now()}, nil
+}
+
+// BuildUnavailableMessageRequest is whatsmeow's request to the own phone
+// for a message, built the same way.
+func (f *fakeClient) BuildUnavailableMessageRequest(chat, sender types.JID, id string) *waE2E.Message {
+	return &waE2E.Message{ProtocolMessage: &waE2E.ProtocolMessage{
+		Type: waE2E.ProtocolMessage_PEER_DATA_OPERATION_REQUEST_MESSAGE.Enum(),
+		PeerDataOperationRequestMessage: &waE2E.PeerDataOperationRequestMessage{
+			PeerDataOperationRequestType: waE2E.PeerDataOperationRequestType_PLACEHOLDER_MESSAGE_RESEND.Enum(),
+			PlaceholderMessageResendRequest: []*waE2E.PeerDataOperationRequestMessage_PlaceholderMessageResendRequest{{
+				MessageKey: &waCommon.MessageKey{RemoteJID: proto.String(chat.String()), ID: proto.String(id)},
+			}},
+		},
+	}}
 }
 
 // DownloadToFile writes a file in chunks, as the real client copies the

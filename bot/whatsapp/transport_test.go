@@ -465,3 +465,39 @@ func (l *loggingOut) Connect() error {
 	l.emit(&events.LoggedOut{OnConnect: true, Reason: events.ConnectFailureLoggedOut})
 	return nil
 }
+
+// whatsmeow decrypts with its store, which is in our database: a message
+// that comes while the database is down cannot be decrypted and is
+// acknowledged by whatsmeow. Once the database answers, it is recorded
+// and asked of the phone again; the phone's copy is stored and answered.
+func TestMessageUndecryptableWhileTheDatabaseIsDownIsAskedAgain(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		st := &flaky{DB: db}
+		s := runWith(t, db, setup{store: st})
+		u := s.fake.user("996555000211")
+		info := u.info()
+		st.down.Store(true)
+		s.fake.emit(&events.UndecryptableMessage{Info: info})
+		st.down.Store(false)
+		waitFor(t, "the phone asked for the message again", func() bool {
+			s.fake.mu.Lock()
+			defer s.fake.mu.Unlock()
+			for _, m := range s.fake.sent {
+				if m.Peer == string(info.ID) && m.To == ownNumber {
+					return true
+				}
+			}
+			return false
+		})
+		// The phone's copy comes as a message of its own.
+		if !s.fake.emit(&events.Message{Info: info, Message: &waE2E.Message{Conversation: proto.String("Салам")}, UnavailableRequestID: "REQ1"}) {
+			t.Fatal("the phone's copy was refused")
+		}
+		u.expect(t, "Тилди тандаңыз")
+		r, err := db.ReportInbox(context.Background(), s.muni.Code, 0)
+		if err != nil || r.Undecryptable != 1 {
+			t.Fatalf("report %+v, %v: want the undecryptable one on record", r, err)
+		}
+	})
+}

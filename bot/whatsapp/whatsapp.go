@@ -38,6 +38,9 @@ type Client interface {
 	IsLoggedIn() bool
 	AddEventHandlerWithSuccessStatus(h whatsmeow.EventHandlerWithSuccessStatus) uint32
 	SendMessage(ctx context.Context, to types.JID, msg *waE2E.Message, extra ...whatsmeow.SendRequestExtra) (whatsmeow.SendResponse, error)
+	// BuildUnavailableMessageRequest asks the linked phone for its copy of
+	// a message this device could not decrypt (sent to Config.Own, Peer).
+	BuildUnavailableMessageRequest(chat, sender types.JID, id string) *waE2E.Message
 	// DownloadToFile writes a file into f as it arrives, so the download
 	// stops at the size limit instead of after it.
 	DownloadToFile(ctx context.Context, msg whatsmeow.DownloadableMessage, f whatsmeow.File) error
@@ -54,6 +57,8 @@ func NewClient(dev *store.Device, log *slog.Logger) *whatsmeow.Client {
 	cli.SynchronousAck = true
 	cli.EnableDecryptedEventBuffer = true
 	cli.EnableAutoReconnect = true
+	// A message that cannot be decrypted is asked of the phone again.
+	cli.AutomaticMessageRerequestFromPhone = true
 	return cli
 }
 
@@ -75,6 +80,9 @@ type Config struct {
 	// in the last 24 hours.
 	PerMinute     int
 	ColdChatEvery time.Duration
+	// Own is the linked number (its JID without a device): messages lost
+	// while the database was down are asked of this phone again.
+	Own types.JID
 }
 
 // Store is what the WhatsApp adapter needs of the store besides a
@@ -115,6 +123,10 @@ type Adapter struct {
 	// unstored asks Run to get unacknowledged messages again once the
 	// database answers: WhatsApp redelivers them only on a new connection.
 	unstored chan struct{}
+	// lost are messages whatsmeow acknowledged but could not decrypt while
+	// the database was down (its decryption reads the database): once it
+	// answers, they are recorded and asked of the phone again.
+	lost []types.MessageInfo
 	// DBRetry is how often Run asks the database whether it is back.
 	DBRetry time.Duration
 }
@@ -225,6 +237,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 				lastRedo = time.Now()
 				a.cli.Disconnect()
 				a.connect(ctx)
+				a.askAgain(ctx)
 			}
 		}
 	}
@@ -342,6 +355,28 @@ func (a *Adapter) Check(ctx context.Context, wait time.Duration) bot.Health {
 			h.Error = fmt.Sprintf("no answer from WhatsApp in %s: check the network", wait)
 			return h
 		case <-tick.C:
+		}
+	}
+}
+
+// askAgain records the messages lost while the database was down (see
+// lost) as undecryptable, and asks the phone for each again: its copy
+// comes as a normal message, stored as any other.
+func (a *Adapter) askAgain(ctx context.Context) {
+	a.mu.Lock()
+	lost := a.lost
+	a.lost = nil
+	a.mu.Unlock()
+	for _, info := range lost {
+		if _, err := a.store(ctx, undecryptableItem(a.muni.Code, info)); err != nil {
+			a.log.Error("whatsapp: cannot record a message lost while the database was down", "message_id", string(info.ID), "err", err)
+		}
+		if a.cfg.Own.IsEmpty() {
+			continue
+		}
+		req := a.cli.BuildUnavailableMessageRequest(info.Chat, info.Sender, string(info.ID))
+		if _, err := a.cli.SendMessage(ctx, a.cfg.Own, req, whatsmeow.SendRequestExtra{Peer: true}); err != nil {
+			a.log.Warn("whatsapp: cannot ask the phone for a lost message again", "message_id", string(info.ID), "err", err)
 		}
 	}
 }

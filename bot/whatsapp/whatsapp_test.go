@@ -45,6 +45,9 @@ type stack struct {
 
 const residentGroup = "120363000000000099@g.us"
 
+// ownNumber is the group's number the adapter runs as.
+var ownNumber = types.NewJID("996700999999", types.DefaultUserServer)
+
 // run starts the service with WhatsApp only, on the fake client.
 func run(t *testing.T, db *storage.DB, lids fakeLIDs) *stack {
 	t.Helper()
@@ -72,7 +75,7 @@ func runWith(t *testing.T, db *storage.DB, o setup) *stack {
 	if o.limits.Global == 0 {
 		o.limits = fast
 	}
-	s.srv.WhatsApp = whatsapp.New(s.fake, o.lids, whatsapp.Config{Limits: o.limits}, st, s.muni, log, s.srv.Metrics)
+	s.srv.WhatsApp = whatsapp.New(s.fake, o.lids, whatsapp.Config{Limits: o.limits, Own: ownNumber}, st, s.muni, log, s.srv.Metrics)
 	s.srv.WhatsApp.DBRetry = 20 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

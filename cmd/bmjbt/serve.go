@@ -119,7 +119,7 @@ func (a *app) serve(ctx context.Context, onConsole, withHTTP bool) error {
 	if wa != nil {
 		f := a.file
 		cli := whatsapp.NewClient(wa, log)
-		srv.WhatsApp = whatsapp.New(cli, wa.LIDs, whatsapp.Config{ResidentGroup: m.WhatsAppGroup,
+		srv.WhatsApp = whatsapp.New(cli, wa.LIDs, whatsapp.Config{ResidentGroup: m.WhatsAppGroup, Own: wa.ID.ToNonAD(),
 			PerMinute: f.WhatsApp.PerMinute, ColdChatEvery: time.Duration(f.WhatsApp.ColdChatSeconds) * time.Second}, db, m, log, srv.Metrics)
 		fmt.Fprintln(a.stdout, cat.T(en, "serve.whatsapp", map[string]any{"Number": wa.ID.User}))
 	}
