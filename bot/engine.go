@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -156,6 +157,63 @@ type batch struct {
 	out       []monitoring.OutboxItem
 	residents map[string]monitoring.Resident
 	convs     map[monitoring.ConversationKey]*State
+
+	// On the fast path, what the batch read ahead for all its updates in
+	// one statement each (on PostgreSQL every statement is a round trip):
+	// the senders on record (by channel and user; a nil entry is a user
+	// not on record) and the saved conversations as stored (present with
+	// nil when there is none), which also tell an unchanged state, not
+	// written again.
+	known map[string]*monitoring.Resident
+	raw   map[monitoring.ConversationKey][]byte
+	// groups are the group's chats, read once per batch on the fast path.
+	groups     []monitoring.GroupChat
+	groupsRead bool
+}
+
+func newBatch(careful bool) *batch {
+	return &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[monitoring.ConversationKey]*State{},
+		known: map[string]*monitoring.Resident{}, raw: map[monitoring.ConversationKey][]byte{}}
+}
+
+// readAhead reads, for the updates of a fast batch, the residents and
+// conversations their turns will load, in one statement each instead of
+// two per chat.
+func (e *Engine) readAhead(ctx context.Context, tx Tx, b *batch, ups []*Update) error {
+	var keys []monitoring.ConversationKey
+	seen := map[monitoring.ConversationKey]bool{}
+	for _, u := range ups {
+		if u == nil || u.ChatKind != Private || u.Anonymous || u.UserID == "" || u.ChatID == "" ||
+			u.Kind == KindSystem || u.Kind == KindAlert || u.Kind == KindMoved {
+			continue
+		}
+		k := monitoring.ConversationKey{Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, UserRef: u.UserID}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	rs, err := tx.ResidentsOf(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		b.known[k.Channel+"|"+k.UserRef] = nil
+	}
+	for i := range rs {
+		b.known[string(rs[i].Channel)+"|"+rs[i].UserRef] = &rs[i]
+	}
+	states, err := tx.ConversationsOf(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		b.raw[k] = states[k] // nil: none saved
+	}
+	return nil
 }
 
 // handleBatch takes pending updates and handles them in one transaction.
@@ -173,12 +231,26 @@ func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.In
 			return err
 		}
 		results = make([]string, len(rows))
-		b := &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[monitoring.ConversationKey]*State{}}
+		b := newBatch(careful)
+		// Each payload read once; nil for one that cannot be read, which
+		// handleRow reports.
+		ups := make([]*Update, len(rows))
+		for i, row := range rows {
+			var u Update
+			if json.Unmarshal(row.Payload, &u) == nil {
+				ups[i] = &u
+			}
+		}
+		if !careful {
+			if err := e.readAhead(ctx, tx, b, ups); err != nil {
+				return err
+			}
+		}
 		handled := make([]int64, 0, len(rows))
 		held := map[string]bool{} // chats whose next update waits for a retry
 		for i, row := range rows {
 			if !careful {
-				if err := e.handleRow(ctx, tx, b, row); err != nil {
+				if err := e.handleRow(ctx, tx, b, row, ups[i]); err != nil {
 					e.Log.Warn("engine: an update failed; redoing its batch carefully", "inbox_id", row.ID, "err", err)
 					return errUpdateFailed
 				}
@@ -194,7 +266,7 @@ func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.In
 			// The replies as they stand: a failed update's own go, and those
 			// it withdrew from earlier updates come back.
 			saved := slices.Clone(b.out)
-			herr := tx.Savepoint(ctx, func() error { return e.handleRow(ctx, tx, b, row) })
+			herr := tx.Savepoint(ctx, func() error { return e.handleRow(ctx, tx, b, row, ups[i]) })
 			if herr == nil {
 				handled = append(handled, row.ID)
 				results[i] = "ok"
@@ -227,16 +299,22 @@ func permanent(err error) bool {
 	return errors.Is(err, errPermanent) || errors.As(err, &merr)
 }
 
-// handleRow handles one update, turning a panic into an error.
-func (e *Engine) handleRow(ctx context.Context, tx Tx, b *batch, row monitoring.InboxRow) (err error) {
+// handleRow handles one update, turning a panic into an error. decoded is
+// the row's payload read already (nil when it could not be); a turn may
+// change its update, so the careful try of a batch gets a fresh copy.
+func (e *Engine) handleRow(ctx context.Context, tx Tx, b *batch, row monitoring.InboxRow, decoded *Update) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: panic: %v\n%s", errPermanent, r, debug.Stack())
 		}
 	}()
 	var u Update
-	if err := json.Unmarshal(row.Payload, &u); err != nil {
-		return fmt.Errorf("%w: decode update: %v", errPermanent, err)
+	if decoded == nil || b.careful {
+		if err := json.Unmarshal(row.Payload, &u); err != nil {
+			return fmt.Errorf("%w: decode update: %v", errPermanent, err)
+		}
+	} else {
+		u = *decoded
 	}
 	return e.handle(ctx, tx, b, &u)
 }
@@ -257,12 +335,23 @@ func (e *Engine) setAside(ctx context.Context, tx Tx, b *batch, row monitoring.I
 	})
 }
 
-// flush writes what the batch kept in memory: conversations, then replies.
+// flush writes what the batch kept in memory: conversations (in one
+// statement, leaving out those that did not change), then replies.
 func (e *Engine) flush(ctx context.Context, tx Tx, b *batch) error {
+	keys := make([]monitoring.ConversationKey, 0, len(b.convs))
+	states := make([][]byte, 0, len(b.convs))
 	for k, st := range b.convs {
-		if err := saveState(ctx, tx, k, st); err != nil {
-			return err
+		raw, err := json.Marshal(st)
+		if err != nil {
+			return fmt.Errorf("encode state: %w", err)
 		}
+		if old, ok := b.raw[k]; ok && old != nil && bytes.Equal(old, raw) {
+			continue
+		}
+		keys, states = append(keys, k), append(states, raw)
+	}
+	if err := tx.SaveConversations(ctx, keys, states); err != nil {
+		return err
 	}
 	out := b.out[:0:0]
 	for _, it := range b.out {
