@@ -46,6 +46,9 @@ type InboxTx interface {
 type Consents interface {
 	SetConsent(ctx context.Context, municipality string, c monitoring.Consent) error
 	Consent(ctx context.Context, residentID int64) (monitoring.Consent, error)
+	// OfferConsent records an offer unless the resident has any answer on
+	// record, and says whether it did.
+	OfferConsent(ctx context.Context, municipality string, c monitoring.Consent) (bool, error)
 }
 
 // Conversations keeps each dialogue's state.

@@ -228,10 +228,32 @@ func (tx *Tx) EnqueueAll(ctx context.Context, items []monitoring.OutboxItem) err
 		}
 		kept = append(kept, it)
 	}
+	keys := make([]ck, 0, len(last))
 	for k := range last {
-		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'superseded' WHERE municipality = ? AND channel = ? AND chat_id = ?
-			AND collapse_key = ? AND status = 'pending' AND attempts = 0`, k.muni, k.channel, k.chat, k.key); err != nil {
-			return fmt.Errorf("supersede reply: %w", err)
+		keys = append(keys, k)
+	}
+	// On PostgreSQL every key goes in one statement per chunk: every
+	// statement is a round trip there. SQLite, in process, keeps one small
+	// prepared statement per key: for an OR of keys its planner, without
+	// statistics, walks all of a channel's rows.
+	keysPer := 100
+	if tx.db.Dialect != Postgres {
+		keysPer = 1
+	}
+	for len(keys) > 0 {
+		chunk := keys[:min(keysPer, len(keys))]
+		keys = keys[len(chunk):]
+		var b strings.Builder
+		args := make([]any, 0, 4*len(chunk))
+		for i, k := range chunk {
+			if i > 0 {
+				b.WriteString(" OR ")
+			}
+			b.WriteString("(municipality = ? AND channel = ? AND chat_id = ? AND collapse_key = ?)")
+			args = append(args, k.muni, k.channel, k.chat, k.key)
+		}
+		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'superseded' WHERE status = 'pending' AND attempts = 0 AND (`+b.String()+`)`, args...); err != nil {
+			return fmt.Errorf("supersede %d replies: %w", len(chunk), err)
 		}
 	}
 	const perStatement = 300
