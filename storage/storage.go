@@ -329,9 +329,11 @@ func (tx *Tx) insertID(ctx context.Context, q string, args ...any) (int64, error
 }
 
 // maxPreparedArgs bounds the statements kept prepared: the engine's many
-// small fixed statements are, the multi-row inserts built per batch (whose
-// text changes with the batch) are not.
-const maxPreparedArgs = 16
+// small fixed statements are (a new complaint's one statement on
+// PostgreSQL takes 20 arguments, and planning it each time doubled its
+// cost), the multi-row inserts built per batch (whose text changes with
+// the batch) mostly are not: only their few smallest shapes fit.
+const maxPreparedArgs = 24
 
 // prepared returns q as a statement prepared once for the store and bound
 // to this transaction, or nil to run it unprepared. SQLite spends a fifth
