@@ -28,7 +28,8 @@ type Engine struct {
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // optional
 
-	// Batch is how many updates share one commit (default 100).
+	// Batch is how many updates share one commit (default 100); when the
+	// inbox is deeper than that, up to four times as many.
 	Batch int
 	// Committed, when set, is called after each committed batch so senders
 	// wake up at once instead of at their next poll.
@@ -93,21 +94,31 @@ func (e *Engine) Run(ctx context.Context) error {
 func (e *Engine) Drain(ctx context.Context) (int, error) {
 	total := 0
 	work := context.WithoutCancel(ctx)
+	limit, deep := e.batch(), false
 	for ctx.Err() == nil {
 		// A cheap look first, so an idle engine does not take SQLite's
-		// write lock every second.
-		probe, err := e.Store.PendingInbox(work, e.Muni.Code, 1)
-		if err != nil || len(probe) == 0 {
-			return total, err
+		// write lock every second; not needed right after a full batch.
+		if !deep {
+			probe, err := e.Store.PendingInbox(work, e.Muni.Code, 1)
+			if err != nil || len(probe) == 0 {
+				return total, err
+			}
 		}
-		rows, results, err := e.handleBatch(work, false)
+		rows, results, err := e.handleBatch(work, false, limit)
 		if errors.Is(err, errUpdateFailed) {
 			// Some update failed: do the batch again, each update in its
 			// own savepoint, so only the failing one is set aside.
-			rows, results, err = e.handleBatch(work, true)
+			rows, results, err = e.handleBatch(work, true, limit)
 		}
 		if err != nil {
 			return total, err
+		}
+		// A deep inbox is taken in larger batches, up to four times the
+		// usual: each batch has its fixed statements and its commit.
+		if deep = len(rows) == limit; deep {
+			limit = min(2*limit, 4*e.batch())
+		} else {
+			limit = e.batch()
 		}
 		now := time.Now()
 		for i, row := range rows {
@@ -222,12 +233,12 @@ func (e *Engine) readAhead(ctx context.Context, tx Tx, b *batch, ups []*Update) 
 // one is set aside (with an apology, and the error kept for the operator)
 // when it cannot succeed, or left for a later try, with the rest of its
 // chat after it so the chat's order holds; other chats go on.
-func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.InboxRow, []string, error) {
+func (e *Engine) handleBatch(ctx context.Context, careful bool, limit int) ([]monitoring.InboxRow, []string, error) {
 	var rows []monitoring.InboxRow
 	var results []string
 	err := e.Store.Update(ctx, func(tx Tx) error {
 		var err error
-		if rows, err = tx.TakeInbox(ctx, e.Muni.Code, e.batch()); err != nil {
+		if rows, err = tx.TakeInbox(ctx, e.Muni.Code, limit); err != nil {
 			return err
 		}
 		results = make([]string, len(rows))
