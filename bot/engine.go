@@ -182,6 +182,12 @@ type batch struct {
 	groupsRead bool
 }
 
+// forget drops what the batch read ahead of a user, whose row a turn
+// changed behind it: the next turn reads it again.
+func (b *batch) forget(channel, userRef string) {
+	delete(b.known, channel+"|"+userRef)
+}
+
 func newBatch(careful bool) *batch {
 	return &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[monitoring.ConversationKey]*State{},
 		known: map[string]*monitoring.Resident{}, raw: map[monitoring.ConversationKey][]byte{}}

@@ -76,6 +76,9 @@ func (t *turn) loadResident() error {
 		r = *known // read ahead with the batch
 	default: // not on record, or in another chat: the batch knows already
 		r, err = t.tx.RecordResident(t.ctx, t.e.Muni.Code, t.u.Channel, t.u.UserID, t.u.ChatID)
+		if err == nil {
+			t.b.known[string(t.u.Channel)+"|"+t.u.UserID] = &r // as on record now
+		}
 	}
 	if err != nil {
 		return err
