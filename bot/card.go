@@ -152,7 +152,7 @@ func (t *turn) placeName(lang monitoring.Lang, code string, village bool) string
 // postCard posts a new entry's card to the group's chat on every channel,
 // keeping where it went so later changes edit the same card.
 func postCard(t *turn, e monitoring.Entry) error {
-	groups, err := t.tx.GroupChats(t.ctx, t.e.Muni.Code)
+	groups, err := t.groupChats()
 	if err != nil {
 		return err
 	}
@@ -191,9 +191,23 @@ func refreshCards(t *turn, e monitoring.Entry) error {
 	return nil
 }
 
+// groupChats are the group's chats: read once per batch on the fast path,
+// where every new complaint's card asks for them.
+func (t *turn) groupChats() ([]monitoring.GroupChat, error) {
+	if t.b.groupsRead && !t.b.careful {
+		return t.b.groups, nil
+	}
+	groups, err := t.tx.GroupChats(t.ctx, t.e.Muni.Code)
+	if err != nil {
+		return nil, err
+	}
+	t.b.groups, t.b.groupsRead = groups, true
+	return groups, nil
+}
+
 // tellGroup posts a short notice in the group's chats.
 func (t *turn) tellGroup(id string, args catalog.Args) error {
-	groups, err := t.tx.GroupChats(t.ctx, t.e.Muni.Code)
+	groups, err := t.groupChats()
 	if err != nil {
 		return err
 	}

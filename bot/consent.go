@@ -84,12 +84,9 @@ func stopSurveys(t *turn) error {
 // registered whether they agree to be sent surveys. The question is logged
 // as not yet agreed ("offered"), so it is never asked twice.
 func offerConsent(t *turn, e monitoring.Entry) error {
-	c, err := t.tx.Consent(t.ctx, t.resident.ID)
-	if err != nil || c.How != "" {
+	offered, err := t.tx.OfferConsent(t.ctx, t.e.Muni.Code, monitoring.Consent{ResidentID: t.resident.ID, Given: false, How: "offered", Village: e.Village})
+	if err != nil || !offered {
 		return err // asked before, or they answered of their own accord
-	}
-	if err := t.tx.SetConsent(t.ctx, t.e.Muni.Code, monitoring.Consent{ResidentID: t.resident.ID, Given: false, How: "offered", Village: e.Village}); err != nil {
-		return err
 	}
 	r := Reply{Text: t.T("consent.offer", nil), Menu: &Menu{Columns: 1, Options: []Option{
 		{Label: t.T("consent.yes", nil), Data: fmt.Sprintf("s|%d|yes", e.ID)},

@@ -406,9 +406,12 @@ func (b *batch) state(ctx context.Context, tx Tx, e *Engine, k monitoring.Conver
 		c.Frames = append([]*Frame(nil), st.Frames...)
 		return &c, nil
 	}
-	raw, err := tx.Conversation(ctx, k)
-	if err != nil {
-		return nil, err
+	raw, read := b.raw[k]
+	if !read || b.careful {
+		var err error
+		if raw, err = tx.Conversation(ctx, k); err != nil {
+			return nil, err
+		}
 	}
 	st := &State{}
 	if raw != nil {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,7 +28,8 @@ type Engine struct {
 	Log     *slog.Logger
 	Metrics *metrics.Metrics // optional
 
-	// Batch is how many updates share one commit (default 100).
+	// Batch is how many updates share one commit (default 100); when the
+	// inbox is deeper than that, up to four times as many.
 	Batch int
 	// Committed, when set, is called after each committed batch so senders
 	// wake up at once instead of at their next poll.
@@ -92,21 +94,31 @@ func (e *Engine) Run(ctx context.Context) error {
 func (e *Engine) Drain(ctx context.Context) (int, error) {
 	total := 0
 	work := context.WithoutCancel(ctx)
+	limit, deep := e.batch(), false
 	for ctx.Err() == nil {
 		// A cheap look first, so an idle engine does not take SQLite's
-		// write lock every second.
-		probe, err := e.Store.PendingInbox(work, e.Muni.Code, 1)
-		if err != nil || len(probe) == 0 {
-			return total, err
+		// write lock every second; not needed right after a full batch.
+		if !deep {
+			probe, err := e.Store.PendingInbox(work, e.Muni.Code, 1)
+			if err != nil || len(probe) == 0 {
+				return total, err
+			}
 		}
-		rows, results, err := e.handleBatch(work, false)
+		rows, results, err := e.handleBatch(work, false, limit)
 		if errors.Is(err, errUpdateFailed) {
 			// Some update failed: do the batch again, each update in its
 			// own savepoint, so only the failing one is set aside.
-			rows, results, err = e.handleBatch(work, true)
+			rows, results, err = e.handleBatch(work, true, limit)
 		}
 		if err != nil {
 			return total, err
+		}
+		// A deep inbox is taken in larger batches, up to four times the
+		// usual: each batch has its fixed statements and its commit.
+		if deep = len(rows) == limit; deep {
+			limit = min(2*limit, 4*e.batch())
+		} else {
+			limit = e.batch()
 		}
 		now := time.Now()
 		for i, row := range rows {
@@ -156,6 +168,69 @@ type batch struct {
 	out       []monitoring.OutboxItem
 	residents map[string]monitoring.Resident
 	convs     map[monitoring.ConversationKey]*State
+
+	// On the fast path, what the batch read ahead for all its updates in
+	// one statement each (on PostgreSQL every statement is a round trip):
+	// the senders on record (by channel and user; a nil entry is a user
+	// not on record) and the saved conversations as stored (present with
+	// nil when there is none), which also tell an unchanged state, not
+	// written again.
+	known map[string]*monitoring.Resident
+	raw   map[monitoring.ConversationKey][]byte
+	// groups are the group's chats, read once per batch on the fast path.
+	groups     []monitoring.GroupChat
+	groupsRead bool
+}
+
+// forget drops what the batch read ahead of a user, whose row a turn
+// changed behind it: the next turn reads it again.
+func (b *batch) forget(channel, userRef string) {
+	delete(b.known, channel+"|"+userRef)
+}
+
+func newBatch(careful bool) *batch {
+	return &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[monitoring.ConversationKey]*State{},
+		known: map[string]*monitoring.Resident{}, raw: map[monitoring.ConversationKey][]byte{}}
+}
+
+// readAhead reads, for the updates of a fast batch, the residents and
+// conversations their turns will load, in one statement each instead of
+// two per chat.
+func (e *Engine) readAhead(ctx context.Context, tx Tx, b *batch, ups []*Update) error {
+	var keys []monitoring.ConversationKey
+	seen := map[monitoring.ConversationKey]bool{}
+	for _, u := range ups {
+		if u == nil || u.ChatKind != Private || u.Anonymous || u.UserID == "" || u.ChatID == "" ||
+			u.Kind == KindSystem || u.Kind == KindAlert || u.Kind == KindMoved {
+			continue
+		}
+		k := monitoring.ConversationKey{Municipality: e.Muni.Code, Channel: string(u.Channel), ChatID: u.ChatID, UserRef: u.UserID}
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	rs, err := tx.ResidentsOf(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		b.known[k.Channel+"|"+k.UserRef] = nil
+	}
+	for i := range rs {
+		b.known[string(rs[i].Channel)+"|"+rs[i].UserRef] = &rs[i]
+	}
+	states, err := tx.ConversationsOf(ctx, keys)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		b.raw[k] = states[k] // nil: none saved
+	}
+	return nil
 }
 
 // handleBatch takes pending updates and handles them in one transaction.
@@ -164,21 +239,35 @@ type batch struct {
 // one is set aside (with an apology, and the error kept for the operator)
 // when it cannot succeed, or left for a later try, with the rest of its
 // chat after it so the chat's order holds; other chats go on.
-func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.InboxRow, []string, error) {
+func (e *Engine) handleBatch(ctx context.Context, careful bool, limit int) ([]monitoring.InboxRow, []string, error) {
 	var rows []monitoring.InboxRow
 	var results []string
 	err := e.Store.Update(ctx, func(tx Tx) error {
 		var err error
-		if rows, err = tx.TakeInbox(ctx, e.Muni.Code, e.batch()); err != nil {
+		if rows, err = tx.TakeInbox(ctx, e.Muni.Code, limit); err != nil {
 			return err
 		}
 		results = make([]string, len(rows))
-		b := &batch{careful: careful, residents: map[string]monitoring.Resident{}, convs: map[monitoring.ConversationKey]*State{}}
+		b := newBatch(careful)
+		// Each payload read once; nil for one that cannot be read, which
+		// handleRow reports.
+		ups := make([]*Update, len(rows))
+		for i, row := range rows {
+			var u Update
+			if json.Unmarshal(row.Payload, &u) == nil {
+				ups[i] = &u
+			}
+		}
+		if !careful {
+			if err := e.readAhead(ctx, tx, b, ups); err != nil {
+				return err
+			}
+		}
 		handled := make([]int64, 0, len(rows))
 		held := map[string]bool{} // chats whose next update waits for a retry
 		for i, row := range rows {
 			if !careful {
-				if err := e.handleRow(ctx, tx, b, row); err != nil {
+				if err := e.handleRow(ctx, tx, b, row, ups[i]); err != nil {
 					e.Log.Warn("engine: an update failed; redoing its batch carefully", "inbox_id", row.ID, "err", err)
 					return errUpdateFailed
 				}
@@ -194,7 +283,7 @@ func (e *Engine) handleBatch(ctx context.Context, careful bool) ([]monitoring.In
 			// The replies as they stand: a failed update's own go, and those
 			// it withdrew from earlier updates come back.
 			saved := slices.Clone(b.out)
-			herr := tx.Savepoint(ctx, func() error { return e.handleRow(ctx, tx, b, row) })
+			herr := tx.Savepoint(ctx, func() error { return e.handleRow(ctx, tx, b, row, ups[i]) })
 			if herr == nil {
 				handled = append(handled, row.ID)
 				results[i] = "ok"
@@ -227,16 +316,22 @@ func permanent(err error) bool {
 	return errors.Is(err, errPermanent) || errors.As(err, &merr)
 }
 
-// handleRow handles one update, turning a panic into an error.
-func (e *Engine) handleRow(ctx context.Context, tx Tx, b *batch, row monitoring.InboxRow) (err error) {
+// handleRow handles one update, turning a panic into an error. decoded is
+// the row's payload read already (nil when it could not be); a turn may
+// change its update, so the careful try of a batch gets a fresh copy.
+func (e *Engine) handleRow(ctx context.Context, tx Tx, b *batch, row monitoring.InboxRow, decoded *Update) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: panic: %v\n%s", errPermanent, r, debug.Stack())
 		}
 	}()
 	var u Update
-	if err := json.Unmarshal(row.Payload, &u); err != nil {
-		return fmt.Errorf("%w: decode update: %v", errPermanent, err)
+	if decoded == nil || b.careful {
+		if err := json.Unmarshal(row.Payload, &u); err != nil {
+			return fmt.Errorf("%w: decode update: %v", errPermanent, err)
+		}
+	} else {
+		u = *decoded
 	}
 	return e.handle(ctx, tx, b, &u)
 }
@@ -257,12 +352,23 @@ func (e *Engine) setAside(ctx context.Context, tx Tx, b *batch, row monitoring.I
 	})
 }
 
-// flush writes what the batch kept in memory: conversations, then replies.
+// flush writes what the batch kept in memory: conversations (in one
+// statement, leaving out those that did not change), then replies.
 func (e *Engine) flush(ctx context.Context, tx Tx, b *batch) error {
+	keys := make([]monitoring.ConversationKey, 0, len(b.convs))
+	states := make([][]byte, 0, len(b.convs))
 	for k, st := range b.convs {
-		if err := saveState(ctx, tx, k, st); err != nil {
-			return err
+		raw, err := json.Marshal(st)
+		if err != nil {
+			return fmt.Errorf("encode state: %w", err)
 		}
+		if old, ok := b.raw[k]; ok && old != nil && bytes.Equal(old, raw) {
+			continue
+		}
+		keys, states = append(keys, k), append(states, raw)
+	}
+	if err := tx.SaveConversations(ctx, keys, states); err != nil {
+		return err
 	}
 	out := b.out[:0:0]
 	for _, it := range b.out {

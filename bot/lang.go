@@ -54,6 +54,11 @@ func setLang(t *turn, lang monitoring.Lang) error {
 	t.lang = lang
 	t.resident.Lang = lang
 	t.b.residents[t.residentKey()] = t.resident
+	if r, ok := t.b.known[string(t.u.Channel)+"|"+t.u.UserID]; ok && r != nil {
+		known := *r
+		known.Lang = lang
+		t.b.known[string(t.u.Channel)+"|"+t.u.UserID] = &known
+	}
 	if err := t.tx.SetResidentLang(t.ctx, t.resident.ID, lang); err != nil {
 		return err
 	}

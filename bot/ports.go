@@ -48,6 +48,9 @@ type InboxTx interface {
 type Consents interface {
 	SetConsent(ctx context.Context, municipality string, c monitoring.Consent) error
 	Consent(ctx context.Context, residentID int64) (monitoring.Consent, error)
+	// OfferConsent records an offer unless the resident has any answer on
+	// record, and says whether it did.
+	OfferConsent(ctx context.Context, municipality string, c monitoring.Consent) (bool, error)
 }
 
 // Surveys are what a resident's turn reads and writes of a survey: the
@@ -72,12 +75,20 @@ type Surveys interface {
 type Conversations interface {
 	Conversation(ctx context.Context, k monitoring.ConversationKey) ([]byte, error)
 	SaveConversation(ctx context.Context, k monitoring.ConversationKey, state []byte) error
+	// ConversationsOf and SaveConversations are the same for a whole batch
+	// in one statement: on PostgreSQL every statement is a round trip.
+	ConversationsOf(ctx context.Context, keys []monitoring.ConversationKey) (map[monitoring.ConversationKey][]byte, error)
+	SaveConversations(ctx context.Context, keys []monitoring.ConversationKey, states [][]byte) error
 }
 
 // Residents are the people who write to the bot.
 type Residents interface {
 	Resident(ctx context.Context, municipality string, channel monitoring.Channel, userRef, chatID string) (monitoring.Resident, error)
 	ResidentByID(ctx context.Context, id int64) (monitoring.Resident, error)
+	// ResidentsOf reads a batch's known senders at once; RecordResident
+	// records one the batch found unknown, without reading again.
+	ResidentsOf(ctx context.Context, keys []monitoring.ConversationKey) ([]monitoring.Resident, error)
+	RecordResident(ctx context.Context, municipality string, channel monitoring.Channel, userRef, chatID string) (monitoring.Resident, error)
 	SetResidentLang(ctx context.Context, id int64, lang monitoring.Lang) error
 	ResidentLang(ctx context.Context, municipality, channel, userRef string) (monitoring.Lang, error)
 }

@@ -25,6 +25,7 @@ func groupReport(t *turn) error {
 	if err != nil {
 		return err
 	}
+	t.b.forget(string(u.Channel), u.UserID) // their chat on record may have changed
 	n, err := t.tx.CountEntriesSince(t.ctx, res.ID, t.tx.Now().Add(-monitoring.FloodWindow))
 	if err != nil || !monitoring.FloodAllows(n, t.e.Muni.EntriesPerHour) {
 		return err // the inbox keeps it; the group is not answered

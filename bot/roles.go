@@ -120,6 +120,7 @@ func (t *turn) inGroup() error {
 	if err := t.tx.BindGroup(t.ctx, t.e.Muni.Code, string(t.u.Channel), t.u.ChatID, actor(m)); err != nil {
 		return err
 	}
+	t.b.groupsRead = false // the batch's copy is out of date
 	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "bindgroup", 0, "ok", t.u.ChatID); err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ func (e *Engine) handle(ctx context.Context, tx Tx, b *batch, u *Update) error {
 		return t.tellGroup(u.Text, nil)
 	}
 	if u.Kind == KindMoved {
+		b.groupsRead = false // the group's chat may be the one that moved
 		return tx.MoveChat(ctx, e.Muni.Code, string(u.Channel), u.ChatID, u.Text)
 	}
 	if u.Anonymous || u.Kind == KindSystem || u.UserID == "" || u.ChatID == "" {
@@ -65,7 +66,20 @@ func (t *turn) loadResident() error {
 		t.resident = r
 		return nil
 	}
-	r, err := t.tx.Resident(t.ctx, t.e.Muni.Code, t.u.Channel, t.u.UserID, t.u.ChatID)
+	var r monitoring.Resident
+	var err error
+	known, read := t.b.known[string(t.u.Channel)+"|"+t.u.UserID]
+	switch {
+	case t.b.careful || !read:
+		r, err = t.tx.Resident(t.ctx, t.e.Muni.Code, t.u.Channel, t.u.UserID, t.u.ChatID)
+	case known != nil && known.ChatID == t.u.ChatID:
+		r = *known // read ahead with the batch
+	default: // not on record, or in another chat: the batch knows already
+		r, err = t.tx.RecordResident(t.ctx, t.e.Muni.Code, t.u.Channel, t.u.UserID, t.u.ChatID)
+		if err == nil {
+			t.b.known[string(t.u.Channel)+"|"+t.u.UserID] = &r // as on record now
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -171,22 +171,36 @@ func runOnce(b *testing.B, bin, dialect string) result {
 			cmd.Wait()
 		}
 	}()
-	// Waiting here polls the database from outside; it measures, it does
-	// not assert a timing.
+	// Waiting here measures, it does not assert a timing. It asks the fake
+	// first: serve acknowledges an update only once it is stored, so while
+	// the fake still holds some, not all are handled. Only then does it ask
+	// the database, through the index of pending rows: on this 2-core
+	// machine a scan of the whole inbox every few milliseconds took CPU
+	// (and, on PostgreSQL, the server's time) from serve.
+	code := storagetest.Municipality(b).Code
 	for {
-		var handled int
-		if err := db.SQL().Get(&handled, `SELECT COUNT(*) FROM inbox WHERE handled_at IS NOT NULL`); err != nil {
-			b.Fatal(err)
-		}
-		if handled >= updates {
-			break
+		if fake.Pending() == 0 {
+			var pending int
+			if err := db.SQL().Get(&pending, db.SQL().Rebind(`SELECT COUNT(*) FROM inbox WHERE municipality = ? AND handled_at IS NULL`), code); err != nil {
+				b.Fatal(err)
+			}
+			if pending == 0 {
+				break
+			}
 		}
 		if time.Since(start) > 5*time.Minute {
-			b.Fatalf("only %d of %d updates handled after 5 minutes", handled, updates)
+			b.Fatalf("not every update handled after 5 minutes (%d not yet acknowledged)", fake.Pending())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	elapsed := time.Since(start)
+	var handled int
+	if err := db.SQL().Get(&handled, `SELECT COUNT(*) FROM inbox WHERE handled_at IS NOT NULL`); err != nil {
+		b.Fatal(err)
+	}
+	if handled != updates {
+		b.Fatalf("%d of %d updates handled", handled, updates)
+	}
 	rss := peakRSS(b, cmd.Process.Pid)
 	statements := metric(b, <-addr, "bmjbt_sql_statements_total")
 	cmd.Process.Signal(os.Interrupt)

@@ -64,11 +64,6 @@ func entries(rows []entryRow) []monitoring.Entry {
 // kept apart from the entry. e's ID, Number, Status and times are set.
 func (tx *Tx) CreateEntry(ctx context.Context, e *monitoring.Entry, contact *monitoring.Contact, actor string) error {
 	year := tx.now.In(monitoring.Bishkek).Year()
-	seq, err := tx.nextNumber(ctx, e.Municipality, year)
-	if err != nil {
-		return err
-	}
-	e.Number = monitoring.Number{Year: year, Seq: seq}
 	e.Status = monitoring.Received
 	e.CreatedAt, e.UpdatedAt = tx.now, tx.now
 	var lat, lon sql.NullFloat64
@@ -80,6 +75,40 @@ func (tx *Tx) CreateEntry(ctx context.Context, e *monitoring.Entry, contact *mon
 	if e.ResidentID != 0 {
 		resident = sql.NullInt64{Int64: e.ResidentID, Valid: true}
 	}
+	if tx.db.Dialect == Postgres {
+		// The number, the entry and its first audit row in one statement:
+		// on PostgreSQL every statement is a round trip, and a complaint is
+		// the engine's most common write.
+		var row struct {
+			ID  int64 `db:"id"`
+			Seq int   `db:"seq"`
+		}
+		err := tx.get(ctx, &row, `WITH n AS (
+				INSERT INTO journal_counters (municipality, year, last) VALUES (?, ?, 1)
+				ON CONFLICT (municipality, year) DO UPDATE SET last = journal_counters.last + 1 RETURNING last),
+			e AS (
+				INSERT INTO entries (municipality, year, seq, status, village, service, description, lat, lon,
+					channel, anonymous, resident_id, created_at, updated_at)
+				SELECT ?, ?, n.last, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM n RETURNING id, seq),
+			ev AS (
+				INSERT INTO entry_events (municipality, entry_id, actor, at, from_status, to_status, reason, member_id)
+				SELECT ?, e.id, ?, ?, '', ?, '', NULL FROM e)
+			SELECT id, seq FROM e`,
+			e.Municipality, year,
+			e.Municipality, year, string(e.Status), e.Village, e.Service, e.Description, lat, lon,
+			string(e.Channel), e.Anonymous, resident, tx.now, tx.now,
+			e.Municipality, actor, tx.now, string(monitoring.Received))
+		if err != nil {
+			return fmt.Errorf("insert entry of %d: %w", year, err)
+		}
+		e.ID, e.Number = row.ID, monitoring.Number{Year: year, Seq: row.Seq}
+		return tx.keepContact(ctx, e, contact)
+	}
+	seq, err := tx.nextNumber(ctx, e.Municipality, year)
+	if err != nil {
+		return err
+	}
+	e.Number = monitoring.Number{Year: year, Seq: seq}
 	e.ID, err = tx.insertID(ctx, `INSERT INTO entries (municipality, year, seq, status, village, service, description, lat, lon,
 		channel, anonymous, resident_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Municipality, year, seq, string(e.Status), e.Village, e.Service, e.Description, lat, lon,
@@ -87,13 +116,21 @@ func (tx *Tx) CreateEntry(ctx context.Context, e *monitoring.Entry, contact *mon
 	if err != nil {
 		return fmt.Errorf("insert entry %s: %w", e.Number, err)
 	}
+	if err := tx.keepContact(ctx, e, contact); err != nil {
+		return err
+	}
+	return tx.AddEvent(ctx, e.Municipality, monitoring.Event{EntryID: e.ID, Actor: actor, To: monitoring.Received})
+}
+
+// keepContact writes a new entry's personal data, when there is any.
+func (tx *Tx) keepContact(ctx context.Context, e *monitoring.Entry, contact *monitoring.Contact) error {
 	if contact != nil && (contact.Phone != "" || contact.Name != "" || len(contact.Found) > 0) {
 		if _, err := tx.exec(ctx, `INSERT INTO entry_contacts (entry_id, municipality, name, phone, found) VALUES (?, ?, ?, ?, ?)`,
 			e.ID, e.Municipality, contact.Name, contact.Phone, strings.Join(contact.Found, "\n")); err != nil {
 			return fmt.Errorf("keep contact of entry %s: %w", e.Number, err)
 		}
 	}
-	return tx.AddEvent(ctx, e.Municipality, monitoring.Event{EntryID: e.ID, Actor: actor, To: monitoring.Received})
+	return nil
 }
 
 // nextNumber takes the next journal sequence for the year. The counter row

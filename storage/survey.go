@@ -25,6 +25,23 @@ func (tx *Tx) SetConsent(ctx context.Context, municipality string, c monitoring.
 	return nil
 }
 
+// OfferConsent records that a resident was offered to be asked, unless
+// they have any answer on record (offered before, or answered of their own
+// accord), in one statement; it reports whether it recorded the offer.
+func (tx *Tx) OfferConsent(ctx context.Context, municipality string, c monitoring.Consent) (bool, error) {
+	res, err := tx.exec(ctx, `INSERT INTO consents (municipality, resident_id, given, how, village, at)
+		SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM consents WHERE resident_id = ?)`,
+		municipality, c.ResidentID, c.Given, c.How, c.Village, tx.now, c.ResidentID)
+	if err != nil {
+		return false, fmt.Errorf("offer consent: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("offer consent: %w", err)
+	}
+	return n > 0, nil
+}
+
 type consentRow struct {
 	ResidentID int64     `db:"resident_id"`
 	Given      bool      `db:"given"`
