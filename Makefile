@@ -26,7 +26,7 @@ test: vet
 	else \
 		echo "Testing on SQLite only: TEST_DATABASE_URL is not set, so the PostgreSQL half is skipped."; \
 	fi
-	$(GO) test -race -count=1 -parallel 4 -timeout 10m $(PKGS)
+	$(GO) test -race -count=1 -parallel 8 -timeout 10m $(PKGS)
 
 # Residents' complaints through the Bot API fake against the real binary, and
 # the bare INSERT+COMMIT rate of the same database. BENCH_RESIDENTS sets the load.
