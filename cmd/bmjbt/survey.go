@@ -252,6 +252,3 @@ func (a *app) surveyID(arg string) (int64, error) {
 	}
 	return id, nil
 }
-
-// setFlags are what `survey set` records; one at least is needed.
-var setFlags = []string{"method", "target-group", "villages", "planned", "starts", "ends"}

@@ -191,3 +191,6 @@ func (a *app) refusedMove(ctx context.Context, db *storage.DB, m *monitoring.Mun
 	}
 	return a.fail("cli.survey_move_refused", args)
 }
+
+// setFlags are what `survey set` records; one at least is needed.
+var setFlags = []string{"method", "target-group", "villages", "planned", "starts", "ends"}
