@@ -131,6 +131,10 @@ func surveyStep(q *survey.Question) string {
 		return "survey.choice"
 	case survey.SelectMultiple:
 		return "survey.multi"
+	case survey.Range:
+		if len(q.Steps()) <= maxRangeButtons {
+			return "survey.choice"
+		}
 	}
 	return "survey.text"
 }
@@ -193,6 +197,15 @@ func askSurvey(t *turn) error {
 		prompt += "\n" + t.T("survey.multi_hint", nil)
 	case survey.Integer, survey.Decimal:
 		prompt += "\n" + t.T("survey.number_hint", nil)
+	case survey.Range:
+		steps := q.Steps()
+		if len(steps) <= maxRangeButtons {
+			for _, n := range steps {
+				opts = append(opts, Option{Label: strings.Replace(n, ".", ",", 1), Data: "c:" + n})
+			}
+		} else {
+			prompt += "\n" + t.T("survey.range_hint", catalog.Args{"Min": steps[0], "Max": steps[len(steps)-1]})
+		}
 	case survey.Date:
 		prompt += "\n" + t.T("survey.date_hint", nil)
 	}
@@ -218,7 +231,10 @@ func askSurvey(t *turn) error {
 	name := surveyStep(q)
 	f.Step, f.History, f.Answers = name, nil, nil
 	columns := 1
-	if len(opts) > 6 {
+	switch {
+	case q.Type == survey.Range:
+		columns = 6 // numbers side by side, as a scale
+	case len(opts) > 6:
 		columns = 2
 	}
 	return t.askMenu(name, prompt, columns, opts)
@@ -344,14 +360,19 @@ func answerSurvey(t *turn, raw string) error {
 			}
 			return t.resend()
 		}
-		id := "survey." + problem.Kind
+		id, args := "survey."+problem.Kind, catalog.Args(nil)
 		if problem.Kind == "type" {
-			id = "survey.bad_number"
-			if q.Type == survey.Date {
+			switch q.Type {
+			case survey.Date:
 				id = "survey.bad_date"
+			case survey.Range:
+				start, end, step, _ := q.Range()
+				id, args = "survey.bad_range", catalog.Args{"Min": survey.Number(start, 2), "Max": survey.Number(end, 2), "Step": survey.Number(step, 2)}
+			default:
+				id = "survey.bad_number"
 			}
 		}
-		return t.reask(id, nil)
+		return t.reask(id, args)
 	}
 	if q.Type == survey.Note {
 		delete(run.Answers, q.Name) // a note holds no answer
@@ -411,3 +432,7 @@ func stateNotice(s survey.State) string {
 	}
 	return "survey.closed"
 }
+
+// maxRangeButtons is the largest range asked with a button per number
+// (a 0–10 rating); a longer one is typed.
+const maxRangeButtons = 11

@@ -108,7 +108,7 @@ func (s SurveyResults) table() (*rawTable, error) {
 		if q.Type == survey.Note {
 			continue
 		}
-		t.cols = append(t.cols, rawColumn{name: q.Name, q: q, number: q.Type == survey.Integer || q.Type == survey.Decimal})
+		t.cols = append(t.cols, rawColumn{name: q.Name, q: q, number: q.Type == survey.Integer || q.Type == survey.Decimal || q.Type == survey.Range})
 		if q.Type == survey.SelectMultiple {
 			for _, c := range t.form.Options(q) {
 				t.cols = append(t.cols, rawColumn{name: q.Name + "/" + c.Name, q: q, choice: c.Name, number: true})

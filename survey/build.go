@@ -248,7 +248,12 @@ func (b *builder) question(r rawRow, t parsedType) {
 		ConstraintMessage: r.texts[colConstraintMessage], RequiredMessage: r.texts[colRequiredMessage],
 		Relevant: and(groupRel, r.cells["relevant"]), Constraint: r.cells["constraint"],
 		Calculation: r.cells["calculation"], ChoiceFilter: r.cells["choice_filter"],
-		Default: r.cells["default"], Appearance: r.cells["appearance"],
+		Default: r.cells["default"], Appearance: r.cells["appearance"], Parameters: r.cells["parameters"],
+	}
+	if q.Type == Range {
+		if _, _, _, err := q.Range(); err != nil {
+			b.p.add(r.at("parameters"), "%v", err)
+		}
 	}
 	required, err := parseYesNo(r.cells["required"])
 	if err != nil {

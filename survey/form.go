@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // QuestionType is the kind of a question, named as XLSForm names it.
@@ -21,6 +23,9 @@ const (
 	Date           QuestionType = "date"
 	Calculate      QuestionType = "calculate"
 	Acknowledge    QuestionType = "acknowledge"
+	// Range is a number from start to end in steps (its parameters):
+	// KoBo's rating sliders, asked as buttons when they are few.
+	Range QuestionType = "range"
 )
 
 // DefaultLang is the language key of a plain `label` column when the form's
@@ -107,7 +112,8 @@ type Question struct {
 	ChoiceFilter      string       `json:"choice_filter,omitempty"`
 	Default           string       `json:"default,omitempty"`
 	Appearance        string       `json:"appearance,omitempty"`
-	ListName          string       `json:"list_name,omitempty"` // selects only
+	Parameters        string       `json:"parameters,omitempty"` // range: "start=1 end=5 step=1"
+	ListName          string       `json:"list_name,omitempty"`  // selects only
 	// OrOther: the list got the choice "other" and the form the text
 	// question <name>_other, asked when "other" is chosen.
 	OrOther bool `json:"or_other,omitempty"`
@@ -193,4 +199,42 @@ func LoadForm(v Version) (*Form, error) {
 		return nil, fmt.Errorf("decode form of survey %d version %q: %w", v.SurveyID, v.Version, err)
 	}
 	return &f, nil
+}
+
+// Range reads a range question's parameters ("start=1 end=5 step=1",
+// ODK's defaults 1, 10 and 1): the numbers it takes.
+func (q *Question) Range() (start, end, step float64, err error) {
+	start, end, step = 1, 10, 1
+	for _, p := range strings.Fields(strings.ReplaceAll(q.Parameters, ";", " ")) {
+		k, v, ok := strings.Cut(p, "=")
+		x, perr := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if !ok || perr != nil {
+			return 0, 0, 0, fmt.Errorf("parameters: %q is not name=number", p)
+		}
+		switch strings.TrimSpace(k) {
+		case "start":
+			start = x
+		case "end":
+			end = x
+		case "step":
+			step = x
+		}
+	}
+	if step <= 0 || end < start || (end-start)/step > 1000 {
+		return 0, 0, 0, fmt.Errorf("parameters: a range from %v to %v in steps of %v cannot be asked", start, end, step)
+	}
+	return start, end, step, nil
+}
+
+// Steps are a range's numbers, as answers are stored ("1", "2.5").
+func (q *Question) Steps() []string {
+	start, end, step, err := q.Range()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for i := 0; start+float64(i)*step <= end+1e-9; i++ {
+		out = append(out, strconv.FormatFloat(start+float64(i)*step, 'f', -1, 64))
+	}
+	return out
 }

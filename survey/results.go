@@ -105,7 +105,7 @@ func (qr *QuestionResult) add(f *Form, answers map[string]Answer, weight int) {
 			n, _ := strconv.Atoi(a.Value)
 			qr.number(float64(n), weight)
 		}
-	case Integer, Decimal:
+	case Integer, Decimal, Range:
 		if x, err := strconv.ParseFloat(a.Value, 64); err == nil {
 			qr.number(x, weight)
 		}
@@ -140,7 +140,7 @@ func (qr *QuestionResult) finish() {
 		for _, c := range s.Scale {
 			n += c
 		}
-		if qr.Question.Type == Integer || qr.Question.Type == Decimal {
+		if qr.Question.Type == Integer || qr.Question.Type == Decimal || qr.Question.Type == Range {
 			n = qr.Answered
 		}
 		if n > 0 {

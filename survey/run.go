@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -258,6 +259,12 @@ func Normalize(q *Question, raw string) (string, bool) {
 		return d.Format("2006-01-02"), true
 	case SelectMultiple:
 		return strings.Join(strings.Fields(raw), " "), true
+	case Range:
+		n, ok := Normalize(&Question{Type: Decimal}, raw)
+		if !ok || !slices.Contains(q.Steps(), n) {
+			return "", false // not one of the range's numbers
+		}
+		return n, true
 	}
 	return raw, true
 }

@@ -318,3 +318,35 @@ questions:
 		t.Errorf("-2,5 read as %q %v", v, ok)
 	}
 }
+
+// A range takes the numbers of its steps only; parameters that make no
+// range are refused at import.
+func TestRangeQuestions(t *testing.T) {
+	f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: g, title: G}
+questions:
+  - {type: note, name: intro, label: {ky: "Салам", ru: "Привет"}}
+  - {type: range, name: r, label: {ky: "R", ru: "R"}, parameters: "start=0 end=1 step=0.25"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := f.Question("r")
+	if got := strings.Join(r.Steps(), " "); got != "0 0.25 0.5 0.75 1" {
+		t.Fatalf("steps %q", got)
+	}
+	for raw, want := range map[string]string{"0,5": "0.5", "1": "1", "0.3": "", "2": ""} {
+		v, ok := survey.Normalize(r, raw)
+		if ok != (want != "") || v != want {
+			t.Errorf("%q → %q %v, want %q", raw, v, ok, want)
+		}
+	}
+	_, err = survey.ReadYAML(strings.NewReader(`
+settings: {form_id: g, title: G}
+questions:
+  - {type: range, name: r, label: {ky: "R", ru: "R"}, parameters: "start=5 end=1"}
+`))
+	if err == nil || !strings.Contains(err.Error(), "cannot be asked") {
+		t.Fatalf("a range from 5 to 1: %v", err)
+	}
+}

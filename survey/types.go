@@ -39,6 +39,7 @@ var questionTypes = map[string]QuestionType{
 	"date": Date, "q date": Date, "add date prompt": Date,
 	"calculate": Calculate, "q calculate": Calculate, "add calculate prompt": Calculate,
 	"acknowledge": Acknowledge, "q acknowledge": Acknowledge, "add acknowledge prompt": Acknowledge, "trigger": Acknowledge,
+	"range": Range, "q range": Range, "add range prompt": Range,
 }
 
 var selectTypes = map[string]QuestionType{
@@ -85,7 +86,7 @@ var mediaTypes = []string{
 }
 
 var unsupportedTypes = []string{
-	"datetime", "dateTime", "date time", "time", "range", "rank", "hidden", "xml-external", "csv-external", "osm",
+	"datetime", "dateTime", "date time", "time", "rank", "hidden", "xml-external", "csv-external", "osm",
 }
 
 // parseType reads a type cell: "select_one yes_no or_other", "begin group",

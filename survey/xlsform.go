@@ -85,7 +85,7 @@ func ReadXLSForm(r io.Reader) (*Form, error) {
 	raw.languages = survey.languages(plainLang, nil)
 	for _, r := range survey.rows {
 		row := rawRow{typ: survey.get(r, "type"), name: survey.get(r, "name"), cells: map[string]string{}, texts: map[string]Translations{}, at: survey.at(r.num)}
-		for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance"} {
+		for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters"} {
 			if v := survey.get(r, col); v != "" {
 				row.cells[col] = v
 			}
@@ -152,7 +152,7 @@ func needColumns(p *problems, t *table, cols ...string) {
 // surveyColumns are the survey sheet's columns bmjbt reads (after
 // aliases); the others are said to be passed over.
 var surveyColumns = map[string]bool{"type": true, "name": true, "relevant": true, "required": true, "constraint": true,
-	"calculation": true, "choice_filter": true, "default": true, "appearance": true}
+	"calculation": true, "choice_filter": true, "default": true, "appearance": true, "parameters": true}
 
 // choiceExtraColumns are the choices sheet's columns a choice_filter may
 // read: all but list_name, name, labels, media and KoBo's own ($kuid…).

@@ -128,6 +128,7 @@ func surveyRows(f *Form) [][]string {
 	plain("choice_filter", func(q *Question) string { return q.ChoiceFilter })
 	plain("appearance", func(q *Question) string { return q.Appearance })
 	plain("default", func(q *Question) string { return q.Default })
+	plain("parameters", func(q *Question) string { return q.Parameters })
 
 	header := make([]string, len(cols))
 	for i, c := range cols {

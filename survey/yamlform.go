@@ -95,7 +95,7 @@ type yamlReader struct {
 }
 
 var questionKeys = []string{"type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
-	"constraint_message", "calculation", "choice_filter", "default", "appearance", "list", "or_other", "choices", "questions"}
+	"constraint_message", "calculation", "choice_filter", "default", "appearance", "list", "or_other", "choices", "questions", "parameters"}
 
 // yamlPlace names a field of a mapping: `question "water", field "type" (line 12)`.
 func yamlPlace(what string, n *yaml.Node) place {
@@ -227,7 +227,7 @@ func (y *yamlReader) question(n *yaml.Node) {
 		}
 	}
 	row := rawRow{typ: y.scalar(n, "type", at), name: y.scalar(n, "name", at), cells: map[string]string{}, texts: map[string]Translations{}, at: at}
-	for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance"} {
+	for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters"} {
 		if v := y.scalar(n, col, at); v != "" {
 			row.cells[col] = v
 		}

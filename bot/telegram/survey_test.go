@@ -313,6 +313,8 @@ questions:
   - {type: note, name: how, label: {ky: "3 суроо.", ru: "Всего 3 вопроса."}}
   - {type: select_one, name: header, appearance: label, label: {ky: "Баалар", ru: "Оценки"}, choices: [{name: a, label: {ky: A, ru: A}}]}
   - {type: integer, name: people, label: {ky: "Канча адам?", ru: "Сколько человек?"}, default: "3", required: yes}
+  - {type: range, name: score, label: {ky: "Баа?", ru: "Оценка?"}, parameters: "start=1 end=5"}
+  - {type: range, name: percent, label: {ky: "Пайыз?", ru: "Процент?"}, parameters: "start=0 end=100 step=5"}
   - type: group
     name: more
     appearance: field-list
@@ -336,6 +338,15 @@ questions:
 	u.Press(t, "Далее")
 	u.Expect(t, "Сколько человек?")
 	u.Press(t, "Оставить: 3")
+	m := u.Expect(t, "Оценка?")
+	if got := buttonLabels(m); !strings.HasPrefix(got, "1|2|3|4|5|") {
+		t.Fatalf("a 1–5 range as buttons: %s", got)
+	}
+	u.Press(t, "4")
+	u.Expect(t, "Напишите число (0–100).") // 21 numbers: typed
+	u.Say("42")
+	u.Expect(t, "Напишите одно из чисел от 0 до 100 (шаг 5).") // not on a step of 5
+	u.Say("45")
 	u.Expect(t, "Дополнительно\nЧто ещё?") // a page's question carries the page's title
 	var got survey.Response
 	if err := db.EachResponse(context.Background(), rec.ID, func(r survey.Response) error { got = r; return nil }); err != nil {
@@ -343,5 +354,8 @@ questions:
 	}
 	if a := got.Answers["people"]; a.Value != "3" || !a.Asked {
 		t.Fatalf("people = %+v", a)
+	}
+	if got.Answers["score"].Value != "4" || got.Answers["percent"].Value != "45" {
+		t.Fatalf("ranges: %+v %+v", got.Answers["score"], got.Answers["percent"])
 	}
 }
