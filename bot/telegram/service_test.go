@@ -7,26 +7,18 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 
 	"bmjbt/bot/telegram"
+	"bmjbt/bot/telegram/telegramtest"
 	"bmjbt/server"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
 )
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
+func freeAddr(t *testing.T) string { return telegramtest.FreeAddr(t) }
 
 func TestWebhookChecksTheSecretAndStoresBeforeAnswering(t *testing.T) {
 	t.Parallel()
