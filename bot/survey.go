@@ -208,6 +208,10 @@ func askSurvey(t *turn) error {
 		}
 	case survey.Date:
 		prompt += "\n" + t.T("survey.date_hint", nil)
+	case survey.Time:
+		prompt += "\n" + t.T("survey.time_hint", nil)
+	case survey.DateTime:
+		prompt += "\n" + t.T("survey.datetime_hint", nil)
 	}
 	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && q.Type != survey.Note {
 		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)})
@@ -365,6 +369,10 @@ func answerSurvey(t *turn, raw string) error {
 			switch q.Type {
 			case survey.Date:
 				id = "survey.bad_date"
+			case survey.Time:
+				id = "survey.bad_time"
+			case survey.DateTime:
+				id = "survey.bad_datetime"
 			case survey.Range:
 				start, end, step, _ := q.Range()
 				id, args = "survey.bad_range", catalog.Args{"Min": survey.Number(start, 2), "Max": survey.Number(end, 2), "Step": survey.Number(step, 2)}

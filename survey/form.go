@@ -26,6 +26,10 @@ const (
 	// Range is a number from start to end in steps (its parameters):
 	// KoBo's rating sliders, asked as buttons when they are few.
 	Range QuestionType = "range"
+	// Time and DateTime are typed as people write them and kept as ODK
+	// keeps them ("14:30:00.000+06:00", "2026-10-14T14:30:00.000+06:00").
+	Time     QuestionType = "time"
+	DateTime QuestionType = "dateTime"
 )
 
 // DefaultLang is the language key of a plain `label` column when the form's

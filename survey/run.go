@@ -257,6 +257,20 @@ func Normalize(q *Question, raw string) (string, bool) {
 			return "", false
 		}
 		return d.Format("2006-01-02"), true
+	case Time:
+		h, m, ok := readClock(raw)
+		if !ok {
+			return "", false
+		}
+		return fmt.Sprintf("%02d:%02d:00.000+06:00", h, m), true
+	case DateTime:
+		day, clock, found := strings.Cut(strings.Join(strings.Fields(raw), " "), " ")
+		d, ok := ReadDate(day)
+		h, m, ok2 := readClock(clock)
+		if !found || !ok || !ok2 {
+			return "", false
+		}
+		return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, monitoring.Bishkek).Format("2006-01-02T15:04:05.000-07:00"), true
 	case SelectMultiple:
 		return strings.Join(strings.Fields(raw), " "), true
 	case Range:
@@ -267,6 +281,18 @@ func Normalize(q *Question, raw string) (string, bool) {
 		return n, true
 	}
 	return raw, true
+}
+
+// readClock reads a time of day as people type it: "14:30", "14.30",
+// "9:05".
+func readClock(s string) (h, m int, ok bool) {
+	hs, ms, found := strings.Cut(strings.ReplaceAll(strings.TrimSpace(s), ".", ":"), ":")
+	h, err1 := strconv.Atoi(hs)
+	m, err2 := strconv.Atoi(ms)
+	if !found || err1 != nil || err2 != nil || len(ms) != 2 || h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, 0, false
+	}
+	return h, m, true
 }
 
 // digitGroups drops the spaces people put between thousands («10 000»,
@@ -378,6 +404,14 @@ func (r *Run) Shown(name, lang string) string {
 		}
 	case Decimal:
 		return strings.Replace(a.Value, ".", ",", 1) // a decimal comma, as people write it
+	case Time:
+		if len(a.Value) >= 5 {
+			return a.Value[:5]
+		}
+	case DateTime:
+		if d, err := time.Parse("2006-01-02T15:04:05.000-07:00", a.Value); err == nil {
+			return d.In(monitoring.Bishkek).Format("02.01.2006 15:04")
+		}
 	}
 	return a.Value
 }

@@ -350,3 +350,28 @@ questions:
 		t.Fatalf("a range from 5 to 1: %v", err)
 	}
 }
+
+// Times and moments typed as people write them, kept as ODK keeps them.
+func TestTimeAndDateTime(t *testing.T) {
+	tm := &survey.Question{Type: survey.Time}
+	dt := &survey.Question{Type: survey.DateTime}
+	for _, c := range []struct {
+		q       *survey.Question
+		raw     string
+		want    string
+		wantsOK bool
+	}{
+		{tm, "14:30", "14:30:00.000+06:00", true},
+		{tm, "9.05", "09:05:00.000+06:00", true},
+		{tm, "25:00", "", false},
+		{tm, "14:3", "", false},
+		{dt, "14.10.2026 14:30", "2026-10-14T14:30:00.000+06:00", true},
+		{dt, "2026-10-14  9:05", "2026-10-14T09:05:00.000+06:00", true},
+		{dt, "14.10.2026", "", false},
+	} {
+		got, ok := survey.Normalize(c.q, c.raw)
+		if ok != c.wantsOK || got != c.want {
+			t.Errorf("%s %q → %q %v, want %q", c.q.Type, c.raw, got, ok, c.want)
+		}
+	}
+}

@@ -40,6 +40,8 @@ var questionTypes = map[string]QuestionType{
 	"calculate": Calculate, "q calculate": Calculate, "add calculate prompt": Calculate,
 	"acknowledge": Acknowledge, "q acknowledge": Acknowledge, "add acknowledge prompt": Acknowledge, "trigger": Acknowledge,
 	"range": Range, "q range": Range, "add range prompt": Range,
+	"time": Time, "q time": Time, "add time prompt": Time,
+	"dateTime": DateTime, "datetime": DateTime, "date time": DateTime, "q dateTime": DateTime, "add dateTime prompt": DateTime,
 }
 
 var selectTypes = map[string]QuestionType{
@@ -86,7 +88,7 @@ var mediaTypes = []string{
 }
 
 var unsupportedTypes = []string{
-	"datetime", "dateTime", "date time", "time", "rank", "hidden", "xml-external", "csv-external", "osm",
+	"rank", "hidden", "xml-external", "csv-external", "osm",
 }
 
 // parseType reads a type cell: "select_one yes_no or_other", "begin group",
