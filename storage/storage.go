@@ -43,6 +43,12 @@ type DB struct {
 
 	rebound sync.Map // query with ? → query for this dialect
 	stmts   sync.Map // query with ? → *sqlx.Stmt prepared for the store
+	// preps are the statements being prepared in the background; Close
+	// waits for them, so none opens a connection after it (on SQLite that
+	// would write files beside a database already closed).
+	prepMu  sync.Mutex
+	preps   sync.WaitGroup
+	closing bool
 	// statements counts what went through the helpers below, for the
 	// benchmark's statements per update and /metrics.
 	statements atomic.Int64
@@ -168,6 +174,10 @@ func (db *DB) Now() time.Time { return db.Clock() }
 
 // Close closes the database and the statements it keeps prepared.
 func (db *DB) Close() error {
+	db.prepMu.Lock()
+	db.closing = true
+	db.prepMu.Unlock()
+	db.preps.Wait()
 	db.stmts.Range(func(_, st any) bool {
 		if p, ok := st.(*sqlx.Stmt); ok {
 			p.Close()
@@ -386,7 +396,14 @@ func (tx *Tx) prepared(ctx context.Context, q string, args []any) *sqlx.Stmt {
 	}
 	st, loaded := tx.db.stmts.LoadOrStore(q, preparing{})
 	if !loaded {
-		go tx.db.prepare(q)
+		db := tx.db
+		db.prepMu.Lock()
+		defer db.prepMu.Unlock()
+		if db.closing {
+			db.stmts.Delete(q)
+			return nil
+		}
+		db.preps.Go(func() { db.prepare(q) })
 		return nil
 	}
 	p, ok := st.(*sqlx.Stmt)
