@@ -124,15 +124,17 @@ func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
 	return d, run, q, nil
 }
 
-// surveyStep is the step that asks a question of q's type.
-func surveyStep(q *survey.Question) string {
+// surveyStep is the step that asks a question of q's type. A range is
+// buttons on Telegram only: where numbers are typed, "5" must mean five,
+// not the fifth line.
+func surveyStep(q *survey.Question, numbered bool) string {
 	switch q.Type {
 	case survey.SelectOne, survey.Note, survey.Acknowledge:
 		return "survey.choice"
 	case survey.SelectMultiple:
 		return "survey.multi"
 	case survey.Range:
-		if len(q.Steps()) <= maxRangeButtons {
+		if !numbered && len(q.Steps()) <= maxRangeButtons {
 			return "survey.choice"
 		}
 	}
@@ -199,12 +201,12 @@ func askSurvey(t *turn) error {
 		prompt += "\n" + t.T("survey.number_hint", nil)
 	case survey.Range:
 		steps := q.Steps()
-		if len(steps) <= maxRangeButtons {
+		if surveyStep(q, Numbered(t.u.Channel)) == "survey.choice" {
 			for _, n := range steps {
 				opts = append(opts, Option{Label: strings.Replace(n, ".", ",", 1), Data: "c:" + n})
 			}
 		} else {
-			prompt += "\n" + t.T("survey.range_hint", catalog.Args{"Min": steps[0], "Max": steps[len(steps)-1]})
+			prompt += "\n" + t.T("survey.range_hint", catalog.Args{"Min": strings.Replace(steps[0], ".", ",", 1), "Max": strings.Replace(steps[len(steps)-1], ".", ",", 1)})
 		}
 	case survey.Date:
 		prompt += "\n" + t.T("survey.date_hint", nil)
@@ -232,7 +234,7 @@ func askSurvey(t *turn) error {
 	// One step name serves every question of its kind: the framework's
 	// own history and answers do not apply (the run keeps both).
 	f := t.top()
-	name := surveyStep(q)
+	name := surveyStep(q, Numbered(t.u.Channel))
 	f.Step, f.History, f.Answers = name, nil, nil
 	columns := 1
 	switch {
