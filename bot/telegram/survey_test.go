@@ -106,11 +106,7 @@ func TestResidentAnswersASurvey(t *testing.T) {
 		u.Expect(t, "Сколько часов в день")
 		u.Say("6,5")
 		u.Expect(t, "Какие есть проблемы с водой?")
-		u.Press(t, "☐ Часто отключают воду")
-		s.fake.WaitUntil(t, "the choice marked", func() bool {
-			msgs := u.Received()
-			return len(msgs) > 0 && strings.Contains(buttonLabels(msgs[len(msgs)-1]), "☑ Часто отключают воду|☐ Вода грязная")
-		})
+		toggle(t, s, u, "☐ Часто отключают воду", "☑ Часто отключают воду|☐ Вода грязная")
 		u.Press(t, "Готово")
 		u.Expect(t, "Когда началась проблема?")
 		u.Say("/help") // an interruption, then the open question again
@@ -261,11 +257,7 @@ func TestFieldModeAndResults(t *testing.T) {
 		m.Expect(t, "канча саат")
 		m.Say("12")
 		m.Expect(t, "кандай көйгөйлөр бар?")
-		m.Press(t, "☐ Көйгөй жок")
-		s.fake.WaitUntil(t, "the choice marked", func() bool {
-			msgs := m.Received()
-			return len(msgs) > 0 && strings.Contains(buttonLabels(msgs[len(msgs)-1]), "☑ Көйгөй жок")
-		})
+		toggle(t, s, m, "☐ Көйгөй жок", "☑ Көйгөй жок")
 		m.Press(t, "Даяр")
 		m.Expect(t, "канчалык канааттанасыз?") // the group about problems is skipped
 		m.Press(t, "4 — Канааттанам")
@@ -358,4 +350,15 @@ questions:
 	if got.Answers["score"].Value != "4" || got.Answers["percent"].Value != "45" {
 		t.Fatalf("ranges: %+v %+v", got.Answers["score"], got.Answers["percent"])
 	}
+}
+
+// toggle presses a choice of a multiple-choice question and waits for the
+// question to be redrawn with the buttons reading marked.
+func toggle(t *testing.T, s *stack, u *telegramtest.User, label, marked string) {
+	t.Helper()
+	u.Press(t, label)
+	s.fake.WaitUntil(t, "the choice marked", func() bool {
+		msgs := u.Received()
+		return len(msgs) > 0 && strings.Contains(buttonLabels(msgs[len(msgs)-1]), marked)
+	})
 }
