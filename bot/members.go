@@ -3,6 +3,7 @@ package bot
 import (
 	"crypto/rand"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ func membersFlow() flow {
 			"join":    {run: cmdJoin},
 			"invite":  {who: monitoring.Member.MayInvite, run: cmdInvite},
 			"members": {who: anyMember, run: cmdMembers},
+			"approve": {who: monitoring.Member.MayApprove, run: cmdApprove, lacking: "approve.role"},
 			"recuse":  {who: anyMember, run: cmdRecuse},
 			"link":    {who: anyMember, run: cmdLink},
 			// In a private chat /bindgroup only explains where to use it.
@@ -110,13 +112,17 @@ func cmdJoin(t *turn, _ monitoring.Member, code string) error {
 	return t.say(t.T("member.help", nil))
 }
 
-// groupSizeNote says so when the group is outside 5–11 members (3.4).
+// groupSizeNote says so when the members approved by the council are
+// outside 5–11 (3.4).
 func groupSizeNote(t *turn) error {
-	n, err := t.tx.ActiveMembers(t.ctx, t.e.Muni.Code)
-	if err != nil || monitoring.GroupSizeFits(n) {
+	list, err := t.tx.Members(t.ctx, t.e.Muni.Code, false)
+	if err != nil {
 		return err
 	}
-	return t.say(t.N("group.size", n, catalog.Args{"Min": monitoring.MinMembers, "Max": monitoring.MaxMembers}))
+	if n := monitoring.CountMembers(list, t.tx.Now()); !monitoring.GroupSizeFits(n) {
+		return t.say(t.N("group.size", n, catalog.Args{"Min": monitoring.MinMembers, "Max": monitoring.MaxMembers}))
+	}
+	return nil
 }
 
 func cmdInvite(t *turn, m monitoring.Member, args string) error {
@@ -150,9 +156,63 @@ func cmdMembers(t *turn, _ monitoring.Member, _ string) error {
 	}
 	lines := []string{t.T("members.header", nil)}
 	for _, m := range list {
-		lines = append(lines, fmt.Sprintf("%d. %s, %s", m.ID, m.Name, t.T("role."+string(m.Role), nil)))
+		line := fmt.Sprintf("%d. %s, %s", m.ID, m.Name, t.T("role."+string(m.Role), nil))
+		if m.Affiliation != "" {
+			line += " (" + m.Affiliation + ")"
+		}
+		switch {
+		case m.Approval == nil:
+			line += "\n   " + t.T("members.awaiting", nil)
+		case m.TermOver(t.tx.Now()):
+			line += "\n   " + t.T("members.term_over", catalog.Args{"Date": t.e.Catalog.Date(t.lang, m.Approval.TermEnds)})
+		}
+		lines = append(lines, line)
 	}
 	if err := t.say(strings.Join(lines, "\n")); err != nil {
+		return err
+	}
+	return groupSizeNote(t)
+}
+
+// cmdApprove records the council's decision on a member (3.4), as the
+// chair types it: "/approve 3 13/4 10.02.2026", and the term's last day
+// when the decision sets one.
+func cmdApprove(t *turn, m monitoring.Member, args string) error {
+	f := strings.Fields(strings.ReplaceAll(args, "№ ", "№")) // «№ 12/5» as the decisions write it
+	if len(f) < 3 || len(f) > 4 {
+		return t.say(t.T("approve.usage", nil))
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(f[0], "#"), 10, 64)
+	if err != nil {
+		return t.say(t.T("approve.usage", nil))
+	}
+	d, err := monitoring.ParseDecision(f[1], f[2])
+	if err != nil {
+		return t.say(t.T("approve.usage", nil))
+	}
+	a := monitoring.Approval{Decision: d}
+	if len(f) == 4 {
+		ends, ok := monitoring.ParseDay(f[3])
+		if !ok {
+			return t.say(t.T("approve.usage", nil))
+		}
+		a.TermEnds = ends
+	}
+	approved, err := t.tx.ApproveMember(t.ctx, t.e.Muni.Code, id, a, "", "")
+	switch monitoring.ErrorCode(err) {
+	case "":
+	case monitoring.ENOTFOUND, monitoring.ECONFLICT:
+		return t.say(t.T("approve.no_member", catalog.Args{"ID": id}))
+	case monitoring.EINVALID:
+		return t.say(t.T("approve.short_term", nil))
+	default:
+		return err
+	}
+	if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "approve", 0, "ok", fmt.Sprintf("member:%d decision:%s", id, d.Number)); err != nil {
+		return err
+	}
+	if err := t.say(t.T("approve.done", catalog.Args{"Name": approved.Name, "Number": d.Number,
+		"Date": t.e.Catalog.Date(t.lang, d.Date)})); err != nil {
 		return err
 	}
 	return groupSizeNote(t)

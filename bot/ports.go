@@ -143,7 +143,7 @@ type Cards interface {
 type Members interface {
 	MemberBy(ctx context.Context, municipality, channel, userRef string) (monitoring.Member, error)
 	Members(ctx context.Context, municipality string, withRemoved bool) ([]monitoring.Member, error)
-	ActiveMembers(ctx context.Context, municipality string) (int, error)
+	ApproveMember(ctx context.Context, municipality string, id int64, a monitoring.Approval, by monitoring.Nominator, affiliation string) (monitoring.Member, error)
 	MemberChat(ctx context.Context, memberID int64, channel string) (string, error)
 	Join(ctx context.Context, municipality, code, channel, userRef, chatID string) (monitoring.Member, error)
 	CreateInvite(ctx context.Context, municipality, code string, role monitoring.Role, name, createdBy string) (time.Time, error)

@@ -71,7 +71,7 @@ func (r *Runner) digest(ctx context.Context, now time.Time, groups []monitoring.
 	if err != nil {
 		return nil, err
 	}
-	if n := len(members); !monitoring.GroupSizeFits(n) { // 3.4: 5 to 11 members
+	if n := monitoring.CountMembers(members, now); !monitoring.GroupSizeFits(n) { // 3.4: 5 to 11 approved members
 		text += "\n\n" + c.N(lang, "group.size", n, catalog.Args{"Min": monitoring.MinMembers, "Max": monitoring.MaxMembers})
 	}
 	out := make([]monitoring.OutboxItem, 0, len(groups))

@@ -43,6 +43,7 @@ type Journal interface {
 	GroupChats(ctx context.Context, municipality string) ([]monitoring.GroupChat, error)
 	Requests(ctx context.Context, municipality string, openOnly bool, overdueAt time.Time) ([]monitoring.Request, error)
 	MembersReach(ctx context.Context, municipality string, roles ...monitoring.Role) ([]monitoring.Reach, error)
+	Dissolution(ctx context.Context, municipality string) (monitoring.Dissolution, error)
 }
 
 // Pruner deletes the message path's old rows (see Retention).
@@ -132,7 +133,7 @@ func NewHolder() string {
 
 // Jobs are the runner's jobs, in the order they run.
 func (r *Runner) Jobs() []Job {
-	return []Job{r.Reminders, r.Digest, r.Retain}
+	return []Job{r.Reminders, r.Digest, r.GroupSize, r.Terms, r.Retain}
 }
 
 // Run does due runs every Every and feeds campaigns every FeedEvery until

@@ -124,6 +124,14 @@ type Member struct {
 	// Recused lists the service codes the member declared a conflict of
 	// interest for (6.3): they take no part in monitoring those.
 	Recused []string
+	// Approval is the council's decision on the member (3.4); nil while it
+	// is awaited: the member works the journal but is not counted for 3.4,
+	// does not sign acts and does not vote.
+	Approval *Approval
+	// NominatedBy and Affiliation are as the council's decision writes
+	// them (3.3): "community"; «а/ө соц адиси».
+	NominatedBy Nominator
+	Affiliation string
 }
 
 // Removal records an early removal (3.4).
@@ -151,6 +159,10 @@ func (m Member) RecusedFrom(service string) bool {
 func (m Member) MayLaunch() bool {
 	return m.Active() && (m.Role == Chair || m.Role == Deputy || m.Role == Secretary)
 }
+
+// MayApprove reports whether the member may record the council's decision
+// on a member (3.4): the chair, who represents the group at the council (3.6).
+func (m Member) MayApprove() bool { return m.Active() && m.Role == Chair }
 
 // MayInvite reports whether the member may invite others: the chair, or the
 // deputy who stands in for the chair (3.6).

@@ -21,14 +21,27 @@ type memberRow struct {
 	JoinedAt      time.Time    `db:"joined_at"`
 	RemovedAt     sql.NullTime `db:"removed_at"`
 	RemovalReason string       `db:"removal_reason"`
+	Decision      string       `db:"decision"`
+	DecidedOn     string       `db:"decided_on"`
+	ApprovedAt    sql.NullTime `db:"approved_at"`
+	TermEnds      string       `db:"term_ends"`
+	NominatedBy   string       `db:"nominated_by"`
+	Affiliation   string       `db:"affiliation"`
 }
 
-const memberColumns = `m.id, m.municipality, m.name, m.role, m.joined_at, m.removed_at, m.removal_reason`
+const memberColumns = `m.id, m.municipality, m.name, m.role, m.joined_at, m.removed_at, m.removal_reason,
+	m.decision, m.decided_on, m.approved_at, m.term_ends, m.nominated_by, m.affiliation`
 
 func (r memberRow) member() monitoring.Member {
-	m := monitoring.Member{ID: r.ID, Municipality: r.Municipality, Name: r.Name, Role: monitoring.Role(r.Role), JoinedAt: r.JoinedAt}
+	m := monitoring.Member{ID: r.ID, Municipality: r.Municipality, Name: r.Name, Role: monitoring.Role(r.Role), JoinedAt: r.JoinedAt,
+		NominatedBy: monitoring.Nominator(r.NominatedBy), Affiliation: r.Affiliation}
 	if r.RemovedAt.Valid {
 		m.Removed = &monitoring.Removal{At: r.RemovedAt.Time, Reason: monitoring.RemovalReason(r.RemovalReason)}
+	}
+	if r.ApprovedAt.Valid {
+		decided, _ := monitoring.ParseDay(r.DecidedOn)
+		ends, _ := monitoring.ParseDay(r.TermEnds)
+		m.Approval = &monitoring.Approval{Decision: monitoring.Decision{Number: r.Decision, Date: decided}, TermEnds: ends, At: r.ApprovedAt.Time}
 	}
 	return m
 }
@@ -95,15 +108,6 @@ func members(ctx context.Context, q querier, municipality string, withRemoved bo
 		out[i] = r.member()
 	}
 	return out, withRecusals(ctx, q, out)
-}
-
-// ActiveMembers counts the group (3.4 wants 5 to 11).
-func (tx *Tx) ActiveMembers(ctx context.Context, municipality string) (int, error) {
-	var n int
-	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM members WHERE municipality = ? AND removed_at IS NULL`, municipality); err != nil {
-		return 0, fmt.Errorf("count members: %w", err)
-	}
-	return n, nil
 }
 
 // MemberChat is the private chat of a member on a channel ("" if none).
@@ -275,6 +279,90 @@ func (tx *Tx) RemoveMember(ctx context.Context, municipality string, id int64, r
 	m := r.member()
 	m.Removed = &monitoring.Removal{At: tx.now, Reason: reason}
 	return m, nil
+}
+
+// ApproveMember records the council's decision on a member (3.4), with
+// who nominated them and their affiliation as the decision writes them
+// (3.3; empty keeps what is recorded). A decision recorded again replaces
+// the earlier one: the council may correct or renew a term.
+func (tx *Tx) ApproveMember(ctx context.Context, municipality string, id int64, a monitoring.Approval, by monitoring.Nominator, affiliation string) (monitoring.Member, error) {
+	if err := a.CheckTerm(); err != nil {
+		return monitoring.Member{}, err
+	}
+	var r memberRow
+	err := tx.get(ctx, &r, `SELECT `+memberColumns+` FROM members m WHERE m.municipality = ? AND m.id = ?`, municipality, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return monitoring.Member{}, monitoring.Errorf(monitoring.ENOTFOUND, "member %d not found", id)
+	}
+	if err != nil {
+		return monitoring.Member{}, fmt.Errorf("read member %d: %w", id, err)
+	}
+	if r.RemovedAt.Valid {
+		return monitoring.Member{}, monitoring.Errorf(monitoring.ECONFLICT, "member %d was removed from the group", id)
+	}
+	if by == "" {
+		by = monitoring.Nominator(r.NominatedBy)
+	}
+	if affiliation == "" {
+		affiliation = r.Affiliation
+	}
+	ends := ""
+	if !a.TermEnds.IsZero() {
+		ends = monitoring.Day(a.TermEnds)
+	}
+	if _, err := tx.exec(ctx, `UPDATE members SET decision = ?, decided_on = ?, approved_at = ?, term_ends = ?, nominated_by = ?, affiliation = ? WHERE id = ?`,
+		a.Decision.Number, monitoring.Day(a.Decision.Date), tx.now, ends, string(by), affiliation, id); err != nil {
+		return monitoring.Member{}, fmt.Errorf("approve member %d: %w", id, err)
+	}
+	m := r.member()
+	a.At = tx.now
+	m.Approval, m.NominatedBy, m.Affiliation = &a, by, affiliation
+	return m, nil
+}
+
+// Dissolve records the council's decision to dissolve the group (9) and
+// closes its open surveys; nothing is deleted.
+func (tx *Tx) Dissolve(ctx context.Context, municipality string, d monitoring.Decision, by string) error {
+	if _, err := tx.Dissolution(ctx, municipality); err == nil {
+		return monitoring.Errorf(monitoring.ECONFLICT, "the group was already dissolved")
+	} else if monitoring.ErrorCode(err) != monitoring.ENOTFOUND {
+		return err
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO dissolutions (municipality, decision, decided_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?)`,
+		municipality, d.Number, monitoring.Day(d.Date), by, tx.now); err != nil {
+		return fmt.Errorf("record the dissolution: %w", err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE surveys SET state = 'closed' WHERE municipality = ? AND state IN ('open', 'paused')`, municipality); err != nil {
+		return fmt.Errorf("close the surveys of a dissolved group: %w", err)
+	}
+	return nil
+}
+
+// Dissolution is the council's decision that dissolved the group, or
+// ENOTFOUND while it works.
+func (tx *Tx) Dissolution(ctx context.Context, municipality string) (monitoring.Dissolution, error) {
+	return dissolution(ctx, tx, municipality)
+}
+
+// Dissolution, outside a transaction.
+func (db *DB) Dissolution(ctx context.Context, municipality string) (monitoring.Dissolution, error) {
+	return dissolution(ctx, db, municipality)
+}
+
+func dissolution(ctx context.Context, q querier, municipality string) (monitoring.Dissolution, error) {
+	var rows []struct {
+		Decision   string    `db:"decision"`
+		DecidedOn  string    `db:"decided_on"`
+		RecordedAt time.Time `db:"recorded_at"`
+	}
+	if err := q.sel(ctx, &rows, `SELECT decision, decided_on, recorded_at FROM dissolutions WHERE municipality = ?`, municipality); err != nil {
+		return monitoring.Dissolution{}, fmt.Errorf("read the dissolution: %w", err)
+	}
+	if len(rows) == 0 {
+		return monitoring.Dissolution{}, monitoring.Errorf(monitoring.ENOTFOUND, "the group works")
+	}
+	day, _ := monitoring.ParseDay(rows[0].DecidedOn)
+	return monitoring.Dissolution{Decision: monitoring.Decision{Number: rows[0].Decision, Date: day}, RecordedAt: rows[0].RecordedAt}, nil
 }
 
 // ToggleRecusal declares a conflict of interest for a service (6.3), or

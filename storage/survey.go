@@ -120,6 +120,14 @@ func (db *DB) MoveSurvey(ctx context.Context, municipality string, id int64, nex
 			return fmt.Errorf("read survey %d: %w", id, err)
 		}
 		rec = r.record()
+		if next == survey.Open {
+			if d, err := tx.Dissolution(ctx, municipality); err == nil {
+				return monitoring.Errorf(monitoring.EUNAUTHORIZED, "the group was dissolved by the council's decision № %s of %s (Regulation 9): its surveys stay closed",
+					d.Decision.Number, monitoring.Day(d.Decision.Date))
+			} else if monitoring.ErrorCode(err) != monitoring.ENOTFOUND {
+				return err
+			}
+		}
 		if err := rec.State.Move(next); err != nil {
 			return monitoring.Errorf(monitoring.ECONFLICT, "survey %d: %v", id, err)
 		}

@@ -86,7 +86,7 @@ func TestInviteJoinAndRoles(t *testing.T) {
 		code := s.invite(t, monitoring.Chair, "Г. Кандарова")
 		chair.Say("/join " + code)
 		chair.Expect(t, "Кош келиңиз, Г. Кандарова! Сиз БМжБ тобуна кошулдуңуз. Сиздин ролуңуз: төрага.")
-		chair.Expect(t, "Топто азыр 1 мүчө бар") // 3.4: the group is not complete
+		chair.Expect(t, "Айылдык кеңеш бекиткен мүчөлөрдүн саны: 0.") // 3.4: awaiting the council
 		chair.Expect(t, "/queue")
 
 		// A code works once.

@@ -16,7 +16,7 @@ import (
 
 func (a *app) memberCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "member", Short: "Manage the group's members (Regulation 3.4, 3.5)"}
-	cmd.AddCommand(a.memberInviteCmd(), a.memberListCmd(), a.memberRemoveCmd())
+	cmd.AddCommand(a.memberInviteCmd(), a.memberListCmd(), a.memberApproveCmd(), a.memberRemoveCmd())
 	return cmd
 }
 
@@ -86,25 +86,106 @@ func (a *app) listMembers(ctx context.Context, db *storage.DB, m *monitoring.Mun
 		return err
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, catalog.Default().T(monitoring.English, "cli.members_header", nil))
-	active := 0
+	fmt.Fprintln(tw, a.text("cli.members_header"))
 	for _, mb := range list {
 		removed := ""
 		if mb.Removed != nil {
-			removed = mb.Removed.At.In(monitoring.Bishkek).Format("2006-01-02") + " " + string(mb.Removed.Reason)
-		} else {
-			active++
+			removed = monitoring.Day(mb.Removed.At) + " " + string(mb.Removed.Reason)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\t%s\n", mb.ID, mb.Name, mb.Role, mb.JoinedAt.In(monitoring.Bishkek).Format("2006-01-02"), mb.Recused, removed)
+		approved, ends := a.text("cli.awaiting"), ""
+		if mb.Approval != nil {
+			approved = "№ " + mb.Approval.Decision.Number + " " + monitoring.Day(mb.Approval.Decision.Date)
+			if !mb.Approval.TermEnds.IsZero() {
+				ends = monitoring.Day(mb.Approval.TermEnds)
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%v\t%s\n", mb.ID, mb.Name, mb.Role, mb.Affiliation, monitoring.Day(mb.JoinedAt),
+			approved, ends, mb.Recused, removed)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if !monitoring.GroupSizeFits(active) {
+	if n := monitoring.CountMembers(list, db.Now()); !monitoring.GroupSizeFits(n) {
 		fmt.Fprintln(a.stdout)
-		a.say("cli.quorum", map[string]any{"Count": active, "Min": monitoring.MinMembers, "Max": monitoring.MaxMembers})
+		a.say("cli.quorum", map[string]any{"Count": n, "Min": monitoring.MinMembers, "Max": monitoring.MaxMembers})
 	}
 	return nil
+}
+
+// memberApproveCmd records the council's decision on members (3.4): the
+// first five were approved together by decision 12/5, so several IDs may
+// share one decision.
+func (a *app) memberApproveCmd() *cobra.Command {
+	var number, date, termEnds, nominated, affiliation string
+	cmd := &cobra.Command{
+		Use:   "approve ID... --decision 13/4 --date 2026-02-10 [--term-ends 2027-02-10]",
+		Short: "Record the council's decision that approved members (Regulation 3.3, 3.4)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			d, err := monitoring.ParseDecision(number, date)
+			if err != nil {
+				return err
+			}
+			appr := monitoring.Approval{Decision: d}
+			if termEnds != "" {
+				ends, ok := monitoring.ParseDay(termEnds)
+				if !ok {
+					return fmt.Errorf("--term-ends %q: write the term's last day as 2027-02-10", termEnds)
+				}
+				appr.TermEnds = ends
+			}
+			by, err := monitoring.ParseNominator(nominated)
+			if err != nil {
+				return err
+			}
+			ids := make([]int64, len(args))
+			for i, s := range args {
+				if ids[i], err = strconv.ParseInt(s, 10, 64); err != nil {
+					return fmt.Errorf("member ID %q: give the number from `member list`", s)
+				}
+			}
+			db, m, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			var approved []monitoring.Member
+			err = db.InTx(cmd.Context(), func(tx *storage.Tx) error {
+				approved = approved[:0]
+				for _, id := range ids {
+					mb, err := tx.ApproveMember(cmd.Context(), m.Code, id, appr, by, affiliation)
+					if err != nil {
+						return err
+					}
+					if err := tx.Audit(cmd.Context(), m.Code, "operator", "approve", 0, "ok", fmt.Sprintf("member:%d decision:%s", id, d.Number)); err != nil {
+						return err
+					}
+					approved = append(approved, mb)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			for _, mb := range approved {
+				ends := ""
+				if !appr.TermEnds.IsZero() {
+					ends = monitoring.Day(appr.TermEnds)
+				}
+				a.say("cli.approved", map[string]any{"Name": mb.Name, "Role": mb.Role, "Number": d.Number, "Date": monitoring.Day(d.Date), "Ends": ends})
+			}
+			fmt.Fprintln(a.stdout)
+			return a.listMembers(cmd.Context(), db, m, false)
+		},
+	}
+	cmd.Flags().StringVar(&number, "decision", "", "the council decision's number, session/decision (e.g. 12/5)")
+	cmd.Flags().StringVar(&date, "date", "", "the decision's date (2025-10-14 or 14.10.2025)")
+	cmd.Flags().StringVar(&termEnds, "term-ends", "", "the last day of the term the council set (at least a year: 3.4)")
+	cmd.Flags().StringVar(&nominated, "nominated-by", "", "community, deputies or ngo (3.3)")
+	cmd.Flags().StringVar(&affiliation, "affiliation", "", "as the decision writes it, e.g. «а/к депутаты»")
+	cmd.MarkFlagRequired("decision")
+	cmd.MarkFlagRequired("date")
+	return cmd
 }
 
 func (a *app) memberRemoveCmd() *cobra.Command {
