@@ -32,20 +32,20 @@ func TestChairRecordsTheCouncilsApproval(t *testing.T) {
 		chair.Expect(t, "Айылдык кеңеш бекиткен мүчөлөрдүн саны: 0.")
 
 		// Only the chair records it.
-		secretary.Say("/approve 2 12/5 "+decided)
+		secretary.Say("/approve 2 12/5 " + decided)
 		secretary.Expect(t, "Муну топтун төрагасы гана жазат.")
 		// Half a command, a wrong date, a term shorter than a year (3.4).
 		chair.Say("/approve 2 12/5")
 		chair.Expect(t, "Мындай жазыңыз: /approve")
 		chair.Say("/approve 2 12/5 10 январь")
 		chair.Expect(t, "Мындай жазыңыз: /approve")
-		chair.Say("/approve 2 12/5 "+decided+" "+short)
+		chair.Say("/approve 2 12/5 " + decided + " " + short)
 		chair.Expect(t, "бир жылдан кыска болбошу керек (Жобонун 3.4-пункту)")
-		chair.Say("/approve 99 12/5 "+decided)
+		chair.Say("/approve 99 12/5 " + decided)
 		chair.Expect(t, "Мындай номердеги мүчө табылган жок")
 
 		for i := 1; i <= 4; i++ {
-			chair.Say("/approve " + string(rune('0'+i)) + " 12/5 "+decided+" "+ends)
+			chair.Say("/approve " + string(rune('0'+i)) + " 12/5 " + decided + " " + ends)
 			chair.Expect(t, "Бекитүү жазылды:")
 			if m := chair.Expect(t, "Айылдык кеңеш бекиткен мүчөлөрдүн саны: "); !strings.Contains(m.Text, "саны: "+string(rune('0'+i))+".") {
 				t.Fatalf("after %d approvals: %q", i, m.Text)
