@@ -63,26 +63,33 @@ type pdfDoc struct {
 }
 
 func (d *pdfDoc) begin() {
+	p := newA4(d.t("results.title", catalog.Args{"Title": d.sum.all.Form.Title}), d.Date)
+	pw, _ := p.GetPageSize()
+	l, _, r, _ := p.GetMargins()
+	d.pdf, d.width = p, pw-l-r
+}
+
+// newA4 starts an A4 page of the group's documents: Liberation Sans
+// embedded (ң ө ү print and copy as text), a wide left margin for binding
+// as official papers here keep, page numbers at the foot.
+func newA4(title string, date time.Time) *fpdf.Fpdf {
 	p := fpdf.New("P", "mm", "A4", "")
 	p.AddUTF8FontFromBytes(fontFamily, "", liberationsansregular.TTF)
 	p.AddUTF8FontFromBytes(fontFamily, "B", liberationsansbold.TTF)
-	// Official papers here keep a wide left margin for binding.
 	p.SetMargins(25, 15, 15)
 	p.SetAutoPageBreak(true, pageBottom)
 	p.AliasNbPages("{nb}")
-	p.SetTitle(d.t("results.title", catalog.Args{"Title": d.sum.all.Form.Title}), true)
+	p.SetTitle(title, true)
 	p.SetCreator("bmjbt", true)
-	p.SetCreationDate(d.Date)
-	p.SetModificationDate(d.Date)
+	p.SetCreationDate(date)
+	p.SetModificationDate(date)
 	p.SetFooterFunc(func() {
 		p.SetY(-15)
 		p.SetFont(fontFamily, "", 9)
 		p.CellFormat(0, 5, fmt.Sprintf("%d / {nb}", p.PageNo()), "", 0, "C", false, 0, "")
 	})
-	pw, _ := p.GetPageSize()
-	l, _, r, _ := p.GetMargins()
-	d.pdf, d.width = p, pw-l-r
 	p.AddPage()
+	return p
 }
 
 func (d *pdfDoc) font(style string, size float64) { d.pdf.SetFont(fontFamily, style, size) }
@@ -104,19 +111,8 @@ func (d *pdfDoc) room(h float64) {
 // heading is the letterhead: municipality and group, the document's
 // kind in capitals, date on the left and place on the right, the title.
 func (d *pdfDoc) heading() {
-	p := d.pdf
-	d.para("B", 12, "C", d.Muni.Name.In(d.Lang))
-	d.para("B", 12, "C", d.t("results.heading.group", nil))
-	p.Ln(4)
-	d.para("B", 13, "C", d.t("results.doc_kind", nil))
-	p.Ln(3)
-	d.font("", bodySize)
-	half := d.width / 2
-	p.CellFormat(half, lineH, d.cat().DocumentDate(d.Lang, d.Date), "", 0, "L", false, 0, "")
-	p.CellFormat(half, lineH, d.Muni.Seat.In(d.Lang), "", 1, "R", false, 0, "")
-	p.Ln(4)
-	d.para("B", 12, "C", d.t("results.title", catalog.Args{"Title": d.sum.all.Form.Title}))
-	p.Ln(3)
+	(&officialPDF{pdf: d.pdf, width: d.width}).letterhead(d.Muni, d.Lang, d.t("results.doc_kind", nil),
+		d.cat().DocumentDate(d.Lang, d.Date), d.Muni.Seat.In(d.Lang), d.t("results.title", catalog.Args{"Title": d.sum.all.Form.Title}))
 }
 
 // section starts a numbered section.
