@@ -67,7 +67,7 @@ func (m Minutes) WritePDF(w io.Writer) error {
 
 	d.section(1, m.t("minutes.agenda", nil))
 	for i, item := range mt.Agenda {
-		d.para("", bodySize, "L", fmt.Sprintf("%d. %s", i+1, item))
+		d.para("", bodySize, "L", fmt.Sprintf("1.%d. %s", i+1, item))
 	}
 	d.section(2, m.t("minutes.decided", nil))
 	if len(mt.Decisions) == 0 {
@@ -76,9 +76,12 @@ func (m Minutes) WritePDF(w io.Writer) error {
 	for i, dec := range mt.Decisions {
 		text := dec.Text
 		if dec.Elects != "" {
+			if text != "" && !strings.ContainsAny(text[len(text)-1:], ".!?") {
+				text += "."
+			}
 			text = strings.TrimSpace(text + " " + m.t("minutes.elected", catalog.Args{"Name": dec.ElectedName, "Role": m.t("role."+string(dec.Elects), nil)}))
 		}
-		d.para("", bodySize, "L", fmt.Sprintf("%d. %s", i+1, text))
+		d.para("", bodySize, "L", fmt.Sprintf("2.%d. %s", i+1, text))
 		d.para("", bodySize, "L", "    "+m.t("minutes.votes", catalog.Args{"For": dec.For, "Against": dec.Against, "Abstained": dec.Abstained}))
 	}
 
@@ -92,7 +95,7 @@ func (m Minutes) WritePDF(w io.Writer) error {
 		role = m.t("signature.acting_chair", nil)
 	}
 	d.signature(capitalize(role), sig.Name)
-	if mt.Signed != nil {
+	if mt.Signed != nil && mt.Signed.InChat {
 		d.para("", 9, "R", m.t("signature.in_chat", catalog.Args{"When": mt.Signed.At.In(monitoring.Bishkek).Format("02.01.2006, 15:04")}))
 	}
 	if m.Secretary != "" {

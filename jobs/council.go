@@ -97,3 +97,59 @@ func (r *Runner) dissolved(ctx context.Context) (bool, error) {
 	}
 	return false, err
 }
+
+// Absences tells the chair and the member, once per member and term, when
+// the member has missed three of the group's meetings: 3.4 allows the
+// group to remove them early, and nothing happens by itself ("may").
+func (r *Runner) Absences(ctx context.Context, now time.Time) ([]Run, error) {
+	if dissolved, err := r.dissolved(ctx); err != nil || dissolved {
+		return nil, err
+	}
+	members, err := r.Store.Members(ctx, r.Muni.Code, false)
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := r.Store.Meetings(ctx, r.Muni.Code)
+	if err != nil || len(meetings) == 0 {
+		return nil, err
+	}
+	var runs []Run
+	for _, m := range members {
+		total, _, _ := monitoring.Absences(meetings, m.ID, m.TermStart())
+		if total < monitoring.AbsenceLimit {
+			continue
+		}
+		runs = append(runs, Run{Job: "absence.third", Period: fmt.Sprintf("%d:%s", m.ID, monitoring.Day(m.TermStart())),
+			Compute: func(ctx context.Context) ([]monitoring.OutboxItem, error) { return r.absences(ctx, m, total) }})
+	}
+	return runs, nil
+}
+
+func (r *Runner) absences(ctx context.Context, m monitoring.Member, total int) ([]monitoring.OutboxItem, error) {
+	chairs, err := r.Store.MembersReach(ctx, r.Muni.Code, monitoring.Chair)
+	if err != nil {
+		return nil, err
+	}
+	everyone, err := r.Store.MembersReach(ctx, r.Muni.Code, monitoring.Roles...)
+	if err != nil {
+		return nil, err
+	}
+	to := chairs
+	for _, c := range everyone {
+		if c.MemberID == m.ID {
+			to = append(to, c)
+		}
+	}
+	out := make([]monitoring.OutboxItem, 0, len(to))
+	seen := map[string]bool{}
+	for _, c := range to {
+		if seen[c.Channel+c.ChatID] {
+			continue // the chair who missed them hears it once
+		}
+		seen[c.Channel+c.ChatID] = true
+		lang := langOr(c.Lang)
+		text := r.Catalog.T(lang, "absence.third", catalog.Args{"Name": m.Name, "Count": total})
+		out = append(out, r.item(c.Channel, c.ChatID, bot.Reply{Lang: lang, Text: text}))
+	}
+	return out, nil
+}

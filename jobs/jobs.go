@@ -44,6 +44,7 @@ type Journal interface {
 	Requests(ctx context.Context, municipality string, openOnly bool, overdueAt time.Time) ([]monitoring.Request, error)
 	MembersReach(ctx context.Context, municipality string, roles ...monitoring.Role) ([]monitoring.Reach, error)
 	Dissolution(ctx context.Context, municipality string) (monitoring.Dissolution, error)
+	Meetings(ctx context.Context, municipality string) ([]monitoring.Meeting, error)
 }
 
 // Pruner deletes the message path's old rows (see Retention).
@@ -133,7 +134,7 @@ func NewHolder() string {
 
 // Jobs are the runner's jobs, in the order they run.
 func (r *Runner) Jobs() []Job {
-	return []Job{r.Reminders, r.Digest, r.GroupSize, r.Terms, r.Retain}
+	return []Job{r.Reminders, r.Digest, r.GroupSize, r.Terms, r.Absences, r.Retain}
 }
 
 // Run does due runs every Every and feeds campaigns every FeedEvery until

@@ -109,6 +109,15 @@ func (m Member) TermOver(now time.Time) bool {
 	return m.Approval != nil && !m.Approval.TermEnds.IsZero() && !now.Before(m.Approval.TermEnds.AddDate(0, 0, 1))
 }
 
+// TermStart is where a member's term, and their missed meetings (3.4),
+// count from: the council's decision, or joining while it is awaited.
+func (m Member) TermStart() time.Time {
+	if m.Approval != nil {
+		return m.Approval.Decision.Date
+	}
+	return m.JoinedAt
+}
+
 // CountMembers is how many members count for 3.4 at now.
 func CountMembers(ms []Member, now time.Time) int {
 	n := 0

@@ -90,6 +90,9 @@ type Signature struct {
 	// (3.6): «Төраганын милдетин аткаруучу».
 	Acting bool
 	At     time.Time
+	// InChat is a signature given in the chat; otherwise the clerk records
+	// one given on paper.
+	InChat bool
 }
 
 // ChairAbsence is a recorded absence of the chair, from one day to another

@@ -83,9 +83,10 @@ type GroupChat struct {
 
 // Reach is where a member is written to in private, and in which language.
 type Reach struct {
-	Channel string `db:"channel"`
-	ChatID  string `db:"chat_id"`
-	Lang    string `db:"lang"`
+	MemberID int64  `db:"member_id"`
+	Channel  string `db:"channel"`
+	ChatID   string `db:"chat_id"`
+	Lang     string `db:"lang"`
 }
 
 // Post is an entry's card in a group chat, known by its outbox row.

@@ -125,7 +125,7 @@ func (tx *Tx) unsigned(ctx context.Context, meetingID int64) error {
 }
 
 // SignMinutes signs a meeting's minutes as monitoring.SignAs decides (3.6).
-func (tx *Tx) SignMinutes(ctx context.Context, municipality string, meetingID int64, signer monitoring.Member) (monitoring.Signature, error) {
+func (tx *Tx) SignMinutes(ctx context.Context, municipality string, meetingID int64, signer monitoring.Member, inChat bool) (monitoring.Signature, error) {
 	if err := tx.unsigned(ctx, meetingID); err != nil {
 		return monitoring.Signature{}, err
 	}
@@ -137,7 +137,8 @@ func (tx *Tx) SignMinutes(ctx context.Context, municipality string, meetingID in
 	if err != nil {
 		return monitoring.Signature{}, err
 	}
-	if _, err := tx.exec(ctx, `UPDATE meetings SET signed_by = ?, signed_acting = ?, signed_at = ? WHERE id = ?`, signer.ID, sig.Acting, tx.now, meetingID); err != nil {
+	sig.InChat = inChat
+	if _, err := tx.exec(ctx, `UPDATE meetings SET signed_by = ?, signed_acting = ?, signed_in_chat = ?, signed_at = ? WHERE id = ?`, signer.ID, sig.Acting, inChat, tx.now, meetingID); err != nil {
 		return monitoring.Signature{}, fmt.Errorf("sign the minutes of meeting %d: %w", meetingID, err)
 	}
 	return sig, nil
@@ -154,6 +155,7 @@ type meetingRow struct {
 	RecordedBy   sql.NullInt64 `db:"recorded_by"`
 	SignedBy     sql.NullInt64 `db:"signed_by"`
 	SignedActing bool          `db:"signed_acting"`
+	SignedInChat bool          `db:"signed_in_chat"`
 	SignedAt     sql.NullTime  `db:"signed_at"`
 	SignerName   string        `db:"signer_name"`
 }
@@ -197,7 +199,7 @@ func meetings(ctx context.Context, q querier, municipality string, id int64) ([]
 	}
 	var rows []meetingRow
 	if err := q.sel(ctx, &rows, `SELECT mt.id, mt.municipality, mt.year, mt.seq, mt.held_at, mt.place, mt.agenda, mt.recorded_by,
-		mt.signed_by, mt.signed_acting, mt.signed_at, COALESCE(s.name, '') AS signer_name
+		mt.signed_by, mt.signed_acting, mt.signed_in_chat, mt.signed_at, COALESCE(s.name, '') AS signer_name
 		FROM meetings mt LEFT JOIN members s ON s.id = mt.signed_by WHERE `+where+` ORDER BY mt.held_at, mt.id`, args...); err != nil {
 		return nil, fmt.Errorf("list meetings: %w", err)
 	}
@@ -209,7 +211,7 @@ func meetings(ctx context.Context, q querier, municipality string, id int64) ([]
 			mt.Agenda = strings.Split(r.Agenda, "\n")
 		}
 		if r.SignedAt.Valid {
-			mt.Signed = &monitoring.Signature{MemberID: r.SignedBy.Int64, Name: r.SignerName, Acting: r.SignedActing, At: r.SignedAt.Time}
+			mt.Signed = &monitoring.Signature{MemberID: r.SignedBy.Int64, Name: r.SignerName, Acting: r.SignedActing, InChat: r.SignedInChat, At: r.SignedAt.Time}
 		}
 		var att []struct {
 			MemberID int64  `db:"member_id"`

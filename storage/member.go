@@ -497,7 +497,7 @@ func (tx *Tx) MembersReach(ctx context.Context, municipality string, roles ...mo
 
 func membersReach(ctx context.Context, qr querier, municipality string, roles ...monitoring.Role) ([]monitoring.Reach, error) {
 	var out []monitoring.Reach
-	q := `SELECT i.channel, i.chat_id, COALESCE(r.lang, '') AS lang FROM member_identities i
+	q := `SELECT i.member_id, i.channel, i.chat_id, COALESCE(r.lang, '') AS lang FROM member_identities i
 		JOIN members m ON m.id = i.member_id
 		LEFT JOIN residents r ON r.municipality = i.municipality AND r.channel = i.channel AND r.user_ref = i.user_ref
 		WHERE i.municipality = ? AND m.removed_at IS NULL`

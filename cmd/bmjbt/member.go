@@ -189,7 +189,7 @@ func (a *app) memberApproveCmd() *cobra.Command {
 }
 
 func (a *app) memberRemoveCmd() *cobra.Command {
-	var reason string
+	var reason, override string
 	cmd := &cobra.Command{
 		Use:   "remove ID --reason own-request|health|absence|ethics|incapacity",
 		Short: "End a membership early, for a reason of Regulation 3.4",
@@ -210,10 +210,24 @@ func (a *app) memberRemoveCmd() *cobra.Command {
 			defer db.Close()
 			var removed monitoring.Member
 			err = db.InTx(cmd.Context(), func(tx *storage.Tx) error {
+				detail := fmt.Sprintf("member:%d %s", id, r)
+				if r == monitoring.Absence {
+					// 3.4: three missed meetings allow it; the record shows which.
+					missed, err := a.missedMeetings(cmd.Context(), tx, m.Code, id)
+					if err != nil {
+						return err
+					}
+					if err := monitoring.CheckAbsenceRemoval(len(missed), override); err != nil {
+						return err
+					}
+					if override != "" {
+						detail += " override: " + override
+					}
+				}
 				if removed, err = tx.RemoveMember(cmd.Context(), m.Code, id, r); err != nil {
 					return err
 				}
-				return tx.Audit(cmd.Context(), m.Code, "operator", "remove", 0, "ok", fmt.Sprintf("member:%d %s", id, r))
+				return tx.Audit(cmd.Context(), m.Code, "operator", "remove", 0, "ok", detail)
 			})
 			if err != nil {
 				return err
@@ -224,5 +238,25 @@ func (a *app) memberRemoveCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "own-request, health, absence (three meetings missed), ethics or incapacity")
+	cmd.Flags().StringVar(&override, "override", "", "with --reason absence and fewer than three missed meetings recorded: why (kept in the audit)")
 	return cmd
+}
+
+// missedMeetings lists, and prints, the meetings a member missed in their
+// term (from their approval, or from joining while it is awaited).
+func (a *app) missedMeetings(ctx context.Context, tx *storage.Tx, muni string, id int64) ([]monitoring.Meeting, error) {
+	mb, err := memberByID(ctx, tx, muni, id)
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := tx.Meetings(ctx, muni)
+	if err != nil {
+		return nil, err
+	}
+	total, inARow, missed := monitoring.Absences(meetings, id, mb.TermStart())
+	a.say("cli.absences", map[string]any{"Name": mb.Name, "Total": total, "InARow": inARow})
+	for _, mt := range missed {
+		fmt.Fprintf(a.stdout, "  № %s  %s\n", mt.Number, mt.HeldAt.In(monitoring.Bishkek).Format("2006-01-02"))
+	}
+	return missed, nil
 }

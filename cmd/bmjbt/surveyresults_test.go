@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -161,18 +160,9 @@ func TestSurveyResults(t *testing.T) {
 				"Из приглашённых жителей (6 чел.) ответили 5 чел. (доля ответивших: 83%).", "|Всего||Масы||Арал\n",
 				"Индекс удовлетворённости по сёлам")
 
-			if _, err := exec.LookPath("pdftotext"); err != nil {
-				if os.Getenv("BMJBT_REQUIRE_PDFTOTEXT") != "" {
-					t.Fatal("pdftotext is missing and CI requires it (.ci/run installs poppler-utils)")
-				}
-				t.Skip("pdftotext is missing: apt-get install -y poppler-utils (.ci/run installs it)")
-			}
 			pdfPath := filepath.Join(dir, "results.pdf")
 			c.ok("survey", "results", "1", "--format", "pdf", "--out", pdfPath)
-			pdf, err := exec.Command("pdftotext", "-layout", pdfPath, "-").CombinedOutput()
-			if err != nil {
-				t.Fatalf("pdftotext: %v\n%s", err, pdf)
-			}
+			pdf := []byte(pdfText(t, pdfPath))
 			mustContain(t, "the PDF", string(pdf), "СУРАМЖЫЛООНУН ЖЫЙЫНТЫКТАРЫ", "Айылдар: Масы, Арал",
 				"Чакырылган 6 тургундан 5 жооп берди", "Үй-бүлөңүздө канча адам жашайт?", "Суу менен камсыздоого канчалык канааттанасыз?",
 				time.Now().In(monitoring.Bishkek).Format("2006")+"-жылдын")

@@ -14,6 +14,7 @@ CREATE TABLE meetings (
     recorded_at  TIMESTAMPTZ NOT NULL,
     signed_by    BIGINT REFERENCES members (id),
     signed_acting BOOLEAN NOT NULL DEFAULT FALSE,
+    signed_in_chat BOOLEAN NOT NULL DEFAULT FALSE, -- or on paper, recorded by the clerk
     signed_at    TIMESTAMPTZ,
     UNIQUE (municipality, year, seq)
 );

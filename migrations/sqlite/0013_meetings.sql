@@ -14,6 +14,7 @@ CREATE TABLE meetings (
     recorded_at  TIMESTAMP NOT NULL,
     signed_by    INTEGER REFERENCES members (id),
     signed_acting BOOLEAN NOT NULL DEFAULT FALSE,
+    signed_in_chat BOOLEAN NOT NULL DEFAULT FALSE, -- or on paper, recorded by the clerk
     signed_at    TIMESTAMP,
     UNIQUE (municipality, year, seq)
 );
