@@ -71,11 +71,11 @@ func (s SurveyResults) summarize(t *rawTable, responses []survey.Response) summa
 	return sum
 }
 
-// question finds a question's count in results by name (a village's
+// question finds a question's count in results by key (a village's
 // results hold the same questions in the same order).
 func question(r *survey.Results, name string) *survey.QuestionResult {
 	for i := range r.Questions {
-		if r.Questions[i].Question.Name == name {
+		if r.Questions[i].Question.Key() == name {
 			return &r.Questions[i]
 		}
 	}

@@ -218,7 +218,7 @@ func (s SurveyResults) writeSummarySheet(f *excelize.File, sheet string, st shee
 		line := func(label string, value func(*survey.QuestionResult) []any) error {
 			cells := []any{text(label, st.wrap)}
 			for _, g := range groups {
-				cells = append(cells, value(question(g.res, q.Name))...)
+				cells = append(cells, value(question(g.res, q.Key()))...)
 			}
 			return rows.add(cells...)
 		}
