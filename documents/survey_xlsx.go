@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -56,6 +57,7 @@ func (s SurveyResults) WriteXLSX(w io.Writer, responses Responses) error {
 
 type sheetStyles struct {
 	header, bold, wrap, percent, mean, title int
+	date, dateTime                           int
 }
 
 func newSheetStyles(f *excelize.File) (sheetStyles, error) {
@@ -72,6 +74,8 @@ func newSheetStyles(f *excelize.File) (sheetStyles, error) {
 		{&st.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 		{&st.percent, excelize.Style{NumFmt: 9}},
 		{&st.mean, excelize.Style{CustomNumFmt: new("0.0")}},
+		{&st.date, excelize.Style{CustomNumFmt: new("yyyy-mm-dd")}},
+		{&st.dateTime, excelize.Style{CustomNumFmt: new("yyyy-mm-dd hh:mm:ss")}},
 	} {
 		if *s.into, err = f.NewStyle(&s.style); err != nil {
 			return st, err
@@ -85,7 +89,7 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 	if err != nil {
 		return err
 	}
-	header := t.header()
+	header := t.headers()
 	for i, c := range t.cols {
 		width := 14.0
 		switch {
@@ -93,8 +97,8 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 			width = 40
 		case c.name == colUUID:
 			width = 38
-		case c.name == colSubmission:
-			width = 26
+		case c.name == colSubmission || c.kind == dateTimeCell:
+			width = 20
 		}
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
@@ -117,10 +121,8 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 		buf = t.row(r, n, buf)
 		for i, c := range t.cols {
 			row[i] = excelize.Cell{Value: buf[i], StyleID: st.wrap}
-			if c.number && buf[i] != "" {
-				if x, err := strconv.ParseFloat(buf[i], 64); err == nil {
-					row[i] = excelize.Cell{Value: x}
-				}
+			if v, style, ok := typed(c.kind, buf[i], st); ok {
+				row[i] = excelize.Cell{Value: v, StyleID: style}
 			} else if len(buf[i]) > maxCell {
 				if r := []rune(buf[i]); len(r) > maxCell {
 					row[i] = excelize.Cell{Value: string(r[:maxCell]), StyleID: st.wrap}
@@ -318,4 +320,38 @@ func (s SurveyResults) invitedLine(sum summary, pub bool) string {
 		rate = 100 * float64(sum.online) / float64(s.Invited)
 	}
 	return s.t("results.invited", catalog.Args{"Invited": thousands(s.Invited), "Answered": answered, "Rate": percent(rate)})
+}
+
+// typed is a raw cell as a spreadsheet value: a number, or a date and time
+// as the wall clock it was given in (Bishkek's; _submission_time's UTC),
+// since a spreadsheet's dates have no time zone. false leaves it text.
+func typed(kind cellKind, v string, st sheetStyles) (any, int, bool) {
+	if v == "" {
+		return nil, 0, false
+	}
+	switch kind {
+	case numberCell:
+		if x, err := strconv.ParseFloat(v, 64); err == nil {
+			return x, 0, true
+		}
+	case dateCell:
+		if d, err := time.Parse("2006-01-02", v); err == nil {
+			return d, st.date, true
+		}
+	case dateTimeCell:
+		if d, err := time.Parse("2006-01-02T15:04:05.000-07:00", v); err == nil {
+			return wallClock(d), st.dateTime, true
+		}
+	case utcCell:
+		if d, err := time.Parse(submissionLayout, v); err == nil {
+			return d, st.dateTime, true
+		}
+	}
+	return nil, 0, false
+}
+
+// wallClock is t's reading on its own clock, as a UTC time: what excelize
+// writes as the cell's serial date.
+func wallClock(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
