@@ -104,12 +104,6 @@ type Question struct {
 	Type              QuestionType `json:"type"`
 	Name              string       `json:"name"`
 	Group             string       `json:"group,omitempty"` // the innermost group, "" at the top
-	// Path is the name with its groups ("water/comment"; forms imported
-	// before group paths leave it empty: see Form.PathOf). Shared says
-	// another question (or metadata row) of the form has the same name,
-	// so the answer is kept under Path rather than Name: see Key.
-	Path   string `json:"path,omitempty"`
-	Shared bool   `json:"shared,omitempty"`
 	Label             Translations `json:"label,omitempty"`
 	Hint              Translations `json:"hint,omitempty"`
 	ConstraintMessage Translations `json:"constraint_message,omitempty"`
@@ -127,6 +121,12 @@ type Question struct {
 	// OrOther: the list got the choice "other" and the form the text
 	// question <name>_other, asked when "other" is chosen.
 	OrOther bool `json:"or_other,omitempty"`
+	// Path is the name with its groups ("water/comment"; forms imported
+	// before group paths leave it empty: see Form.PathOf). Shared says
+	// another question (or metadata row) of the form has the same name,
+	// so the answer is kept under Path rather than Name: see Key.
+	Path   string `json:"path,omitempty"`
+	Shared bool   `json:"shared,omitempty"`
 }
 
 // Choice is one answer option of a list. Extra keeps the choices sheet's
