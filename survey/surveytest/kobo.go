@@ -36,8 +36,8 @@ import (
 // boolean cell, {num, format} a number shown in a format (KoBo's choice
 // names typed as numbers), {date} a date cell.
 type Fixture struct {
-	Name        string // the file's name without .yaml
-	Dir         string // the folder, where the golden files are
+	Name        string       // the file's name without .yaml
+	Dir         string       // the folder, where the golden files are
 	About       string       `yaml:"about"`
 	Sheets      []Sheet      `yaml:"sheets"`
 	Respondents []Respondent `yaml:"respondents"`
