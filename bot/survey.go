@@ -156,7 +156,7 @@ func askSurvey(t *turn) error {
 	}
 	lang := string(t.lang)
 	prompt := run.Text(q.Label, lang)
-	if g, ok := run.Form.Group(q.Group); ok && strings.Contains(g.Appearance, "field-list") && len(g.Label) > 0 {
+	if g, ok := fieldList(run.Form, q.Group); ok {
 		// A question of a page shown at once (KoBo's question matrix) reads
 		// only with its page's title.
 		prompt = run.Text(g.Label, lang) + "\n" + prompt
@@ -446,3 +446,20 @@ func stateNotice(s survey.State) string {
 // maxRangeButtons is the largest range asked with a button per number
 // (a 0–10 rating); a longer one is typed.
 const maxRangeButtons = 11
+
+// fieldList is the page (a field-list group with a title) a question of
+// group sits on, itself or around it: KoBo's question matrix puts each row
+// in a group of its own, untitled, inside the titled page.
+func fieldList(f *survey.Form, group string) (*survey.Group, bool) {
+	for i := 0; group != "" && i <= len(f.Groups); i++ {
+		g, ok := f.Group(group)
+		if !ok {
+			break
+		}
+		if strings.Contains(g.Appearance, "field-list") && len(g.Label) > 0 {
+			return g, true
+		}
+		group = g.Parent
+	}
+	return nil, false
+}

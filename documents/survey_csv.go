@@ -145,6 +145,12 @@ func (s SurveyResults) table() (*rawTable, error) {
 	for i := range f.Questions {
 		addMeta(i)
 		q := &f.Questions[i]
+		if q.Name == colVersion {
+			// KoBo's download adds the calculate __version__; its value is
+			// the form's version, which the trailing __version__ column
+			// has: KoBo's exports have it once, there.
+			continue
+		}
 		path := f.PathOf(q)
 		kind := textCell
 		switch q.Type {
