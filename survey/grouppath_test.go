@@ -51,6 +51,9 @@ func TestTheSameNameInTwoGroups(t *testing.T) {
 	if got := strings.Join(keys, " "); got != "water/ok water/ok_other water/comment roads/ok roads/ok_other roads/comment n" {
 		t.Fatalf("keys: %s", got)
 	}
+	if got, want := keysOf(roundTrip(t, f)), keysOf(f); got != want {
+		t.Fatalf("written and read back:\n%s\nwant\n%s", got, want)
+	}
 	r := survey.NewRun(f, nil, time.Date(2026, 12, 2, 0, 0, 0, 0, monitoring.Bishkek))
 	q, _ := r.Next("")
 	q = answer(t, r, q, "other") // water/ok

@@ -25,6 +25,11 @@ func TestKoBoFormsImport(t *testing.T) {
 			t.Errorf("%s: %v", fx.Name, err)
 		}
 		forms[fx.Name] = f
+		// Written back as an XLSForm to edit, it reads the same.
+		back := roundTrip(t, f)
+		if got, want := keysOf(back), keysOf(f); got != want {
+			t.Errorf("%s: written and read back, keys %q, want %q", fx.Name, got, want)
+		}
 	}
 	if len(forms) < 8 {
 		t.Fatalf("%d forms in the folder, want the 8 of issue 13", len(forms))
@@ -114,6 +119,14 @@ func TestKoBoFormsImport(t *testing.T) {
 }
 
 var surveyToday = time.Date(2026, 12, 2, 0, 0, 0, 0, monitoring.Bishkek)
+
+func keysOf(f *survey.Form) string {
+	var out []string
+	for _, q := range f.Questions {
+		out = append(out, q.Key()+"="+f.PathOf(&q)+":"+q.Relevant)
+	}
+	return strings.Join(out, " ")
+}
 
 func choiceNames(cs []survey.Choice) string {
 	var out []string

@@ -163,7 +163,7 @@ func surveyRows(f *Form) [][]string {
 	skip := map[string]bool{}
 	for i := range f.Questions {
 		q := &f.Questions[i]
-		if skip[q.Name] {
+		if skip[f.PathOf(q)] {
 			continue // or_other's question: the type cell brings it back
 		}
 		path := groupPath(f, q.Group)
@@ -186,7 +186,7 @@ func surveyRows(f *Form) [][]string {
 		}
 		rows = append(rows, row)
 		if q.OrOther {
-			skip[q.Name+"_other"] = true
+			skip[f.PathOf(q)+"_other"] = true
 		}
 	}
 	for range open {
