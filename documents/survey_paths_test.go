@@ -48,7 +48,7 @@ questions:
 	at := time.Date(2026, 11, 20, 6, 15, 0, 0, time.UTC)
 	doc := documents.SurveyResults{Record: survey.Record{ID: 1, FormID: "roads", Title: "Жолдор"},
 		Versions: []survey.Version{{ID: 1, Version: "1", Form: []byte(v1)}, {ID: 2, Version: "2", Form: data}},
-		Muni: journal(t, monitoring.Kyrgyz, false).Muni, Lang: monitoring.Kyrgyz, Groups: true}
+		Muni:     journal(t, monitoring.Kyrgyz, false).Muni, Lang: monitoring.Kyrgyz, Groups: true}
 	rs := documents.ResponsesOf(
 		survey.Response{VersionID: 1, Channel: "whatsapp", UUID: "u1", CompletedAt: at,
 			Answers: map[string]survey.Answer{"start": {Value: "2026-11-20T12:10:00.000+06:00"}, "comment": {Value: "Эски жооп", Asked: true}}},
