@@ -290,10 +290,42 @@ func unionForm(forms []*survey.Form, rec survey.Record) *survey.Form {
 			}
 		}
 	}
+	// Keys as the union stands: a name two of its questions share (say, a
+	// question moved into a group) is kept apart by path.
+	count := map[string]int{}
+	for _, q := range u.Questions {
+		count[q.Name]++
+	}
+	for _, m := range u.Meta {
+		count[m.Name]++
+	}
+	for i := range u.Questions {
+		u.Questions[i].Shared = count[u.Questions[i].Name] > 1
+	}
 	if rec.Title != "" {
 		u.Title = rec.Title
 	}
 	return &u
+}
+
+// inUnion is a response with its answers keyed as the union form keys
+// them, whichever version it answered: what the summary counts.
+func (t *rawTable) inUnion(r survey.Response) survey.Response {
+	paths := t.byPath(r)
+	answers := make(map[string]survey.Answer, len(paths))
+	for _, m := range t.form.Meta {
+		if a, ok := paths[m.Name]; ok {
+			answers[m.Name] = a
+		}
+	}
+	for i := range t.form.Questions {
+		q := &t.form.Questions[i]
+		if a, ok := paths[q.Path]; ok {
+			answers[q.Key()] = a
+		}
+	}
+	r.Answers = answers
+	return r
 }
 
 func (t *rawTable) headers() []string {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"bmjbt/documents"
 	"bmjbt/monitoring"
 	"bmjbt/survey"
@@ -89,5 +91,30 @@ questions:
 	}
 	if h := strings.Join(readKoBo(t, buf.Bytes())[0][:4], "|"); h != "start|Вода/О воде|end|Дороги/О дороге" {
 		t.Errorf("labels with groups: %s", h)
+	}
+
+	// The summary counts the old response's comment with the new ones'.
+	doc.Lang = monitoring.Russian
+	buf.Reset()
+	if err := doc.WriteXLSX(&buf, rs); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	sheet, err := x.GetRows(x.GetSheetList()[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, r := range sheet {
+		text.WriteString(strings.Join(r, "|") + "\n")
+	}
+	for _, want := range []string{"1. О воде (comment)\nОтветов: 2 из 2.", "2. О дороге (comment)\nОтветов: 1 из 1."} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, text.String())
+		}
 	}
 }

@@ -34,6 +34,11 @@ func collect(into *[]survey.Response, r survey.Response) {
 }
 
 func (s SurveyResults) summarize(t *rawTable, responses []survey.Response) summary {
+	keyed := make([]survey.Response, len(responses))
+	for i, r := range responses {
+		keyed[i] = t.inUnion(r)
+	}
+	responses = keyed
 	sum := summary{all: survey.Count(t.form, responses)}
 	sum.all.Invited = s.Invited
 	var codes []string
