@@ -158,6 +158,9 @@ func TestSurveyResults(t *testing.T) {
 			if len(raw) != 8 {
 				t.Errorf("raw sheet has %d rows, want 8", len(raw))
 			}
+			if h := strings.Join(raw[0], "|"); !strings.Contains(h, "|Какие есть проблемы с водой?|Какие есть проблемы с водой?/Часто отключают воду|") {
+				t.Errorf("--lang ru: the raw sheet's header has no labels: %s", h)
+			}
 			sum, _ := x.GetRows("Итоги")
 			var text strings.Builder
 			for _, r := range sum {
