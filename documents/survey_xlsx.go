@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -138,15 +139,43 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 	if err != nil {
 		return err
 	}
-	// The header's filters: a table over the rows, as for the journal.
+	// The header's filters: a table over the rows, as for the journal. A
+	// table needs headers that differ (Excel "repairs" the file otherwise),
+	// and names without groups may not ("comment" of two groups): then a
+	// plain filter on the header.
 	last, err := excelize.CoordinatesToCellName(len(header), max(n+1, 2))
 	if err != nil {
 		return err
 	}
-	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: sheet, ShowRowStripes: new(false)}); err != nil {
-		return fmt.Errorf("filter on the header: %w", err)
+	unique := uniqueHeaders(header)
+	if unique {
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: sheet, ShowRowStripes: new(false)}); err != nil {
+			return fmt.Errorf("filter on the header: %w", err)
+		}
 	}
-	return sw.Flush()
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if !unique {
+		if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+			return fmt.Errorf("filter on the header: %w", err)
+		}
+	}
+	return nil
+}
+
+// uniqueHeaders reports whether no two headers are the same, as Excel
+// compares a table's column names: ignoring case.
+func uniqueHeaders(header []string) bool {
+	seen := make(map[string]bool, len(header))
+	for _, h := range header {
+		k := strings.ToLower(h)
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
 }
 
 // summaryRows writes the summary sheet top to bottom.

@@ -125,6 +125,26 @@ func askKoBoForm(t *testing.T, db *storage.DB, fx surveytest.Fixture) {
 		t.Fatal(err)
 	}
 	golden(t, fx.Golden(".xlsx.csv"), readRawSheet(t, xlsx.Bytes()))
+	x, err := excelize.OpenReader(bytes.NewReader(xlsx.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	// A filter on the header: a table, or (names two groups share, which
+	// a table cannot have) a plain filter.
+	raw := x.GetSheetList()[0]
+	tables, err := x.GetTables(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined := x.GetDefinedName()
+	filtered := len(tables) == 1
+	for _, n := range defined {
+		filtered = filtered || n.Name == "_xlnm._FilterDatabase"
+	}
+	if !filtered || (fx.Name == "groups") != (len(tables) == 0) {
+		t.Errorf("the raw sheet's filter: tables %+v, names %+v", tables, defined)
+	}
 }
 
 // readKoBoCSV splits a CSV as KoBoToolbox writes it, checking its form on
