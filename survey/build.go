@@ -208,7 +208,11 @@ func (b *builder) name(r rawRow) bool {
 	case !namePattern.MatchString(r.name):
 		b.p.add(r.at("name"), "%q is not a valid name (letters, digits, _ . -, not starting with a digit)", r.name)
 	default:
-		return b.claim(b.scope(), r.name, r.at("name"))
+		first, ok := b.claim(b.scope(), r.name, r.at("name"))
+		if !ok {
+			b.p.add(r.at("name"), "the name %q is already used (%s)", r.name, first)
+		}
+		return ok
 	}
 	return false
 }
@@ -224,15 +228,16 @@ func (b *builder) scope() string {
 	return strings.Join(path, "/")
 }
 
-// claim takes name in scope; false (and a problem at where) when a sibling
-// has it already.
-func (b *builder) claim(scope, name, where string) bool {
-	if first, ok := b.names[scope+"/"+name]; ok {
-		b.p.add(where, "the name %q is already used (%s)", name, first)
-		return false
+// claim takes name in scope for what is at where; when a sibling has it
+// already, in any case (pyxform compares siblings' names ignoring case, so
+// KoBo would refuse "Age" beside "age"), it gives where that one is.
+func (b *builder) claim(scope, name, where string) (first string, ok bool) {
+	k := scope + "/" + strings.ToLower(name)
+	if first, taken := b.names[k]; taken {
+		return first, false
 	}
-	b.names[scope+"/"+name] = where
-	return true
+	b.names[k] = where
+	return "", true
 }
 
 func (b *builder) begin(r rawRow) {
@@ -357,11 +362,10 @@ func (b *builder) list(r rawRow, q *Question) {
 // so a form written out without group relevants reads back the same.
 func (b *builder) other(r rawRow, q Question) {
 	name := q.Name + "_other"
-	if first, ok := b.names[b.scope()+"/"+name]; ok {
+	if first, ok := b.claim(b.scope(), name, r.at("type")); !ok {
 		b.p.add(r.at("type"), "or_other adds a question %q, but the name is already used (%s)", name, first)
 		return
 	}
-	b.names[b.scope()+"/"+name] = r.at("type")
 	b.generated = append(b.generated, len(b.f.Questions))
 	// The select is named by its key, which is its path when its name is
 	// shared: settled in finish, once every name is known.

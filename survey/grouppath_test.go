@@ -77,7 +77,11 @@ func TestTheSameNameInTwoGroups(t *testing.T) {
 		t.Error("an answer kept under the bare name")
 	}
 
-	// Siblings still differ.
+	// Siblings still differ, in any case, as pyxform has them.
+	_, err = readSurvey(t, []any{"text", "Age", "A"}, []any{"integer", "age", "B"})
+	if err == nil || !strings.Contains(err.Error(), `row 3, column B "name": the name "age" is already used (survey sheet, row 2, column B "name")`) {
+		t.Fatalf("siblings Age and age: %v", err)
+	}
 	_, err = readSurvey(t, []any{"begin group", "water", "Суу"}, []any{"text", "a", "A"}, []any{"text", "a", "B"}, []any{"end group"})
 	if err == nil || !strings.Contains(err.Error(), `row 4, column B "name": the name "a" is already used (survey sheet, row 3, column B "name")`) {
 		t.Fatalf("siblings with one name: %v", err)
