@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,4 +119,37 @@ func TestUniqueNamesKeepTheirKeys(t *testing.T) {
 	if r.Shown("comment", "ky") != "Жакшы" {
 		t.Fatalf("an old answer: %q", r.Shown("comment", "ky"))
 	}
+}
+
+// Metadata rows keep where they stood, through a form written back too:
+// exports put their columns there.
+func TestMetadataKeepsItsPlace(t *testing.T) {
+	f, err := readSurvey(t,
+		[]any{"start", "start"},
+		[]any{"text", "a", "A"},
+		[]any{"begin group", "g", "G"},
+		[]any{"text", "b", "B"},
+		[]any{"end group"},
+		[]any{"end", "end"},
+		[]any{"text", "c", "C"},
+		[]any{"today", "today"},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "start@0 end@2 today@3"
+	if got := metaAt(f); got != want {
+		t.Fatalf("metadata %s, want %s", got, want)
+	}
+	if got := metaAt(roundTrip(t, f)); got != want {
+		t.Fatalf("written back: %s, want %s", got, want)
+	}
+}
+
+func metaAt(f *survey.Form) string {
+	var out []string
+	for _, m := range f.Meta {
+		out = append(out, m.Name+"@"+strconv.Itoa(m.At))
+	}
+	return strings.Join(out, " ")
 }

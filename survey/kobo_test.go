@@ -1,6 +1,7 @@
 package survey_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +125,9 @@ func keysOf(f *survey.Form) string {
 	var out []string
 	for _, q := range f.Questions {
 		out = append(out, q.Key()+"="+f.PathOf(&q)+":"+q.Relevant)
+	}
+	for _, m := range f.Meta {
+		out = append(out, fmt.Sprintf("%s@%d", m.Name, m.At))
 	}
 	return strings.Join(out, " ")
 }
