@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -140,14 +141,15 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 		return err
 	}
 	// The header's filters: a table over the rows, as for the journal. A
-	// table needs headers that differ (Excel "repairs" the file otherwise),
-	// and names without groups may not ("comment" of two groups): then a
+	// table needs headers that differ and fit a column name (Excel "repairs"
+	// the file otherwise), and names without groups may not differ
+	// ("comment" of two groups), nor a long note fit as a label: then a
 	// plain filter on the header.
 	last, err := excelize.CoordinatesToCellName(len(header), max(n+1, 2))
 	if err != nil {
 		return err
 	}
-	unique := uniqueHeaders(header)
+	unique := tableHeaders(header)
 	if unique {
 		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: sheet, ShowRowStripes: new(false)}); err != nil {
 			return fmt.Errorf("filter on the header: %w", err)
@@ -164,13 +166,14 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 	return nil
 }
 
-// uniqueHeaders reports whether no two headers are the same, as Excel
-// compares a table's column names: ignoring case.
-func uniqueHeaders(header []string) bool {
+// tableHeaders reports whether the headers can name a table's columns:
+// no two the same, as Excel compares them (ignoring case), none longer
+// than Excel's 255 characters.
+func tableHeaders(header []string) bool {
 	seen := make(map[string]bool, len(header))
 	for _, h := range header {
 		k := strings.ToLower(h)
-		if seen[k] {
+		if seen[k] || utf8.RuneCountInString(h) > 255 {
 			return false
 		}
 		seen[k] = true
