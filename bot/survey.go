@@ -119,7 +119,7 @@ func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
 		if !ok {
 			return d, run, nil, nil
 		}
-		d.Q = q.Name
+		d.Q = q.Key()
 	}
 	return d, run, q, nil
 }
@@ -156,18 +156,18 @@ func askSurvey(t *turn) error {
 	}
 	lang := string(t.lang)
 	prompt := run.Text(q.Label, lang)
-	if g, ok := run.Form.Group(q.Group); ok && strings.Contains(g.Appearance, "field-list") && len(g.Label) > 0 {
+	if g, ok := fieldList(run.Form, q.Group); ok {
 		// A question of a page shown at once (KoBo's question matrix) reads
 		// only with its page's title.
 		prompt = run.Text(g.Label, lang) + "\n" + prompt
 	}
 	for q.Type == survey.Note {
 		// Notes in a row go as one message: nothing to wait for between them.
-		next, ok := run.Next(q.Name)
+		next, ok := run.Next(q.Key())
 		if !ok || next.Type != survey.Note {
 			break
 		}
-		q, d.Q = next, next.Name
+		q, d.Q = next, next.Key()
 		prompt += "\n\n" + run.Text(q.Label, lang)
 	}
 	if hint := run.Text(q.Hint, lang); hint != "" {
@@ -186,7 +186,7 @@ func askSurvey(t *turn) error {
 	case survey.SelectMultiple:
 		picked := d.Picked
 		if picked == nil {
-			picked = strings.Fields(run.Answers[q.Name].Value)
+			picked = strings.Fields(run.Answers[q.Key()].Value)
 		}
 		for _, c := range run.Options(q) {
 			mark := "☐ "
@@ -215,10 +215,10 @@ func askSurvey(t *turn) error {
 	case survey.DateTime:
 		prompt += "\n" + t.T("survey.datetime_hint", nil)
 	}
-	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && q.Type != survey.Note {
-		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)})
+	if a := run.Answers[q.Key()]; a.Asked && a.Value != "" && q.Type != survey.Note {
+		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Key(), lang)})
 	}
-	if a := run.Answers[q.Name]; !a.Asked && q.Default != "" && !strings.Contains(q.Default, "${") &&
+	if a := run.Answers[q.Key()]; !a.Asked && q.Default != "" && !strings.Contains(q.Default, "${") &&
 		(q.Type == survey.Text || q.Type == survey.Integer || q.Type == survey.Decimal || q.Type == survey.Date) {
 		// The form's default, kept with one tap (or by typing it).
 		if v, ok := survey.Normalize(q, q.Default); ok && v != "" {
@@ -228,7 +228,7 @@ func askSurvey(t *turn) error {
 	if !run.Required(q) && q.Type != survey.Note && q.Type != survey.Acknowledge {
 		opts = append(opts, Option{Label: t.T("survey.skip", nil), Data: "sv:skip", Word: true})
 	}
-	if _, ok := run.Before(q.Name); ok {
+	if _, ok := run.Before(q.Key()); ok {
 		opts = append(opts, Option{Label: t.T("button.back", nil), Data: "sv:back", Word: true})
 	}
 	// One step name serves every question of its kind: the framework's
@@ -260,7 +260,7 @@ func chooseSurvey(t *turn, data string) error {
 		}
 		picked := d.Picked
 		if picked == nil { // Done without a change: the answer as it was
-			picked = strings.Fields(run.Answers[q.Name].Value)
+			picked = strings.Fields(run.Answers[q.Key()].Value)
 		}
 		if p := t.choiceEdit; p != nil && len(picked) > 0 {
 			// The question shows what was chosen, not "✓ Done".
@@ -280,7 +280,7 @@ func chooseSurvey(t *turn, data string) error {
 			if err != nil || run == nil || q == nil {
 				return err
 			}
-			d.Picked = strings.Fields(run.Answers[q.Name].Value)
+			d.Picked = strings.Fields(run.Answers[q.Key()].Value)
 		}
 		name := strings.TrimPrefix(data, "m:")
 		if i := indexOf(d.Picked, name); i >= 0 {
@@ -385,17 +385,17 @@ func answerSurvey(t *turn, raw string) error {
 		return t.reask(id, args)
 	}
 	if q.Type == survey.Note {
-		delete(run.Answers, q.Name) // a note holds no answer
+		delete(run.Answers, q.Key()) // a note holds no answer
 	}
 	d.Picked = nil
-	next, more := run.Next(q.Name)
+	next, more := run.Next(q.Key())
 	if !more {
 		return finishSurvey(t, run, d.Response)
 	}
 	if err := t.tx.SaveAnswers(t.ctx, d.Response, run.Answers, false); err != nil {
 		return err
 	}
-	d.Q = next.Name
+	d.Q = next.Key()
 	return askSurvey(t)
 }
 
@@ -405,18 +405,18 @@ func surveyBack(t *turn) error {
 	if err != nil || run == nil || q == nil {
 		return err
 	}
-	prev, ok := run.Before(q.Name)
+	prev, ok := run.Before(q.Key())
 	if !ok {
 		return t.resend()
 	}
 	for prev.Type == survey.Note { // notes in a row were one message: back to its first
-		p, ok := run.Before(prev.Name)
+		p, ok := run.Before(prev.Key())
 		if !ok || p.Type != survey.Note {
 			break
 		}
 		prev = p
 	}
-	d.Q, d.Picked = prev.Name, nil
+	d.Q, d.Picked = prev.Key(), nil
 	return askSurvey(t)
 }
 
@@ -446,3 +446,20 @@ func stateNotice(s survey.State) string {
 // maxRangeButtons is the largest range asked with a button per number
 // (a 0–10 rating); a longer one is typed.
 const maxRangeButtons = 11
+
+// fieldList is the page (a field-list group with a title) a question of
+// group sits on, itself or around it: KoBo's question matrix puts each row
+// in a group of its own, untitled, inside the titled page.
+func fieldList(f *survey.Form, group string) (*survey.Group, bool) {
+	for i := 0; group != "" && i <= len(f.Groups); i++ {
+		g, ok := f.Group(group)
+		if !ok {
+			break
+		}
+		if strings.Contains(g.Appearance, "field-list") && len(g.Label) > 0 {
+			return g, true
+		}
+		group = g.Parent
+	}
+	return nil, false
+}

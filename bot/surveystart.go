@@ -169,7 +169,7 @@ func askFirst(t *turn, d *surveyRun, resp survey.Response) error {
 	if !ok {
 		return finishSurvey(t, run, resp.ID)
 	}
-	d.Q = q.Name
+	d.Q = q.Key()
 	return askSurvey(t)
 }
 
@@ -185,7 +185,7 @@ func resumeAt(r *survey.Run) (*survey.Question, bool) {
 			if firstNote == nil {
 				firstNote = q
 			}
-		} else if a, answered := r.Answers[q.Name]; !answered || !a.Asked {
+		} else if a, answered := r.Answers[q.Key()]; !answered || !a.Asked {
 			if firstNote != nil {
 				return firstNote, true
 			}
@@ -193,7 +193,7 @@ func resumeAt(r *survey.Run) (*survey.Question, bool) {
 		} else {
 			firstNote = nil
 		}
-		q, ok = r.Next(q.Name)
+		q, ok = r.Next(q.Key())
 	}
 	return firstNote, firstNote != nil
 }

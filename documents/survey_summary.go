@@ -34,6 +34,11 @@ func collect(into *[]survey.Response, r survey.Response) {
 }
 
 func (s SurveyResults) summarize(t *rawTable, responses []survey.Response) summary {
+	keyed := make([]survey.Response, len(responses))
+	for i, r := range responses {
+		keyed[i] = t.inUnion(r)
+	}
+	responses = keyed
 	sum := summary{all: survey.Count(t.form, responses)}
 	sum.all.Invited = s.Invited
 	var codes []string
@@ -71,11 +76,11 @@ func (s SurveyResults) summarize(t *rawTable, responses []survey.Response) summa
 	return sum
 }
 
-// question finds a question's count in results by name (a village's
+// question finds a question's count in results by key (a village's
 // results hold the same questions in the same order).
 func question(r *survey.Results, name string) *survey.QuestionResult {
 	for i := range r.Questions {
-		if r.Questions[i].Question.Name == name {
+		if r.Questions[i].Question.Key() == name {
 			return &r.Questions[i]
 		}
 	}

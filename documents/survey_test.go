@@ -50,6 +50,7 @@ func surveyDoc(t testing.TB, lang monitoring.Lang) documents.SurveyResults {
 		Record: survey.Record{ID: 1, FormID: "example_survey", Title: "Айылдагы ичүүчү суу",
 			Sampling: survey.Sampling{Method: "Кокустан тандоо", TargetGroup: "Үй чарбалары", Planned: 40}, StartsOn: "2026-11-01", EndsOn: "2026-11-20"},
 		Versions: surveyVersions(t), Muni: journal(t, lang, false).Muni, Lang: lang, Invited: 20, Date: surveyAt,
+		Members: map[int64]string{3: "А. Осмонова"},
 	}
 }
 
@@ -123,10 +124,10 @@ func TestSurveyCSVAsKoBoExportsIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readKoBo(t, buf.Bytes())
-	wantHeader := []string{"consent", "village", "water_point", "household", "water_hours", "queue",
+	wantHeader := []string{"intro", "consent", "village", "water_point", "household", "water_hours", "queue",
 		"problems", "problems/cuts", "problems/dirty", "problems/far", "problems/none", "problems/other", "problems_other",
-		"since", "reported", "problem_count", "satisfaction", "comment",
-		"_id", "_uuid", "_submission_time", "__version__", "_index", "_village", "_group_size"}
+		"since", "reported", "problem_count", "satisfaction", "comment", "thanks",
+		"_id", "_uuid", "_submission_time", "_status", "_submitted_by", "__version__", "_index", "_village", "_group_size"}
 	if strings.Join(rows[0], "|") != strings.Join(wantHeader, "|") {
 		t.Fatalf("header = %q\nwant     %q", rows[0], wantHeader)
 	}
@@ -134,12 +135,12 @@ func TestSurveyCSVAsKoBoExportsIt(t *testing.T) {
 		t.Fatalf("%d rows, want the header and the 7 complete responses (not the unfinished one)", len(rows))
 	}
 	want := [][]string{
-		{"OK", "masy", "school", "5", "12.5", "", "cuts dirty", "1", "1", "0", "0", "0", "", "2026-10-01", "yes", "2", "2", "Чалыңыз: •••",
-			"101", "0b7f8a1e-1111-4c1e-9d55-000000000101", "2026-11-20T12:15:00+06:00", "1", "1", "masy", "1"},
-		// A focus group of 9 met by a member: no member id, its size; the
-		// questions its answers skipped are blank, choice columns too.
-		{"OK", "kyzyl_tuu", "bazaar", "4", "", "30", "none", "0", "0", "0", "1", "0", "", "", "", "0", "4", "",
-			"102", "0b7f8a1e-1111-4c1e-9d55-000000000102", "2026-11-20T12:16:30+06:00", "2", "2", "kyzyl-tuu", "9"},
+		{"", "OK", "masy", "school", "5", "12.5", "", "cuts dirty", "1", "1", "0", "0", "0", "", "2026-10-01", "yes", "2", "2", "Чалыңыз: •••", "",
+			"1", "0b7f8a1e-1111-4c1e-9d55-000000000101", "2026-11-20T06:15:00", "submitted_via_telegram", "", "1", "1", "masy", "1"},
+		// A focus group of 9 met by a member: the member's name, no id, its
+		// size; the questions its answers skipped are blank, choice columns too.
+		{"", "OK", "kyzyl_tuu", "bazaar", "4", "", "30", "none", "0", "0", "0", "1", "0", "", "", "", "0", "4", "", "",
+			"2", "0b7f8a1e-1111-4c1e-9d55-000000000102", "2026-11-20T06:16:30", "submitted_via_field", "А. Осмонова", "2", "2", "kyzyl-tuu", "9"},
 	}
 	for i, w := range want {
 		if strings.Join(rows[i+1], "|") != strings.Join(w, "|") {
@@ -147,17 +148,17 @@ func TestSurveyCSVAsKoBoExportsIt(t *testing.T) {
 		}
 	}
 	// Not asked at all (an older version had no such question): blank.
-	if rows[3][5] != "10" || rows[3][4] != "" || rows[3][7] != "1" || rows[3][22] != "3" {
+	if rows[3][6] != "10" || rows[3][5] != "" || rows[3][8] != "1" || rows[3][26] != "3" {
 		t.Errorf("row 3 = %q", rows[3])
 	}
 	// A resident's text is never a formula on the clerk's PC.
-	if rows[6][12] != "'=cmd|' /C calc'!A0" {
-		t.Errorf("problems_other = %q: a spreadsheet would run it", rows[6][12])
+	if rows[6][13] != "'=cmd|' /C calc'!A0" {
+		t.Errorf("problems_other = %q: a spreadsheet would run it", rows[6][13])
 	}
 	for _, r := range rows {
 		for _, c := range r {
-			if strings.Contains(c, "0555") || c == "telegram" || c == "field" {
-				t.Fatalf("personal data or a channel in the raw table: %q", r)
+			if strings.Contains(c, "0555") {
+				t.Fatalf("personal data in the raw table: %q", r)
 			}
 		}
 	}
@@ -182,17 +183,17 @@ func TestSurveyXLSXHasTheRawTableAndTheSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 8 || rows[0][7] != "problems/cuts" || rows[1][17] != "Чалыңыз: •••" || rows[2][len(rows[2])-1] != "9" {
+	if len(rows) != 8 || rows[0][8] != "problems/cuts" || rows[1][18] != "Чалыңыз: •••" || rows[2][len(rows[2])-1] != "9" {
 		t.Fatalf("raw sheet = %q", rows)
 	}
-	if v, _ := x.GetCellType(raw, "D2"); v != excelize.CellTypeNumber && v != excelize.CellTypeUnset {
+	if v, _ := x.GetCellType(raw, "E2"); v != excelize.CellTypeNumber && v != excelize.CellTypeUnset {
 		t.Errorf("household is stored as %v, want a number", v)
 	}
 	panes, err := x.GetPanes(raw)
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("the header is not frozen: %+v %v", panes, err)
 	}
-	if tables, err := x.GetTables(raw); err != nil || len(tables) != 1 || tables[0].Range != "A1:Y8" {
+	if tables, err := x.GetTables(raw); err != nil || len(tables) != 1 || tables[0].Range != "A1:AC8" {
 		t.Errorf("no filter over the raw table: %+v %v", tables, err)
 	}
 

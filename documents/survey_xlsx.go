@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -56,6 +59,7 @@ func (s SurveyResults) WriteXLSX(w io.Writer, responses Responses) error {
 
 type sheetStyles struct {
 	header, bold, wrap, percent, mean, title int
+	date, dateTime                           int
 }
 
 func newSheetStyles(f *excelize.File) (sheetStyles, error) {
@@ -72,6 +76,8 @@ func newSheetStyles(f *excelize.File) (sheetStyles, error) {
 		{&st.wrap, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 		{&st.percent, excelize.Style{NumFmt: 9}},
 		{&st.mean, excelize.Style{CustomNumFmt: new("0.0")}},
+		{&st.date, excelize.Style{CustomNumFmt: new("yyyy-mm-dd")}},
+		{&st.dateTime, excelize.Style{CustomNumFmt: new("yyyy-mm-dd hh:mm:ss")}},
 	} {
 		if *s.into, err = f.NewStyle(&s.style); err != nil {
 			return st, err
@@ -85,7 +91,7 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 	if err != nil {
 		return err
 	}
-	header := t.header()
+	header := t.headers()
 	for i, c := range t.cols {
 		width := 14.0
 		switch {
@@ -93,8 +99,8 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 			width = 40
 		case c.name == colUUID:
 			width = 38
-		case c.name == colSubmission:
-			width = 26
+		case c.name == colSubmission || c.kind == dateTimeCell:
+			width = 20
 		}
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
 			return err
@@ -117,10 +123,8 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 		buf = t.row(r, n, buf)
 		for i, c := range t.cols {
 			row[i] = excelize.Cell{Value: buf[i], StyleID: st.wrap}
-			if c.number && buf[i] != "" {
-				if x, err := strconv.ParseFloat(buf[i], 64); err == nil {
-					row[i] = excelize.Cell{Value: x}
-				}
+			if v, style, ok := typed(c.kind, buf[i], st); ok {
+				row[i] = excelize.Cell{Value: v, StyleID: style}
 			} else if len(buf[i]) > maxCell {
 				if r := []rune(buf[i]); len(r) > maxCell {
 					row[i] = excelize.Cell{Value: string(r[:maxCell]), StyleID: st.wrap}
@@ -136,15 +140,45 @@ func (s SurveyResults) writeRawSheet(f *excelize.File, sheet string, t *rawTable
 	if err != nil {
 		return err
 	}
-	// The header's filters: a table over the rows, as for the journal.
+	// The header's filters: a table over the rows, as for the journal. A
+	// table needs headers that differ and fit a column name (Excel "repairs"
+	// the file otherwise), and names without groups may not differ
+	// ("comment" of two groups), nor a long note fit as a label: then a
+	// plain filter on the header.
 	last, err := excelize.CoordinatesToCellName(len(header), max(n+1, 2))
 	if err != nil {
 		return err
 	}
-	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: sheet, ShowRowStripes: new(false)}); err != nil {
-		return fmt.Errorf("filter on the header: %w", err)
+	unique := tableHeaders(header)
+	if unique {
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: sheet, ShowRowStripes: new(false)}); err != nil {
+			return fmt.Errorf("filter on the header: %w", err)
+		}
 	}
-	return sw.Flush()
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if !unique {
+		if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+			return fmt.Errorf("filter on the header: %w", err)
+		}
+	}
+	return nil
+}
+
+// tableHeaders reports whether the headers can name a table's columns:
+// no two the same, as Excel compares them (ignoring case), none longer
+// than Excel's 255 characters.
+func tableHeaders(header []string) bool {
+	seen := make(map[string]bool, len(header))
+	for _, h := range header {
+		k := strings.ToLower(h)
+		if seen[k] || utf8.RuneCountInString(h) > 255 {
+			return false
+		}
+		seen[k] = true
+	}
+	return true
 }
 
 // summaryRows writes the summary sheet top to bottom.
@@ -218,7 +252,7 @@ func (s SurveyResults) writeSummarySheet(f *excelize.File, sheet string, st shee
 		line := func(label string, value func(*survey.QuestionResult) []any) error {
 			cells := []any{text(label, st.wrap)}
 			for _, g := range groups {
-				cells = append(cells, value(question(g.res, q.Name))...)
+				cells = append(cells, value(question(g.res, q.Key()))...)
 			}
 			return rows.add(cells...)
 		}
@@ -318,4 +352,38 @@ func (s SurveyResults) invitedLine(sum summary, pub bool) string {
 		rate = 100 * float64(sum.online) / float64(s.Invited)
 	}
 	return s.t("results.invited", catalog.Args{"Invited": thousands(s.Invited), "Answered": answered, "Rate": percent(rate)})
+}
+
+// typed is a raw cell as a spreadsheet value: a number, or a date and time
+// as the wall clock it was given in (Bishkek's; _submission_time's UTC),
+// since a spreadsheet's dates have no time zone. false leaves it text.
+func typed(kind cellKind, v string, st sheetStyles) (any, int, bool) {
+	if v == "" {
+		return nil, 0, false
+	}
+	switch kind {
+	case numberCell:
+		if x, err := strconv.ParseFloat(v, 64); err == nil {
+			return x, 0, true
+		}
+	case dateCell:
+		if d, err := time.Parse("2006-01-02", v); err == nil {
+			return d, st.date, true
+		}
+	case dateTimeCell:
+		if d, err := time.Parse("2006-01-02T15:04:05.000-07:00", v); err == nil {
+			return wallClock(d), st.dateTime, true
+		}
+	case utcCell:
+		if d, err := time.Parse(submissionLayout, v); err == nil {
+			return d, st.dateTime, true
+		}
+	}
+	return nil, 0, false
+}
+
+// wallClock is t's reading on its own clock, as a UTC time: what excelize
+// writes as the cell's serial date.
+func wallClock(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }

@@ -70,7 +70,9 @@ type builder struct {
 	raw       *rawForm
 	f         *Form
 	p         problems
-	names     map[string]string // question and group names → where first used
+	names     map[string]string // sibling scope + name → where first used (see claim)
+	groupsAt  map[string]string // group names → where first used
+	metaAt    map[string]string // metadata names → where first used
 	groups    []openGroup
 	checks    []check
 	generated []int // indexes of the <name>_other questions or_other added
@@ -93,11 +95,13 @@ type check struct {
 }
 
 func (raw *rawForm) build() (*Form, error) {
-	b := &builder{raw: raw, f: &Form{}, names: map[string]string{}, otherList: map[string]bool{}}
+	b := &builder{raw: raw, f: &Form{}, names: map[string]string{}, groupsAt: map[string]string{},
+		metaAt: map[string]string{}, otherList: map[string]bool{}}
 	b.settings()
 	b.choices()
 	b.questions()
 	b.orOther()
+	b.keys()
 	b.references()
 	if !b.p.empty() {
 		return nil, b.p.err()
@@ -173,8 +177,13 @@ func (b *builder) questions() {
 		case questionRow:
 			b.question(r, t)
 		case metadataRow:
-			b.name(r)
-			b.f.Meta = append(b.f.Meta, Meta{Type: t.meta, Name: r.name})
+			if b.name(r) {
+				if first, ok := b.metaAt[r.name]; ok {
+					b.p.add(r.at("name"), "the name %q is already used (%s): metadata names are unique in the form", r.name, first)
+				}
+				b.metaAt[r.name] = r.at("name")
+			}
+			b.f.Meta = append(b.f.Meta, Meta{Type: t.meta, Name: r.name, At: len(b.f.Questions)})
 		}
 	}
 	for _, g := range b.groups {
@@ -187,25 +196,57 @@ func (b *builder) questions() {
 	}
 }
 
-// name checks a question's or group's name and claims it: names are
-// unique in the whole form, as answers are kept (and exported) by name.
-func (b *builder) name(r rawRow) {
+// name checks a question's, group's or metadata row's name and claims it
+// among its siblings. As in pyxform, only siblings must differ: water/comment
+// and roads/comment are two questions, whose answers are kept by their group
+// path (see Question.Key). A group's name is unique in the whole form, as
+// bmjbt finds groups by name; metadata names too, as they are filled by name.
+func (b *builder) name(r rawRow) bool {
 	switch {
 	case r.name == "":
 		b.p.add(r.at("name"), "no name")
 	case !namePattern.MatchString(r.name):
 		b.p.add(r.at("name"), "%q is not a valid name (letters, digits, _ . -, not starting with a digit)", r.name)
 	default:
-		if first, ok := b.names[r.name]; ok {
+		first, ok := b.claim(b.scope(), r.name, r.at("name"))
+		if !ok {
 			b.p.add(r.at("name"), "the name %q is already used (%s)", r.name, first)
-			return
 		}
-		b.names[r.name] = r.at("name")
+		return ok
 	}
+	return false
+}
+
+// scope is the group path questions are now added to ("" at the top).
+func (b *builder) scope() string {
+	var path []string
+	for _, g := range b.groups {
+		if !g.repeat {
+			path = append(path, g.name)
+		}
+	}
+	return strings.Join(path, "/")
+}
+
+// claim takes name in scope for what is at where; when a sibling has it
+// already, in any case (pyxform compares siblings' names ignoring case, so
+// KoBo would refuse "Age" beside "age"), it gives where that one is.
+func (b *builder) claim(scope, name, where string) (first string, ok bool) {
+	k := scope + "/" + strings.ToLower(name)
+	if first, taken := b.names[k]; taken {
+		return first, false
+	}
+	b.names[k] = where
+	return "", true
 }
 
 func (b *builder) begin(r rawRow) {
-	b.name(r)
+	if b.name(r) {
+		if first, ok := b.groupsAt[r.name]; ok {
+			b.p.add(r.at("name"), "the group name %q is already used (%s): give each group its own name", r.name, first)
+		}
+		b.groupsAt[r.name] = r.at("name")
+	}
 	parentRel, parent := "", ""
 	if n := len(b.groups); n > 0 {
 		parentRel, parent = b.groups[n-1].relevant, b.groups[n-1].name
@@ -243,7 +284,7 @@ func (b *builder) question(r rawRow, t parsedType) {
 	b.name(r)
 	group, groupRel := b.enclosing()
 	q := Question{
-		Type: t.qtype, Name: r.name, Group: group, ListName: t.list, OrOther: t.orOther,
+		Type: t.qtype, Name: r.name, Group: group, Path: pathJoin(b.scope(), r.name), ListName: t.list, OrOther: t.orOther,
 		Label: r.texts[colLabel], Hint: r.texts[colHint],
 		ConstraintMessage: r.texts[colConstraintMessage], RequiredMessage: r.texts[colRequiredMessage],
 		Relevant: and(groupRel, r.cells["relevant"]), Constraint: r.cells["constraint"],
@@ -321,15 +362,16 @@ func (b *builder) list(r rawRow, q *Question) {
 // so a form written out without group relevants reads back the same.
 func (b *builder) other(r rawRow, q Question) {
 	name := q.Name + "_other"
-	if first, ok := b.names[name]; ok {
+	if first, ok := b.claim(b.scope(), name, r.at("type")); !ok {
 		b.p.add(r.at("type"), "or_other adds a question %q, but the name is already used (%s)", name, first)
 		return
 	}
-	b.names[name] = r.at("type")
 	b.generated = append(b.generated, len(b.f.Questions))
+	// The select is named by its key, which is its path when its name is
+	// shared: settled in finish, once every name is known.
 	b.f.Questions = append(b.f.Questions, Question{
-		Type: Text, Name: name, Group: q.Group,
-		Relevant: and(q.Relevant, fmt.Sprintf("selected(${%s}, 'other')", q.Name)),
+		Type: Text, Name: name, Group: q.Group, Path: pathJoin(b.scope(), name),
+		Relevant: and(q.Relevant, fmt.Sprintf("selected(${%s}, 'other')", otherOf)),
 	})
 }
 
@@ -359,6 +401,18 @@ func (b *builder) text(src, field string, at place) {
 	if strings.Contains(src, "${") {
 		b.checks = append(b.checks, check{src: src, field: field, at: at})
 	}
+}
+
+// otherOf stands for the select in an or_other question's relevant until
+// finish puts the select's key there.
+const otherOf = "\x00select"
+
+// pathJoin is a name's group path: "water/comment", "comment" at the top.
+func pathJoin(scope, name string) string {
+	if scope == "" {
+		return name
+	}
+	return scope + "/" + name
 }
 
 // and passes a group's relevant down to what it holds.
@@ -412,6 +466,7 @@ func (b *builder) finish() {
 
 	for _, i := range b.generated {
 		f.Questions[i].Label = translate(specifyOtherLabel, f.Languages)
+		f.Questions[i].Relevant = strings.Replace(f.Questions[i].Relevant, otherOf, f.Questions[i-1].Key(), 1)
 	}
 	for list := range b.otherList {
 		cs := f.Choices[list]
@@ -437,5 +492,22 @@ func (b *builder) pruneGroups() {
 	f.Groups = slices.DeleteFunc(f.Groups, func(g Group) bool { return !full[g.Name] })
 	if len(f.Groups) == 0 {
 		f.Groups = nil
+	}
+}
+
+// keys marks the questions whose name another question or metadata row
+// also has: their answers are kept by group path. A form whose names are
+// all unique keeps answers by name, as bmjbt always did, so responses
+// stored before group paths read as they were.
+func (b *builder) keys() {
+	count := map[string]int{}
+	for _, q := range b.f.Questions {
+		count[q.Name]++
+	}
+	for _, m := range b.f.Meta {
+		count[m.Name]++
+	}
+	for i := range b.f.Questions {
+		b.f.Questions[i].Shared = count[b.f.Questions[i].Name] > 1
 	}
 }

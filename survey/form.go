@@ -121,6 +121,12 @@ type Question struct {
 	// OrOther: the list got the choice "other" and the form the text
 	// question <name>_other, asked when "other" is chosen.
 	OrOther bool `json:"or_other,omitempty"`
+	// Path is the name with its groups ("water/comment"; forms imported
+	// before group paths leave it empty: see Form.PathOf). Shared says
+	// another question (or metadata row) of the form has the same name,
+	// so the answer is kept under Path rather than Name: see Key.
+	Path   string `json:"path,omitempty"`
+	Shared bool   `json:"shared,omitempty"`
 }
 
 // Choice is one answer option of a list. Extra keeps the choices sheet's
@@ -131,20 +137,43 @@ type Choice struct {
 	Extra map[string]string `json:"extra,omitempty"`
 }
 
-// Meta is one metadata row: its type and the name of its column.
+// Meta is one metadata row: its type, the name of its column, and where
+// it stood: At questions came before it (0, the top, in forms imported
+// before it was kept).
 type Meta struct {
 	Type string `json:"type"`
 	Name string `json:"name"`
+	At   int    `json:"at,omitempty"`
 }
 
-// Question finds a question by its name.
-func (f *Form) Question(name string) (*Question, bool) {
+// Key is what q's answer is kept under in a response: its name, unless
+// the name is shared with a question in another group, then its group path
+// (pyxform requires only siblings to differ). A ${name} in an expression
+// is a key: a shared name is refused there as ambiguous.
+func (q *Question) Key() string {
+	if q.Shared && q.Path != "" {
+		return q.Path
+	}
+	return q.Name
+}
+
+// Question finds a question by its key (see Question.Key).
+func (f *Form) Question(key string) (*Question, bool) {
 	for i := range f.Questions {
-		if f.Questions[i].Name == name {
+		if f.Questions[i].Key() == key {
 			return &f.Questions[i], true
 		}
 	}
 	return nil, false
+}
+
+// PathOf is q's name with its groups, outermost first ("water/comment"),
+// as KoBo's exports head a column with groups shown.
+func (f *Form) PathOf(q *Question) string {
+	if q.Path != "" {
+		return q.Path
+	}
+	return strings.Join(append(groupPath(f, q.Group), q.Name), "/")
 }
 
 // Group finds a group by its name.

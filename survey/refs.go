@@ -29,8 +29,12 @@ func textRefs(src string) []string {
 // resident's chat.
 func (b *builder) references() {
 	questions := make(map[string]bool, len(b.f.Questions))
+	shared := map[string][]string{} // a shared name → the paths that have it
 	for _, q := range b.f.Questions {
 		questions[q.Name] = true
+		if q.Shared {
+			shared[q.Name] = append(shared[q.Name], q.Path)
+		}
 	}
 	for _, c := range b.checks {
 		where := c.at(c.field)
@@ -65,7 +69,13 @@ func (b *builder) references() {
 			}
 		}
 		for _, name := range refs {
-			if !questions[name] {
+			switch {
+			case strings.Contains(name, "/"):
+				b.p.add(where, "${%s}: write the question's name only, as pyxform reads it", name)
+			case len(shared[name]) > 0:
+				// As pyxform: which of them is meant cannot be told.
+				b.p.add(where, "${%s} is ambiguous: %s have that name; give them different names", name, strings.Join(shared[name], " and "))
+			case !questions[name]:
 				b.p.add(where, "${%s} refers to no question", name)
 			}
 		}

@@ -78,7 +78,7 @@ func Count(f *Form, responses []Response) *Results {
 }
 
 func (qr *QuestionResult) add(f *Form, answers map[string]Answer, weight int) {
-	a, ok := answers[qr.Question.Name]
+	a, ok := answers[qr.Question.Key()]
 	if !ok || !a.Asked {
 		return // not relevant to this respondent
 	}
@@ -187,7 +187,7 @@ func ByVillage(f *Form, responses []Response, villages []string) map[string]*Res
 // rounds of the same report card compare; false when nobody answered.
 func (r *Results) SatisfactionIndex(name string) (float64, bool) {
 	for _, qr := range r.Questions {
-		if qr.Question.Name != name || qr.Numbers == nil || qr.Answered == 0 {
+		if qr.Question.Key() != name || qr.Numbers == nil || qr.Answered == 0 {
 			continue
 		}
 		opts := r.Form.Options(qr.Question)

@@ -107,13 +107,13 @@ func (r *Run) Required(q *Question) bool {
 		return true
 	}
 	e := r.parsed(q.RequiredIf)
-	return e != nil && e.Bool(env{r: r, current: r.Answers[q.Name].Value})
+	return e != nil && e.Bool(env{r: r, current: r.Answers[q.Key()].Value})
 }
 
 // Relevant says whether a question is asked, as the answers stand.
 func (r *Run) Relevant(q *Question) bool {
 	e := r.parsed(q.Relevant)
-	return e == nil || e.Bool(env{r: r, current: r.Answers[q.Name].Value})
+	return e == nil || e.Bool(env{r: r, current: r.Answers[q.Key()].Value})
 }
 
 // Refresh brings the answers in line with relevance and calculations, in
@@ -124,10 +124,10 @@ func (r *Run) Refresh() {
 	for i := range r.Form.Questions {
 		q := &r.Form.Questions[i]
 		if !r.Relevant(q) {
-			delete(r.Answers, q.Name)
+			delete(r.Answers, q.Key())
 			continue
 		}
-		if a, ok := r.Answers[q.Name]; ok && q.ChoiceFilter != "" && a.Value != "" {
+		if a, ok := r.Answers[q.Key()]; ok && q.ChoiceFilter != "" && a.Value != "" {
 			// A choice that no longer passes the filter (an earlier answer
 			// changed after "back") is no answer any more.
 			var kept []string
@@ -137,19 +137,19 @@ func (r *Run) Refresh() {
 				}
 			}
 			if len(kept) == 0 {
-				delete(r.Answers, q.Name)
+				delete(r.Answers, q.Key())
 			} else {
 				a.Value = strings.Join(kept, " ")
-				r.Answers[q.Name] = a
+				r.Answers[q.Key()] = a
 			}
 		}
 		if q.Type == Calculate {
 			v := ""
 			if e := r.parsed(q.Calculation); e != nil {
 				// The stored value is the current one: once() keeps it.
-				v = e.String(env{r: r, current: r.Answers[q.Name].Value})
+				v = e.String(env{r: r, current: r.Answers[q.Key()].Value})
 			}
-			r.Answers[q.Name] = Answer{Value: v}
+			r.Answers[q.Key()] = Answer{Value: v}
 		}
 	}
 }
@@ -161,7 +161,7 @@ func (r *Run) Next(after string) (*Question, bool) {
 	for i := range r.Form.Questions {
 		q := &r.Form.Questions[i]
 		if !started {
-			started = q.Name == after
+			started = q.Key() == after
 			continue
 		}
 		if asked(q) && r.Relevant(q) {
@@ -198,15 +198,15 @@ func (r *Run) Answer(q *Question, raw, lang string) (*Problem, error) {
 	}
 	// The candidate stands in the answers while it is checked: ODK reads
 	// ${n} in n's own constraint (or required) as the value being given.
-	was, had := r.Answers[q.Name]
-	r.Answers[q.Name] = Answer{Value: v, Asked: true}
+	was, had := r.Answers[q.Key()]
+	r.Answers[q.Key()] = Answer{Value: v, Asked: true}
 	required := r.Required(q)
 	c := r.parsed(q.Constraint)
 	fits := v == "" || c == nil || c.Bool(env{r: r, current: v}) // not checked on a blank answer (ODK)
 	if had {
-		r.Answers[q.Name] = was
+		r.Answers[q.Key()] = was
 	} else {
-		delete(r.Answers, q.Name)
+		delete(r.Answers, q.Key())
 	}
 	if v == "" && required {
 		return &Problem{Kind: "required", Message: q.RequiredMessage.In(lang)}, nil
@@ -221,7 +221,7 @@ func (r *Run) Answer(q *Question, raw, lang string) (*Problem, error) {
 			}
 		}
 	}
-	r.Answers[q.Name] = Answer{Value: v, Asked: true}
+	r.Answers[q.Key()] = Answer{Value: v, Asked: true}
 	r.Refresh()
 	return nil, nil
 }
@@ -422,7 +422,7 @@ func (r *Run) Before(q string) (*Question, bool) {
 	var prev *Question
 	for i := range r.Form.Questions {
 		c := &r.Form.Questions[i]
-		if c.Name == q {
+		if c.Key() == q {
 			return prev, prev != nil
 		}
 		if asked(c) && r.Relevant(c) {

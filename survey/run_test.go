@@ -22,7 +22,7 @@ func answer(t *testing.T, r *survey.Run, q *survey.Question, raw string) *survey
 	if err != nil || p != nil {
 		t.Fatalf("%s = %q: %v %v", q.Name, raw, p, err)
 	}
-	next, _ := r.Next(q.Name)
+	next, _ := r.Next(q.Key())
 	return next
 }
 

@@ -3,6 +3,7 @@ package survey
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 
 	"github.com/xuri/excelize/v2"
@@ -135,10 +136,17 @@ func surveyRows(f *Form) [][]string {
 		header[i] = c.header
 	}
 	rows := [][]string{header}
-	for _, m := range f.Meta { // metadata first, as KoBoToolbox writes start and end
-		row := make([]string, len(cols))
-		row[0], row[1] = m.Type, m.Name
-		rows = append(rows, row)
+	// Metadata where they stood (KoBoToolbox writes start and end first),
+	// so a form written back keeps its export's column order.
+	// A row that stood inside a group goes after it: a reader keeps
+	// metadata outside groups.
+	written := 0
+	meta := func(upTo int) {
+		for ; written < len(f.Meta) && f.Meta[written].At <= upTo; written++ {
+			row := make([]string, len(cols))
+			row[0], row[1] = f.Meta[written].Type, f.Meta[written].Name
+			rows = append(rows, row)
+		}
 	}
 	groupRow := func(typ string, g *Group) {
 		row := make([]string, len(cols))
@@ -163,7 +171,7 @@ func surveyRows(f *Form) [][]string {
 	skip := map[string]bool{}
 	for i := range f.Questions {
 		q := &f.Questions[i]
-		if skip[q.Name] {
+		if skip[f.PathOf(q)] {
 			continue // or_other's question: the type cell brings it back
 		}
 		path := groupPath(f, q.Group)
@@ -174,6 +182,9 @@ func surveyRows(f *Form) [][]string {
 		for len(open) > common {
 			groupRow("end group", nil)
 			open = open[:len(open)-1]
+		}
+		if len(open) == 0 {
+			meta(i)
 		}
 		for _, name := range path[common:] {
 			g, _ := f.Group(name)
@@ -186,12 +197,13 @@ func surveyRows(f *Form) [][]string {
 		}
 		rows = append(rows, row)
 		if q.OrOther {
-			skip[q.Name+"_other"] = true
+			skip[f.PathOf(q)+"_other"] = true
 		}
 	}
 	for range open {
 		groupRow("end group", nil)
 	}
+	meta(math.MaxInt)
 	return rows
 }
 

@@ -105,7 +105,7 @@ func TestSurveyResults(t *testing.T) {
 
 			// CSV to standard output by default.
 			out := c.ok("survey", "results", "1")
-			if !strings.HasPrefix(out, "\uFEFF\"consent\";\"village\";\"water_point\";") || !strings.Contains(out, "\r\n") {
+			if !strings.HasPrefix(out, "\uFEFF\"intro\";\"consent\";\"village\";\"water_point\";") || !strings.Contains(out, "\r\n") {
 				t.Fatalf("CSV on standard output = %q", out[:min(len(out), 200)])
 			}
 			csvPath := filepath.Join(dir, "results.csv")
@@ -121,11 +121,12 @@ func TestSurveyResults(t *testing.T) {
 			}
 			header := lines[0]
 			mustContain(t, "CSV header", header, `"problems";"problems/cuts";"problems/dirty";"problems/far";"problems/none";"problems/other";"problems_other"`,
-				`"_id";"_uuid";"_submission_time";"__version__";"_index";"_village";"_group_size"`)
-			if strings.Contains(header, `"intro"`) || strings.Contains(header, `"thanks"`) || !strings.Contains(header, `"problem_count"`) {
-				t.Errorf("notes are columns or the calculate is missing: %s", header)
+				`"_id";"_uuid";"_submission_time";"_status";"_submitted_by";"__version__";"_index";"_village";"_group_size"`,
+				`"since";"reported"`)
+			if !strings.Contains(header, `"thanks"`) || !strings.Contains(header, `"problem_count"`) {
+				t.Errorf("a note or the calculate is missing (KoBo's XML values have every row): %s", header)
 			}
-			for _, bad := range []string{"resident", "member", "chat", "5550101", "0555", "telegram"} {
+			for _, bad := range []string{"resident", "member", "chat", "5550101", "0555"} {
 				if strings.Contains(string(data), bad) {
 					t.Errorf("personal data (%q) in the raw table:\n%s", bad, data)
 				}
@@ -133,9 +134,14 @@ func TestSurveyResults(t *testing.T) {
 			if !regexp.MustCompile(`"cuts dirty";"1";"1";"0";"0";"0";""`).MatchString(lines[2]) {
 				t.Errorf("a select_multiple is not split into 0/1 columns: %s", lines[2])
 			}
-			if !regexp.MustCompile(`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+06:00";"1";"7";"aral";"1"$`).MatchString(lines[7]) {
+			if !regexp.MustCompile(`"7";"[0-9a-f-]{36}";"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d";"submitted_via_field";"";"1";"7";"aral";"1"$`).MatchString(lines[7]) {
 				t.Errorf("trailing columns of the last row: %s", lines[7])
 			}
+
+			// --groups: group paths; --lang: labels, as KoBo's exports offer.
+			mustContain(t, "--groups", c.ok("survey", "results", "1", "--groups"), `"problems";"problems/cuts";`, `"details/since";"details/reported";"problem_count"`)
+			mustContain(t, "--lang ru", c.ok("survey", "results", "1", "--lang", "ru"),
+				`"Какие есть проблемы с водой?";"Какие есть проблемы с водой?/Часто отключают воду";`, `"Часто отключают воду Вода грязная";"1";"1";"0"`)
 
 			xlsxPath := filepath.Join(dir, "results.xlsx")
 			c.ok("survey", "results", "1", "--format", "xlsx", "--lang", "ru", "--out", xlsxPath)
@@ -150,6 +156,9 @@ func TestSurveyResults(t *testing.T) {
 			raw, _ := x.GetRows("Ответы")
 			if len(raw) != 8 {
 				t.Errorf("raw sheet has %d rows, want 8", len(raw))
+			}
+			if h := strings.Join(raw[0], "|"); !strings.Contains(h, "|Какие есть проблемы с водой?|Какие есть проблемы с водой?/Часто отключают воду|") {
+				t.Errorf("--lang ru: the raw sheet's header has no labels: %s", h)
 			}
 			sum, _ := x.GetRows("Итоги")
 			var text strings.Builder

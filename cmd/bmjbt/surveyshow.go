@@ -165,7 +165,7 @@ func writeQuestion(w io.Writer, f *survey.Form, q *survey.Question, n int, lang 
 	if q.Required {
 		typ += ", " + t("cli.survey_required", nil)
 	}
-	fmt.Fprintf(w, "%3d. %s  (%s)\n", n, q.Name, typ)
+	fmt.Fprintf(w, "%3d. %s  (%s)\n", n, q.Key(), typ) // a shared name with its group path
 	if label := q.Label.In(lang); label != "" {
 		fmt.Fprintf(w, "     %s\n", oneLine(label, 120))
 	}

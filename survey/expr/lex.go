@@ -167,8 +167,20 @@ func nameRuneLen(s string, i int) int {
 	return n
 }
 
-// isName reports whether s is a whole question name.
+// isName reports whether s is a whole question name, or a group path of
+// names ("water/comment"): how bmjbt keys a question whose name is used in
+// two groups. (The form reader refuses paths written by a form's author,
+// as pyxform does; only the questions or_other adds use them.)
 func isName(s string) bool {
+	for seg := range strings.SplitSeq(s, "/") {
+		if !isPlainName(seg) {
+			return false
+		}
+	}
+	return true
+}
+
+func isPlainName(s string) bool {
 	if s == "" || !isNameStart(s, 0) {
 		return false
 	}
