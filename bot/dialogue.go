@@ -112,7 +112,7 @@ type flow struct {
 // members' work on entries, their queue, requests for information, and
 // the group's own business.
 func flows() []flow {
-	return []flow{langFlow(), intakeFlow(), registerFlow(), additionFlow(), entryWorkFlow(), queueFlow(), requestFlow(), membersFlow(), consentFlow(), surveyFlow()}
+	return []flow{langFlow(), intakeFlow(), registerFlow(), additionFlow(), entryWorkFlow(), queueFlow(), requestFlow(), membersFlow(), meetingFlow(), consentFlow(), surveyFlow()}
 }
 
 // register takes in a flow's steps and commands; a name declared twice is

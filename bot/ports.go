@@ -33,6 +33,18 @@ type Tx interface {
 	Requests
 	Consents
 	Surveys
+	Meetings
+}
+
+// Meetings are the group's meetings and minutes (3.4–3.7) and the chair's
+// recorded absences (3.6).
+type Meetings interface {
+	CreateMeeting(ctx context.Context, mt *monitoring.Meeting) error
+	Meeting(ctx context.Context, municipality string, id int64) (monitoring.Meeting, error)
+	Meetings(ctx context.Context, municipality string) ([]monitoring.Meeting, error)
+	SetAttendance(ctx context.Context, meetingID, memberID int64, p monitoring.Presence, reason string) error
+	SignMinutes(ctx context.Context, municipality string, meetingID int64, signer monitoring.Member, inChat bool) (monitoring.Signature, error)
+	RecordChairAbsence(ctx context.Context, municipality string, a *monitoring.ChairAbsence) error
 }
 
 // InboxTx takes updates and closes them, each in a savepoint when needed.

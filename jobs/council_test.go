@@ -132,3 +132,46 @@ func TestChairRemindedOnceBeforeATermEnds(t *testing.T) {
 		}
 	})
 }
+
+// 3.4: at the third missed meeting the chair and the member are told, once;
+// nothing else happens by itself.
+func TestThirdAbsenceToldOnceToTheChairAndTheMember(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		c := at(db, 2026, 3, 2, 8)
+		ms := approvedGroup(t, db, 5, "")
+		missed := ms[3]
+		for i := range 3 {
+			runAll(t, db, 1)
+			if got := texts(t, db, "73"); len(got) != 0 {
+				t.Fatalf("after %d missed meetings the member was told: %q", i, got)
+			}
+			err := db.InTx(ctx, func(tx *storage.Tx) error {
+				mt := monitoring.Meeting{Municipality: "sadyrbaev", HeldAt: c.Now().Add(-time.Hour), Agenda: []string{"Кезектеги отурум"}}
+				if err := tx.CreateMeeting(ctx, &mt); err != nil {
+					return err
+				}
+				return tx.SetAttendance(ctx, mt.ID, missed.ID, monitoring.Absent, "")
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Add(24 * time.Hour)
+		}
+		runAll(t, db, 3)
+		runAll(t, db, 2)
+		for _, chat := range []string{"70", "73"} {
+			got := texts(t, db, chat)
+			if len(got) != 1 || !strings.Contains(got[0], "Мүчө 4 топтун отурумдарына 3 жолу катышкан жок") || !strings.Contains(got[0], "3.4") {
+				t.Fatalf("chat %s: %q; want one notice of the third absence", chat, got)
+			}
+		}
+		if other := texts(t, db, "71"); len(other) != 0 {
+			t.Fatalf("another member was told: %q", other)
+		}
+		list, err := db.Members(ctx, "sadyrbaev", false)
+		if err != nil || len(list) != 5 {
+			t.Fatalf("members after the notice: %d, %v; removal is never automatic", len(list), err)
+		}
+	})
+}
