@@ -20,15 +20,20 @@ import (
 
 // surveyFlow declares the three ways a survey question is answered: one
 // choice (also a note's "Next" and an acknowledgement), several choices,
-// and typed words, numbers or dates.
+// and typed words, numbers or dates; and, in field mode, the village and
+// the meeting a group's answers come from.
 func surveyFlow() flow {
+	steps := gatheringSteps()
+	for name, s := range map[string]*step{
+		"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
+		"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
+		"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
+		"survey.field":  {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
+	} {
+		steps[name] = s
+	}
 	return flow{
-		steps: map[string]*step{
-			"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
-			"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
-			"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
-			"survey.field":  {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
-		},
+		steps: steps,
 		commands: map[string]memberCommand{
 			"field":   {who: anyMember, run: cmdField},
 			"results": {who: anyMember, inGroup: true, run: cmdResults},
@@ -49,6 +54,8 @@ type surveyRun struct {
 	// to land in the same results.
 	Field     bool `json:"field,omitempty"`
 	GroupSize int  `json:"group_size,omitempty"`
+	// Group is the meeting a group's answers come from, asked before them.
+	Group *fieldGroup `json:"group,omitempty"`
 }
 
 // surveyRunOf reads a response's run: the form it began with and its answers.
@@ -429,6 +436,10 @@ func finishSurvey(t *turn, run *survey.Run, responseID int64) error {
 	}
 	d := dialogueData[surveyRun](t)
 	t.end()
+	if d.Group != nil {
+		kind := survey.KindOf(d.GroupSize)
+		return t.say(t.T("survey.group_done", catalog.Args{"Kind": t.T("survey.kind."+string(kind), nil), "People": d.GroupSize, "ID": d.Survey}))
+	}
 	if d.Field {
 		return t.say(t.T("survey.field_done", catalog.Args{"ID": d.Survey}))
 	}
