@@ -85,8 +85,7 @@ func groupDateInput(t *turn) error {
 
 // heldOn keeps the day the group met: one that has come, in Bishkek.
 func heldOn(t *turn, day time.Time) error {
-	now := t.tx.Now().In(monitoring.Bishkek)
-	if day.After(time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, monitoring.Bishkek)) {
+	if day.Format("2006-01-02") > t.tx.Now().In(monitoring.Bishkek).Format("2006-01-02") {
 		return t.reask("survey.group_date_future", nil)
 	}
 	_, g := groupOf(t)
