@@ -73,9 +73,9 @@ func TestSurveyGroups(t *testing.T) {
 			list := c.ok("survey", "groups", "1", "--lang", "ru")
 			mustContain(t, "survey groups", list, "KIND", "MODERATOR", "focus group", "2026-03-01", "Масы", "А. Осмонова (member)", "recorded",
 				"group discussion", "Арал", "Т. Жумабаева", "Аялдар гана", "unfinished (not counted)",
-				"Counted in the results: 1 focus groups (10 people) and 1 group discussions (5 people), each as one response.")
+				"Counted in the results, each as one response: focus groups: 1 (10 people); group discussions: 1 (5 people).")
 			mustContain(t, "survey show", c.ok("survey", "show", "1"),
-				"Groups:        1 focus groups (10 people), 1 group discussions (5 people), finished; each is one response in the results (`bmjbt survey groups 1`)")
+				"Groups:        focus groups: 1 (10 people); group discussions: 1 (5 people); finished ones, each one response in the results (`bmjbt survey groups 1`)")
 			mustContain(t, "survey groups 9", c.fails("survey", "groups", "9"), "no survey 9")
 		})
 	}
