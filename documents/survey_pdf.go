@@ -167,18 +167,7 @@ func (d *pdfDoc) sampling() {
 	if sum.field > 0 {
 		lines = append(lines, d.t("results.field", catalog.Args{"Count": public(sum.field)}))
 	}
-	if all := sum.all; all.Groups > 0 {
-		// A group asked together is one answer, not one per participant
-		// (Regulation 5.6): the counts of section 2 stand on these sources.
-		// Focus groups (8–12 people) and other group discussions apart.
-		lines = append(lines, d.t("results.sources", catalog.Args{"Count": public(all.Complete)}))
-		if all.FocusGroups > 0 {
-			lines = append(lines, d.t("results.focus_groups", catalog.Args{"Count": public(all.FocusGroups), "People": public(all.FocusPeople)}))
-		}
-		if all.Discussions > 0 {
-			lines = append(lines, d.t("results.discussions", catalog.Args{"Count": public(all.Discussions), "People": public(all.DiscussionPeople)}))
-		}
-	}
+	lines = append(lines, d.groupLines(sum, public)...)
 	for _, l := range lines {
 		d.bullet(l)
 	}

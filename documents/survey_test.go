@@ -316,11 +316,12 @@ func TestSurveyDocumentsWithoutResponses(t *testing.T) {
 	}
 }
 
-// A group asked together is one source (Regulation 5.6): the PDF says how
-// many answers the counts stand on, and the focus groups (8–12 people)
-// and other group discussions apart, each with its participants; counts
-// under 5 read "<5" as every public figure does.
-func TestSurveyPDFCountsGroupsOnceByKind(t *testing.T) {
+// A group asked together is one source (Regulation 5.6): the PDF and the
+// XLSX summary say how many answers the counts stand on, and the focus
+// groups (8–12 people) and other group discussions apart, each with its
+// participants; in the public PDF counts under 5 read "<5" as every
+// public figure does.
+func TestSurveyResultsCountGroupsOnceByKind(t *testing.T) {
 	rs := surveyResponses() // seven complete, one of them a focus group of 9
 	for i, n := range []int{5, 30} {
 		rs = append(rs, survey.Response{ID: int64(120 + i), VersionID: 12, MemberID: 3, GroupSize: n, Village: "aral", Channel: "field",
@@ -339,6 +340,28 @@ func TestSurveyPDFCountsGroupsOnceByKind(t *testing.T) {
 			if !strings.Contains(text, w) {
 				t.Errorf("the %s PDF lacks %q:\n%s", lang, w, text)
 			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := surveyDoc(t, monitoring.Russian).WriteXLSX(&buf, documents.ResponsesOf(rs...)); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(catalog.Default().T(monitoring.Russian, "results.sheet.summary", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, r := range rows {
+		text.WriteString(strings.Join(r, "|") + "\n")
+	}
+	for _, w := range []string{"Учтено ответов: 9 (", "Фокус-группы (8–12 человек): 1, участников в них: 9", "Групповые обсуждения: 2, участников в них: 35"} {
+		if !strings.Contains(text.String(), w) {
+			t.Errorf("the summary sheet lacks %q:\n%s", w, text.String())
 		}
 	}
 }
