@@ -244,7 +244,7 @@ func TestFieldModeAndResults(t *testing.T) {
 		m.Expect(t, "/field 1: Айылдагы ичүүчү суу (ачык)")
 		m.Say("/field 1 9")
 		// A group asked together: the meeting first (5.6), then its answers.
-		m.Expect(t, "топ менен болгон жолугушууну жазабыз. Жолугушуу качан болду?")
+		m.Expect(t, "тургундар менен болгон жолугушууну жазабыз. Жолугушуу качан болду?")
 		m.Press(t, "Бүгүн")
 		m.Expect(t, "Жолугушуу кайда өттү?")
 		m.Say("Масы айылы, мектеп")
