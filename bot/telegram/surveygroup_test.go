@@ -47,12 +47,14 @@ questions:
 // Regulation 5.6: a focus group is 8–12 people. A group of 5 is recorded,
 // and the member told, as a group discussion; the meeting's questions take
 // typed days, names and numbers, refuse a day to come and a group of one,
-// go back with their answers shown, and cancel without keeping anything.
+// go back with their answers shown, survive a restart and an interruption,
+// and cancel without keeping anything.
 // Each group is one answer in /results, the kinds counted apart.
 func TestGroupDiscussionIsNotAFocusGroup(t *testing.T) {
 	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		s := run(t, db)
+		fake := newFake(t)
+		s := newStack(t, db, fake, defaultOpts(), fast).start()
 		ctx := context.Background()
 		rec := openForm(t, s, waterForm)
 		m := s.member(t, 2101, monitoring.Ordinary, "Б. Токтосунов")
@@ -78,6 +80,10 @@ func TestGroupDiscussionIsNotAFocusGroup(t *testing.T) {
 		m.Say("14.10.2025")
 		m.Expect(t, "Жолугушуу кайда өттү?")
 		m.Say("Арал айылы, клуб")
+		m.Expect(t, "Талкуунун темасы кандай болду?")
+		s.stop() // the meeting so far is kept with the conversation
+		newStack(t, db, fake, defaultOpts(), fast).start()
+		m.Say("/help") // an interruption, then the open question again
 		m.Expect(t, "Талкуунун темасы кандай болду?")
 		m.Say("Суу жана жолдор")
 		moderator := m.Expect(t, "Жолугушууну ким алып барды?")
