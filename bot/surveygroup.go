@@ -247,11 +247,10 @@ func groupNotesInput(t *turn) error {
 	return t.ask("survey.field")
 }
 
-// recordGathering keeps the meeting beside the response that begins for
-// its answers.
-func recordGathering(t *turn, m monitoring.Member, d *surveyRun, resp survey.Response) error {
+// gatheringOf is the meeting as the member told it, to keep beside the
+// response that begins for its answers.
+func gatheringOf(m monitoring.Member, d *surveyRun) survey.Gathering {
 	g := d.Group
-	rec := survey.Gathering{SurveyID: resp.SurveyID, ResponseID: resp.ID, Kind: survey.KindOf(g.People), HeldOn: g.HeldOn,
-		Place: g.Place, Topic: g.Topic, ModeratorID: g.ModeratorID, Moderator: g.Moderator, People: g.People, Notes: g.Notes, RecordedBy: m.ID}
-	return t.tx.AddGathering(t.ctx, t.e.Muni.Code, &rec)
+	return survey.Gathering{SurveyID: d.Survey, Kind: survey.KindOf(g.People), HeldOn: g.HeldOn, Place: g.Place, Topic: g.Topic,
+		ModeratorID: g.ModeratorID, Moderator: g.Moderator, People: g.People, Notes: g.Notes, RecordedBy: m.ID}
 }

@@ -100,6 +100,12 @@ func chooseFieldVillage(t *turn, data string) error {
 		t.end()
 		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
 	}
+	var meeting survey.Gathering
+	if d.Group != nil {
+		if meeting = gatheringOf(m, d); meeting.Check() != nil {
+			return t.ask("survey.group.date") // a meeting not fully told (an older state): ask it again
+		}
+	}
 	resp := survey.Response{SurveyID: rec.ID, VersionID: v.ID, MemberID: m.ID, GroupSize: d.GroupSize,
 		Channel: "field", Village: strings.TrimPrefix(data, "v:"), Answers: map[string]survey.Answer{}}
 	if f, err := survey.LoadForm(v); err == nil {
@@ -109,7 +115,8 @@ func chooseFieldVillage(t *turn, data string) error {
 		return err
 	}
 	if d.Group != nil {
-		if err := recordGathering(t, m, d, resp); err != nil {
+		meeting.SurveyID, meeting.ResponseID = rec.ID, resp.ID
+		if err := t.tx.AddGathering(t.ctx, t.e.Muni.Code, &meeting); err != nil {
 			return err
 		}
 	}
