@@ -59,6 +59,14 @@ const maxGroupText = 500
 
 func groupText(t *turn) string { return TruncateText(strings.TrimSpace(t.u.Text), maxGroupText) }
 
+// recordText is a place, a topic or notes as kept: a phone number or an
+// e-mail address typed in them is masked, as nothing of the participants
+// is kept (the moderator's name, asked for, is not masked).
+func recordText(t *turn) string {
+	masked, _ := monitoring.MaskPersonal(groupText(t))
+	return masked
+}
+
 func askGroupDate(t *turn) error {
 	d := dialogueData[surveyRun](t)
 	rec, _, err := t.tx.OpenSurvey(t.ctx, t.e.Muni.Code, d.Survey)
@@ -99,7 +107,7 @@ func askGroupPlace(t *turn) error {
 
 func groupPlaceInput(t *turn) error {
 	_, g := groupOf(t)
-	g.Place = groupText(t)
+	g.Place = recordText(t)
 	return t.ask("survey.group.topic")
 }
 
@@ -130,7 +138,7 @@ func chooseGroupTopic(t *turn, data string) error {
 
 func groupTopicInput(t *turn) error {
 	_, g := groupOf(t)
-	g.Topic = groupText(t)
+	g.Topic = recordText(t)
 	return t.ask("survey.group.moderator")
 }
 
@@ -243,7 +251,7 @@ func chooseGroupNotes(t *turn, data string) error {
 
 func groupNotesInput(t *turn) error {
 	_, g := groupOf(t)
-	g.Notes = groupText(t)
+	g.Notes = recordText(t)
 	return t.ask("survey.field")
 }
 

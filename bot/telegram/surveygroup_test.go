@@ -100,7 +100,7 @@ func TestGroupDiscussionIsNotAFocusGroup(t *testing.T) {
 		m.Expect(t, "Сураныч, санды жазыңыз (2–100).")
 		m.Say("5")
 		m.Expect(t, "Катышкандар: 5. Фокус топко 8–12 адам катышат, ошондуктан бул жолугушуу фокус топ катары эмес, топтук талкуулоо катары жазылат.")
-		m.Say("Аялдар гана катышты")
+		m.Say("Аялдар гана катышты, 0555 12 34 56")
 		m.Expect(t, "катышкандар: 5. Сурамжылоо кайсы айылда өттү?")
 		m.Press(t, "Арал")
 		m.Expect(t, "Суу жетиштүүбү?")
@@ -132,7 +132,7 @@ func TestGroupDiscussionIsNotAFocusGroup(t *testing.T) {
 			t.Fatalf("gatherings %+v, %v", gs, err)
 		}
 		if g := gs[0]; g.Kind != survey.Discussion || g.People != 5 || g.HeldOn != "2025-10-14" || g.Place != "Арал айылы, клуб" || g.Topic != "Суу" ||
-			g.ModeratorID != 0 || g.Moderator != "Т. Жумабаева" || g.Notes != "Аялдар гана катышты" || g.Village != "aral" || !g.Complete {
+			g.ModeratorID != 0 || g.Moderator != "Т. Жумабаева" || g.Notes != "Аялдар гана катышты, •••" || g.Village != "aral" || !g.Complete {
 			t.Errorf("the discussion kept as %+v", g)
 		}
 		if g := gs[1]; g.Kind != survey.FocusGroup || g.People != 12 || g.Topic != "Суу боюнча талкуу" || g.Moderator != "Г. Кандарова" || g.ModeratorID == 0 {
