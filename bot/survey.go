@@ -20,20 +20,15 @@ import (
 
 // surveyFlow declares the three ways a survey question is answered: one
 // choice (also a note's "Next" and an acknowledgement), several choices,
-// and typed words, numbers or dates; and, in field mode, the village and
-// the meeting a group's answers come from.
+// and typed words, numbers or dates.
 func surveyFlow() flow {
-	steps := gatheringSteps()
-	for name, s := range map[string]*step{
-		"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
-		"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
-		"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
-		"survey.field":  {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
-	} {
-		steps[name] = s
-	}
 	return flow{
-		steps: steps,
+		steps: map[string]*step{
+			"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
+			"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
+			"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
+			"survey.field":  {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
+		},
 		commands: map[string]memberCommand{
 			"field":   {who: anyMember, run: cmdField},
 			"results": {who: anyMember, inGroup: true, run: cmdResults},

@@ -19,17 +19,17 @@ import (
 // are one response: one source in results, whatever its size. Nothing is
 // asked about who the participants were.
 
-// gatheringSteps are the meeting's questions, in the order asked; the
+// gatheringFlow is the meeting's questions, in the order asked; the
 // village (survey.field) comes after them, then the form.
-func gatheringSteps() map[string]*step {
-	return map[string]*step{
+func gatheringFlow() flow {
+	return flow{steps: map[string]*step{
 		"survey.group.date":      {accepts: inDate, ask: askGroupDate, choose: chooseGroupDate, input: groupDateInput},
 		"survey.group.place":     {accepts: inText, ask: askGroupPlace, choose: cancelWork, input: groupPlaceInput},
 		"survey.group.topic":     {accepts: inText, ask: askGroupTopic, choose: chooseGroupTopic, input: groupTopicInput},
 		"survey.group.moderator": {accepts: inChoice, ask: askGroupModerator, choose: chooseGroupModerator, input: groupModeratorInput},
 		"survey.group.people":    {accepts: inNumber, min: survey.GroupMin, max: survey.GroupMax, ask: askGroupPeople, choose: chooseGroupPeople, input: groupPeopleInput},
 		"survey.group.notes":     {accepts: inText, ask: askGroupNotes, choose: chooseGroupNotes, input: groupNotesInput},
-	}
+	}}
 }
 
 // fieldGroup is the meeting as recorded so far, kept with the dialogue
