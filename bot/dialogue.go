@@ -109,10 +109,11 @@ type flow struct {
 
 // flows are the conversations of this engine: language, a resident's
 // complaint, a complaint taken down by a member, what a resident adds, the
-// members' work on entries, their queue, requests for information, and
-// the group's own business.
+// members' work on entries, their queue, requests for information, the
+// group's own business, consent, surveys, and a group's meeting recorded
+// before its answers.
 func flows() []flow {
-	return []flow{langFlow(), intakeFlow(), registerFlow(), additionFlow(), entryWorkFlow(), queueFlow(), requestFlow(), membersFlow(), meetingFlow(), consentFlow(), surveyFlow()}
+	return []flow{langFlow(), intakeFlow(), registerFlow(), additionFlow(), entryWorkFlow(), queueFlow(), requestFlow(), membersFlow(), meetingFlow(), consentFlow(), surveyFlow(), gatheringFlow()}
 }
 
 // register takes in a flow's steps and commands; a name declared twice is

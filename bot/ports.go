@@ -79,6 +79,7 @@ type Surveys interface {
 	SurveyResponses(ctx context.Context, surveyID int64) ([]survey.Response, error)
 	InvitedCount(ctx context.Context, surveyID int64) (int, error)
 	OpenSurveys(ctx context.Context, municipality string) ([]survey.Record, error)
+	AddGathering(ctx context.Context, municipality string, g *survey.Gathering) error
 	Subscribers(ctx context.Context, municipality string, villages []string) ([]survey.Subscriber, error)
 	Invite(ctx context.Context, municipality string, surveyID int64, invitations []survey.Invitation, remind bool) (int, error)
 }

@@ -49,6 +49,8 @@ type surveyRun struct {
 	// to land in the same results.
 	Field     bool `json:"field,omitempty"`
 	GroupSize int  `json:"group_size,omitempty"`
+	// Group is the meeting a group's answers come from, asked before them.
+	Group *fieldGroup `json:"group,omitempty"`
 }
 
 // surveyRunOf reads a response's run: the form it began with and its answers.
@@ -429,6 +431,10 @@ func finishSurvey(t *turn, run *survey.Run, responseID int64) error {
 	}
 	d := dialogueData[surveyRun](t)
 	t.end()
+	if d.Group != nil {
+		kind := survey.KindOf(d.GroupSize)
+		return t.say(t.T("survey.group_done", catalog.Args{"Kind": t.T("survey.kind."+string(kind), nil), "People": d.GroupSize, "ID": d.Survey}))
+	}
 	if d.Field {
 		return t.say(t.T("survey.field_done", catalog.Args{"ID": d.Survey}))
 	}

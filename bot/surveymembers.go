@@ -17,8 +17,10 @@ import (
 // sends a survey) and /results (the summary in the chat).
 
 // cmdField is /field SURVEY [PEOPLE]: a member records one questionnaire
-// filled in on paper, or a focus group's answers (PEOPLE of them, 8–12 by
-// Regulation 5.6), asked the village first.
+// filled in on paper, asked the village first; or, with PEOPLE of 2 or
+// more, a group asked together (a focus group of 8–12 by Regulation 5.6,
+// a group discussion otherwise), asked about the meeting first (see
+// surveygroup.go).
 func cmdField(t *turn, _ monitoring.Member, args string) error {
 	fields := strings.Fields(args)
 	id, size := int64(0), 1
@@ -27,7 +29,7 @@ func cmdField(t *turn, _ monitoring.Member, args string) error {
 	}
 	if len(fields) > 1 {
 		n, err := strconv.Atoi(fields[1])
-		if err != nil || n < 1 || n > 100 {
+		if err != nil || n < 1 || n > survey.GroupMax {
 			return t.say(t.T("survey.field_size", nil))
 		}
 		size = n
@@ -38,6 +40,9 @@ func cmdField(t *turn, _ monitoring.Member, args string) error {
 	}
 	if rec.State != survey.Open {
 		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
+	}
+	if size >= survey.GroupMin {
+		return t.start("survey.group.date", &surveyRun{Survey: rec.ID, Field: true, GroupSize: size, Group: &fieldGroup{}})
 	}
 	return t.start("survey.field", &surveyRun{Survey: rec.ID, Field: true, GroupSize: size})
 }
@@ -95,6 +100,12 @@ func chooseFieldVillage(t *turn, data string) error {
 		t.end()
 		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
 	}
+	var meeting survey.Gathering
+	if d.Group != nil {
+		if meeting = gatheringOf(m, d); meeting.Check() != nil {
+			return t.ask("survey.group.date") // a meeting not fully told (an older state): ask it again
+		}
+	}
 	resp := survey.Response{SurveyID: rec.ID, VersionID: v.ID, MemberID: m.ID, GroupSize: d.GroupSize,
 		Channel: "field", Village: strings.TrimPrefix(data, "v:"), Answers: map[string]survey.Answer{}}
 	if f, err := survey.LoadForm(v); err == nil {
@@ -102,6 +113,12 @@ func chooseFieldVillage(t *turn, data string) error {
 	}
 	if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
 		return err
+	}
+	if d.Group != nil {
+		meeting.SurveyID, meeting.ResponseID = rec.ID, resp.ID
+		if err := t.tx.AddGathering(t.ctx, t.e.Muni.Code, &meeting); err != nil {
+			return err
+		}
 	}
 	return askFirst(t, d, resp)
 }
@@ -187,8 +204,13 @@ func cmdResults(t *turn, _ monitoring.Member, args string) error {
 	var b strings.Builder
 	b.WriteString(t.T("survey.results_head", catalog.Args{"Title": rec.Title, "Complete": res.Complete, "Invited": invited,
 		"Begun": res.Responses, "People": res.People}))
-	if res.Groups > 0 {
-		b.WriteString(" " + t.T("survey.results_groups", catalog.Args{"Groups": res.Groups}))
+	// Each group asked together is one of the answers above (5.6): say
+	// how many of them were focus groups and how many other discussions.
+	if res.FocusGroups > 0 {
+		b.WriteString("\n" + t.T("survey.results_focus", catalog.Args{"Count": res.FocusGroups, "People": res.FocusPeople}))
+	}
+	if res.Discussions > 0 {
+		b.WriteString("\n" + t.T("survey.results_discussions", catalog.Args{"Count": res.Discussions, "People": res.DiscussionPeople}))
 	}
 	for _, qr := range res.Questions {
 		if qr.Asked == 0 || qr.Question.Type == survey.Text || qr.Question.Type == survey.Acknowledge {

@@ -163,6 +163,7 @@ func (d *pdfDoc) sampling() {
 	if sum.field > 0 {
 		lines = append(lines, d.t("results.field", catalog.Args{"Count": public(sum.field)}))
 	}
+	lines = append(lines, d.groupLines(sum, public)...)
 	for _, l := range lines {
 		d.bullet(l)
 	}

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"bmjbt/catalog"
 	"bmjbt/survey"
 )
 
@@ -74,6 +75,26 @@ func (s SurveyResults) summarize(t *rawTable, responses []survey.Response) summa
 		}
 	}
 	return sum
+}
+
+// groupLines say, when groups were recorded in field mode, how many
+// answers the counts stand on, a group asked together being one answer,
+// not one per participant (Regulation 5.6); then the focus groups (8–12
+// people) and the other group discussions apart, with their participants.
+// count writes a count (public's "<5" where the public reads it).
+func (s SurveyResults) groupLines(sum summary, count func(int) string) []string {
+	all := sum.all
+	if all.Groups == 0 {
+		return nil
+	}
+	lines := []string{s.t("results.sources", catalog.Args{"Count": count(all.Complete)})}
+	if all.FocusGroups > 0 {
+		lines = append(lines, s.t("results.focus_groups", catalog.Args{"Count": count(all.FocusGroups), "People": count(all.FocusPeople)}))
+	}
+	if all.Discussions > 0 {
+		lines = append(lines, s.t("results.discussions", catalog.Args{"Count": count(all.Discussions), "People": count(all.DiscussionPeople)}))
+	}
+	return lines
 }
 
 // question finds a question's count in results by key (a village's

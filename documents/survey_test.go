@@ -316,3 +316,53 @@ func TestSurveyDocumentsWithoutResponses(t *testing.T) {
 		}
 	}
 }
+
+// A group asked together is one source (Regulation 5.6): the PDF and the
+// XLSX summary say how many answers the counts stand on, and the focus
+// groups (8–12 people) and other group discussions apart, each with its
+// participants; in the public PDF counts under 5 read "<5" as every
+// public figure does.
+func TestSurveyResultsCountGroupsOnceByKind(t *testing.T) {
+	rs := surveyResponses() // seven complete, one of them a focus group of 9
+	for i, n := range []int{5, 30} {
+		rs = append(rs, survey.Response{ID: int64(120 + i), VersionID: 12, MemberID: 3, GroupSize: n, Village: "aral", Channel: "field",
+			UUID: fmt.Sprintf("0b7f8a1e-1111-4c1e-9d55-%012d", 120+i), StartedAt: surveyAt, CompletedAt: surveyAt.Add(time.Minute),
+			Answers: asked("consent", "OK", "problems", "far", "satisfaction", "3")})
+	}
+	for lang, want := range map[monitoring.Lang][]string{
+		monitoring.Kyrgyz: {"Эсепке алынган жооптор: 9 (ар бир фокус топ же топтук талкуулоо бир жооп катары эсептелет)",
+			"Фокус топтор (8–12 адамдан): <5, аларга катышкандар: 9", "Топтук талкуулоолор: <5, аларга катышкандар: 35",
+			"Жооп берилди: 9 (9 суралгандан)."},
+		monitoring.Russian: {"Учтено ответов: 9 (каждая фокус-группа или групповое обсуждение учитывается как один ответ)",
+			"Фокус-группы (8–12 человек): <5, участников в них: 9", "Групповые обсуждения: <5, участников в них: 35"},
+	} {
+		text := strings.Join(strings.Fields(pdfText(t, surveyDoc(t, lang), rs)), " ")
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("the %s PDF lacks %q:\n%s", lang, w, text)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := surveyDoc(t, monitoring.Russian).WriteXLSX(&buf, documents.ResponsesOf(rs...)); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(catalog.Default().T(monitoring.Russian, "results.sheet.summary", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, r := range rows {
+		text.WriteString(strings.Join(r, "|") + "\n")
+	}
+	for _, w := range []string{"Учтено ответов: 9 (", "Фокус-группы (8–12 человек): 1, участников в них: 9", "Групповые обсуждения: 2, участников в них: 35"} {
+		if !strings.Contains(text.String(), w) {
+			t.Errorf("the summary sheet lacks %q:\n%s", w, text.String())
+		}
+	}
+}

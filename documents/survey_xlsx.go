@@ -216,6 +216,11 @@ func (s SurveyResults) writeSummarySheet(f *excelize.File, sheet string, st shee
 	if err := rows.add(text(s.t("results.respondents", catalog.Args{"Count": thousands(sum.all.People)}), 0)); err != nil {
 		return err
 	}
+	for _, l := range s.groupLines(sum, thousands) {
+		if err := rows.add(text(l, 0)); err != nil {
+			return err
+		}
+	}
 	if s.Invited > 0 {
 		if err := rows.add(text(s.invitedLine(sum, false), 0)); err != nil {
 			return err

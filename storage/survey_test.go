@@ -223,3 +223,70 @@ func TestInvitationsAndTheOneReminder(t *testing.T) {
 		}
 	})
 }
+
+// A group asked together is one record beside its response (5.6): the
+// kind follows its size, the response stands for its people, a focus
+// group of 7 is refused as such, and the list tells a finished record.
+func TestGatheringsBesideTheirResponse(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		ctx := context.Background()
+		m := storagetest.Municipality(t)
+		rec := survey.Record{Municipality: m.Code, FormID: "groups"}
+		v := survey.Version{Version: "1", Form: []byte(`{}`)}
+		if err := db.ImportSurvey(ctx, &rec, &v); err != nil {
+			t.Fatal(err)
+		}
+		var member monitoring.Member
+		var ids []int64
+		err := db.InTx(ctx, func(tx *storage.Tx) error {
+			if _, err := tx.CreateInvite(ctx, m.Code, "code-1", monitoring.Secretary, "А. Осмонова", "operator"); err != nil {
+				return err
+			}
+			var err error
+			if member, err = tx.Join(ctx, m.Code, "code-1", "telegram", "7", "7"); err != nil {
+				return err
+			}
+			for i, n := range []int{10, 5} {
+				r := survey.Response{SurveyID: rec.ID, VersionID: v.ID, MemberID: member.ID, Channel: "field", Village: "masy"}
+				if err := tx.StartResponse(ctx, m.Code, &r); err != nil {
+					return err
+				}
+				g := survey.Gathering{SurveyID: rec.ID, ResponseID: r.ID, Kind: survey.KindOf(n), HeldOn: "2026-03-01", Place: "Мектеп",
+					Topic: "Суу", People: n, RecordedBy: member.ID}
+				if i == 0 {
+					g.ModeratorID, g.Moderator = member.ID, member.Name
+				} else {
+					g.Moderator, g.Notes = "Т. Жумабаева", "Жамааттык борбордо"
+				}
+				if err := tx.AddGathering(ctx, m.Code, &g); err != nil {
+					return err
+				}
+				ids = append(ids, r.ID)
+			}
+			bad := survey.Gathering{SurveyID: rec.ID, ResponseID: ids[0], Kind: survey.FocusGroup, HeldOn: "2026-03-01", Place: "x", Topic: "y", People: 7, RecordedBy: member.ID}
+			if err := tx.AddGathering(ctx, m.Code, &bad); monitoring.ErrorCode(err) != monitoring.EINVALID {
+				t.Errorf("a focus group of 7 kept: %v", err)
+			}
+			return tx.SaveAnswers(ctx, ids[0], map[string]survey.Answer{}, true)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs, err := db.Gatherings(ctx, rec.ID)
+		if err != nil || len(gs) != 2 {
+			t.Fatalf("gatherings %+v, %v", gs, err)
+		}
+		if g := gs[0]; g.Kind != survey.FocusGroup || g.People != 10 || g.ModeratorID != member.ID || g.Moderator != "А. Осмонова" || !g.Complete || g.Village != "masy" || g.HeldOn != "2026-03-01" {
+			t.Errorf("the focus group %+v", g)
+		}
+		if g := gs[1]; g.Kind != survey.Discussion || g.People != 5 || g.ModeratorID != 0 || g.Moderator != "Т. Жумабаева" || g.Complete || g.Notes != "Жамааттык борбордо" {
+			t.Errorf("the discussion %+v", g)
+		}
+		var sizes []int
+		db.EachResponse(ctx, rec.ID, func(r survey.Response) error { sizes = append(sizes, r.GroupSize); return nil })
+		if len(sizes) != 2 || sizes[0] != 10 || sizes[1] != 5 {
+			t.Errorf("responses stand for %v people, want [10 5]", sizes)
+		}
+	})
+}

@@ -10,16 +10,22 @@ import (
 // Results are a survey's answers counted as the group reports them
 // (KoBoToolbox's summary, U-Report's "N responded out of M polled"): per
 // question how many were asked and answered, per option how many chose it,
-// for numbers their mean and spread. Field-mode responses count for the
-// people they stand for (a focus group of 9 counts 9).
+// for numbers their mean and spread. A group asked together (a focus
+// group, 5.6, or another group discussion) is one source: its answers
+// count once, as one response's; only People counts everyone it stands
+// for (a focus group of 9 counts 9 there).
 type Results struct {
 	Form      *Form
 	Invited   int // residents invited (0 when unknown)
 	Responses int // responses begun
-	Complete  int // responses finished
+	Complete  int // responses finished: the sources the counts stand on
 	People    int // people the complete responses stand for
 	Groups    int // complete responses of a group rather than one person
-	Questions []QuestionResult
+	// FocusGroups and Discussions split Groups by kind (KindOf their
+	// size), with the people who took part in each kind.
+	FocusGroups, FocusPeople      int
+	Discussions, DiscussionPeople int
+	Questions                     []QuestionResult
 }
 
 // QuestionResult is one question's count.
@@ -64,8 +70,15 @@ func Count(f *Form, responses []Response) *Results {
 		weight := 1
 		r.Complete++
 		r.People += max(resp.GroupSize, 1)
-		if resp.GroupSize > 1 {
+		switch KindOf(resp.GroupSize) {
+		case FocusGroup:
 			r.Groups++
+			r.FocusGroups++
+			r.FocusPeople += resp.GroupSize
+		case Discussion:
+			r.Groups++
+			r.Discussions++
+			r.DiscussionPeople += resp.GroupSize
 		}
 		for i := range r.Questions {
 			r.Questions[i].add(f, resp.Answers, weight)

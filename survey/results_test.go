@@ -92,3 +92,40 @@ func TestResultsCountAsTheGroupReports(t *testing.T) {
 		}
 	}
 }
+
+// A focus group is 8–12 people (Regulation 5.6); a group of any other
+// size is recorded as a group discussion. Each is one source: its answer
+// counts once in a question's count and share, whatever its size.
+func TestGroupsCountOnceByKind(t *testing.T) {
+	for n, want := range map[int]survey.GroupKind{0: "", 1: "", 2: survey.Discussion, 7: survey.Discussion, 8: survey.FocusGroup,
+		12: survey.FocusGroup, 13: survey.Discussion, 100: survey.Discussion} {
+		if got := survey.KindOf(n); got != want {
+			t.Errorf("KindOf(%d) = %q, want %q", n, got, want)
+		}
+	}
+	f := survey.Template()
+	r := survey.Count(f, []survey.Response{
+		response("masy", 1, true, map[string]string{"satisfaction": "5"}),
+		response("masy", 10, true, map[string]string{"satisfaction": "1"}), // a focus group
+		response("masy", 12, true, map[string]string{"satisfaction": "1"}), // a focus group
+		response("masy", 5, true, map[string]string{"satisfaction": "3"}),  // a group discussion
+		response("masy", 30, true, map[string]string{"satisfaction": "3"}), // a group discussion
+		response("masy", 9, false, map[string]string{"satisfaction": "3"}), // unfinished: not counted
+	})
+	if r.Complete != 5 || r.Groups != 4 || r.FocusGroups != 2 || r.FocusPeople != 22 || r.Discussions != 2 || r.DiscussionPeople != 35 || r.People != 58 {
+		t.Fatalf("complete %d, groups %d, focus %d (%d people), discussions %d (%d people), people %d",
+			r.Complete, r.Groups, r.FocusGroups, r.FocusPeople, r.Discussions, r.DiscussionPeople, r.People)
+	}
+	s := result(t, r, "satisfaction")
+	if s.Answered != 5 || math.Abs(s.Numbers.Mean-13.0/5) > 1e-9 {
+		t.Fatalf("satisfaction answered %d, mean %v: each group is one answer", s.Answered, s.Numbers.Mean)
+	}
+	g := survey.Gathering{Kind: survey.FocusGroup, People: 9, HeldOn: "2026-03-01", Place: "Мектеп", Topic: "Суу"}
+	if err := g.Check(); err != nil {
+		t.Fatal(err)
+	}
+	g.People = 7
+	if err := g.Check(); err == nil {
+		t.Fatal("a focus group of 7 was kept as a focus group")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"bmjbt/bot"
 	"bmjbt/bot/telegram/telegramtest"
@@ -242,6 +243,22 @@ func TestFieldModeAndResults(t *testing.T) {
 		m.Say("/field")
 		m.Expect(t, "/field 1: Айылдагы ичүүчү суу (ачык)")
 		m.Say("/field 1 9")
+		// A group asked together: the meeting first (5.6), then its answers.
+		m.Expect(t, "тургундар менен болгон жолугушууну жазабыз. Жолугушуу качан болду?")
+		m.Press(t, "Бүгүн")
+		m.Expect(t, "Жолугушуу кайда өттү?")
+		m.Say("Масы айылы, мектеп")
+		m.Expect(t, "Талкуунун темасы кандай болду?")
+		m.Press(t, "Айылдагы ичүүчү суу")
+		m.Expect(t, "Жолугушууну ким алып барды?")
+		m.Press(t, "Мен: А. Осмонова")
+		people := m.Expect(t, "Жолугушууга канча адам катышты?")
+		if labels := buttonLabels(people); labels != "9|Жокко чыгаруу|Артка" {
+			t.Errorf("participants offered %q, want the /field number, cancel and back", labels)
+		}
+		m.Press(t, "9")
+		m.Expect(t, "Катышкандар: 9. Бул жолугушуу фокус топ катары жазылат.")
+		m.Press(t, "Өткөрүп жиберүү")
 		m.Expect(t, "катышкандар: 9. Сурамжылоо кайсы айылда өттү?")
 		m.Press(t, "Масы")
 		m.Expect(t, "Саламатсызбы!")
@@ -265,11 +282,17 @@ func TestFieldModeAndResults(t *testing.T) {
 		m.Say("Жок")
 		m.Expect(t, "Жоопторуңуз үчүн рахмат!")
 		m.Press(t, "Андан ары")
-		m.Expect(t, "Жазылды. Кийинки анкетаны жазуу үчүн: /field 1")
+		m.Expect(t, "Жазылды: фокус топ, катышкандар: 9. Жыйынтыктарда бир жооп катары эсептелет. Кийинки анкетаны жазуу үчүн: /field 1")
+		gs, err := db.Gatherings(ctx, rec.ID)
+		today := time.Now().In(monitoring.Bishkek).Format("2006-01-02")
+		if err != nil || len(gs) != 1 || gs[0].Kind != survey.FocusGroup || gs[0].People != 9 || gs[0].HeldOn != today || gs[0].Place != "Масы айылы, мектеп" ||
+			gs[0].Topic != "Айылдагы ичүүчү суу" || gs[0].Moderator != "А. Осмонова" || gs[0].ModeratorID == 0 || gs[0].Notes != "" || !gs[0].Complete || gs[0].Village != "masy" {
+			t.Fatalf("the focus group kept as %+v, %v", gs, err)
+		}
 
 		m.Say("/results 1")
 		res := m.Expect(t, "Жооп бергендер: 1 (чакырылгандар: 0, баштагандар: 1). Эсепке алынган адамдар: 9.")
-		for _, want := range []string{"Жооп берди: 1 (1 суралгандан)", "Алардын ичинен топ менен талкуулар: 1.", "• Көйгөй жок: 1 (100%)", "• Масы: 1; канааттануу индекси 75/100", "Орточо: 5 (эң азы 5, эң көбү 5)"} {
+		for _, want := range []string{"Жооп берди: 1 (1 суралгандан)", "Фокус топтор: 1 (катышкандар: 9), ар бири бир жооп катары эсептелди.", "• Көйгөй жок: 1 (100%)", "• Масы: 1; канааттануу индекси 75/100", "Орточо: 5 (эң азы 5, эң көбү 5)"} {
 			if !strings.Contains(res.Text, want) {
 				t.Errorf("results lack %q:\n%s", want, res.Text)
 			}

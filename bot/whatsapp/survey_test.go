@@ -108,3 +108,69 @@ func TestSurveyByTypedNumbers(t *testing.T) {
 		}
 	})
 }
+
+// A group's meeting recorded on WhatsApp (Regulation 5.6): no buttons, so
+// "бүгүн", the survey's title, a member's number, "Артка" and "Өткөрүп
+// жиберүү" are typed; a group of 7 is a group discussion.
+func TestGroupMeetingByTypedWords(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db, nil)
+		ctx := context.Background()
+		m := s.fake.user("996700000031")
+		m.say(t, "/join "+s.invite(t, monitoring.Secretary, "А. Осмонова"))
+		m.expect(t, "Кош келиңиз, А. Осмонова")
+		f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: water-groups, title: Суу боюнча талкуу}
+questions:
+  - type: select_one
+    name: enough
+    label: {ky: "Суу жетиштүүбү?", ru: "Воды хватает?"}
+    choices: [{name: "yes", label: {ky: Ооба, ru: Да}}, {name: "no", label: {ky: Жок, ru: Нет}}]
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, v, err := f.ForImport(s.muni.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ImportSurvey(ctx, rec, v); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.MoveSurvey(ctx, s.muni.Code, rec.ID, survey.Open); err != nil {
+			t.Fatal(err)
+		}
+
+		m.say(t, "/field 1 9")
+		m.expect(t, "же «Бүгүн».")
+		m.say(t, "Бүгүн")
+		m.expect(t, "Жолугушуу кайда өттү?")
+		m.say(t, "Мектеп")
+		if q := m.expect(t, "Талкуунун темасы кандай болду?"); !strings.Contains(q, "«Суу боюнча талкуу»") {
+			t.Errorf("the title is not offered as a word to type: %q", q)
+		}
+		m.say(t, "Суу боюнча талкуу")
+		if q := m.expect(t, "Жолугушууну ким алып барды?"); !strings.Contains(q, "1. Мен: А. Осмонова") {
+			t.Errorf("moderators %q", q)
+		}
+		m.say(t, "1")
+		m.expect(t, "Жолугушууга канча адам катышты?")
+		m.say(t, "Артка")
+		m.expect(t, "Мурунку жообуңуз: Мен: А. Осмонова")
+		m.say(t, "1")
+		m.expect(t, "Жолугушууга канча адам катышты?")
+		m.say(t, "7")
+		m.expect(t, "Катышкандар: 7. Фокус топко 8–12 адам катышат")
+		m.say(t, "Өткөрүп жиберүү")
+		m.expect(t, "Сурамжылоо кайсы айылда өттү?")
+		m.say(t, "1")
+		m.expect(t, "Суу жетиштүүбү?")
+		m.say(t, "2")
+		m.expect(t, "Жазылды: топтук талкуулоо, катышкандар: 7.")
+		gs, err := db.Gatherings(ctx, rec.ID)
+		if err != nil || len(gs) != 1 || gs[0].Kind != survey.Discussion || gs[0].People != 7 || gs[0].Topic != "Суу боюнча талкуу" || gs[0].Place != "Мектеп" || !gs[0].Complete {
+			t.Fatalf("gatherings %+v, %v", gs, err)
+		}
+	})
+}

@@ -27,7 +27,7 @@ func (a *app) surveyCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "survey", Short: "Questionnaires and citizen report cards (Regulation 5.6)"}
 	cmd.AddCommand(a.surveyImportCmd(), a.surveyTemplateCmd(), a.surveyNewCmd(), a.surveyListCmd(), a.surveyShowCmd(), a.surveySetCmd(),
 		a.surveyMoveCmd("open", survey.Open), a.surveyMoveCmd("pause", survey.Paused), a.surveyMoveCmd("close", survey.Closed),
-		a.surveyLaunchCmd(), a.surveyRemindCmd(), a.surveyResultsCmd())
+		a.surveyLaunchCmd(), a.surveyRemindCmd(), a.surveyResultsCmd(), a.surveyGroupsCmd())
 	return cmd
 }
 

@@ -129,6 +129,15 @@ func (a *app) showSurvey(ctx context.Context, db *storage.DB, m *monitoring.Muni
 		"Villages": villages, "Planned": planned, "Starts": orElse(rec.StartsOn, notSet), "Ends": orElse(rec.EndsOn, notSet),
 		"Versions": strings.Join(vs, ", "), "Begun": begun, "Complete": complete,
 	}))
+	gs, err := db.Gatherings(ctx, rec.ID)
+	if err != nil {
+		return err
+	}
+	if len(gs) > 0 {
+		// Groups asked together count once each (Regulation 5.6): say so
+		// beside the responses, and where to see them.
+		fmt.Fprintln(w, t("cli.survey_show_groups", groupTotals(gs, rec.ID)))
+	}
 	if questions && len(versions) > 0 {
 		f, err := survey.LoadForm(versions[len(versions)-1])
 		if err != nil {
