@@ -115,7 +115,7 @@ func entryCard(t *turn, e monitoring.Entry, lang monitoring.Lang, m *monitoring.
 		text += "\n" + strings.Join(extras, "\n")
 	}
 	r := Reply{Lang: lang, Text: text}
-	if m != nil && m.RecusedFrom(e.Service) {
+	if m != nil && m.RecusedFromObject(t.e.Muni, e.Service) {
 		r.Text += "\n\n" + c.T(lang, "recused", nil)
 		return r, nil
 	}

@@ -32,7 +32,7 @@ func showEntry(t *turn, m monitoring.Member, e monitoring.Entry) error {
 	if err != nil {
 		return err
 	}
-	if m.RecusedFrom(e.Service) { // 6.3: no part in it, so no contact, notes or files
+	if m.RecusedFromObject(t.e.Muni, e.Service) { // 6.3: no part in it, so no contact, notes or files
 		return t.send(r, "")
 	}
 	c, err := t.tx.EntryContact(t.ctx, e.ID)

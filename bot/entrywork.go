@@ -30,7 +30,7 @@ func actionButton(t *turn, m monitoring.Member, id int64, arg string) error {
 // reason, what was done, the entry a duplicate belongs to, or a note;
 // without it the member is asked in private.
 func actOn(t *turn, m monitoring.Member, e monitoring.Entry, arg, text string) error {
-	if m.RecusedFrom(e.Service) {
+	if m.RecusedFromObject(t.e.Muni, e.Service) {
 		return t.refuse(actor(m), arg, e.ID, "recused")
 	}
 	// A dialogue started from the group continues in private: say so on the button.
@@ -97,7 +97,7 @@ func mergeTarget(t *turn, e monitoring.Entry, text string) (into monitoring.Entr
 		return into, t.T("reason.merge_bad", catalog.Args{"Number": n.String()}), nil
 	}
 	if err == nil {
-		if m, ok, merr := t.member(); merr == nil && ok && m.RecusedFrom(into.Service) {
+		if m, ok, merr := t.member(); merr == nil && ok && m.RecusedFromObject(t.e.Muni, into.Service) {
 			return into, t.T("recused", nil), nil
 		}
 	}
@@ -235,7 +235,7 @@ func workEntry(t *turn) (monitoring.Member, monitoring.Entry, bool, error) {
 	if err != nil {
 		return m, e, false, err
 	}
-	if m.RecusedFrom(e.Service) {
+	if m.RecusedFromObject(t.e.Muni, e.Service) {
 		t.end()
 		return m, e, false, t.refuse(actor(m), "work", e.ID, "recused")
 	}

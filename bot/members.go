@@ -3,6 +3,7 @@ package bot
 import (
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -229,7 +230,34 @@ func askRecuseAgain(t *turn) error {
 	return askRecuse(t, m)
 }
 
-func cmdRecuse(t *turn, m monitoring.Member, _ string) error {
+func cmdRecuse(t *turn, m monitoring.Member, args string) error {
+	// "/recuse survey 3": a conflict with one survey, declared when a
+	// member receives it (6.3), as a toggle like the others.
+	if f := strings.Fields(args); len(f) == 2 && (f[0] == "survey" || f[0] == "сурамжылоо" || f[0] == "опрос") {
+		id, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			return t.say(t.T("recuse.survey_usage", nil))
+		}
+		if _, _, err := t.tx.OpenSurvey(t.ctx, t.e.Muni.Code, id); err != nil {
+			if monitoring.ErrorCode(err) == monitoring.ENOTFOUND {
+				return t.say(t.T("recuse.survey_usage", nil))
+			}
+			return err
+		}
+		ref := monitoring.ObjectRef(monitoring.ObjectSurvey, f[1])
+		declared, err := t.tx.ToggleRecusal(t.ctx, t.e.Muni.Code, m.ID, ref)
+		if err != nil {
+			return err
+		}
+		outcome := "withdrawn"
+		if declared {
+			outcome = "declared"
+		}
+		if err := t.tx.Audit(t.ctx, t.e.Muni.Code, actor(m), "recuse", 0, "ok", outcome+" "+ref); err != nil {
+			return err
+		}
+		return t.say(t.T("recuse.survey_"+outcome, catalog.Args{"ID": id}))
+	}
 	if f := t.top(); f == nil || f.Step != "m.recuse" {
 		t.st.Frames = append(t.st.Frames, &Frame{Step: "m.recuse"})
 	}
@@ -238,12 +266,22 @@ func cmdRecuse(t *turn, m monitoring.Member, _ string) error {
 
 func askRecuse(t *turn, m monitoring.Member) error {
 	var opts []Option
-	for _, s := range append(append([]monitoring.Place{}, t.e.Muni.Services...), monitoring.Place{Code: monitoring.OtherService}) {
-		label := t.serviceName(s.Code)
-		if m.RecusedFrom(s.Code) {
+	mark := func(ref, label string) {
+		if slices.Contains(m.Recused, ref) {
 			label = "✓ " + label
 		}
-		opts = append(opts, Option{Label: label, Data: "s:" + s.Code})
+		opts = append(opts, Option{Label: label, Data: "s:" + ref})
+	}
+	for _, s := range append(append([]monitoring.Place{}, t.e.Muni.Services...), monitoring.Place{Code: monitoring.OtherService}) {
+		mark(s.Code, t.serviceName(s.Code))
+	}
+	// Projects and providers too (6.3: a member related to a provider takes
+	// no part in monitoring its services).
+	for _, p := range t.e.Muni.Projects {
+		mark(monitoring.ObjectRef(monitoring.ObjectProject, p.Code), p.Name.In(t.lang))
+	}
+	for _, p := range t.e.Muni.Providers {
+		mark(monitoring.ObjectRef(monitoring.ObjectProvider, p.Code), p.Name.In(t.lang))
 	}
 	opts = append(opts, Option{Label: t.T("button.done", nil), Data: "done"})
 	return t.askMenu("m.recuse", t.T("recuse.ask", nil), 2, opts)

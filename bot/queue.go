@@ -127,7 +127,7 @@ func showQueue(t *turn, m monitoring.Member, f monitoring.Filter, overdueOnly bo
 		if late {
 			flag = " ⚠ " + t.T("queue.late."+why, nil)
 		}
-		if m.RecusedFrom(e.Service) {
+		if m.RecusedFromObject(t.e.Muni, e.Service) {
 			flag += " (6.3)"
 		}
 		lines = append(lines, t.T("queue.line", catalog.Args{

@@ -21,7 +21,7 @@ import (
 // more, a group asked together (a focus group of 8–12 by Regulation 5.6,
 // a group discussion otherwise), asked about the meeting first (see
 // surveygroup.go).
-func cmdField(t *turn, _ monitoring.Member, args string) error {
+func cmdField(t *turn, m monitoring.Member, args string) error {
 	fields := strings.Fields(args)
 	id, size := int64(0), 1
 	if len(fields) > 0 {
@@ -37,6 +37,9 @@ func cmdField(t *turn, _ monitoring.Member, args string) error {
 	rec, ok, err := memberSurvey(t, id, "field")
 	if err != nil || !ok {
 		return err
+	}
+	if recusedFromSurvey(t, m, rec) {
+		return t.refuse(actor(m), "field", 0, "survey.recused")
 	}
 	if rec.State != survey.Open {
 		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
@@ -142,6 +145,9 @@ func cmdLaunch(t *turn, m monitoring.Member, args string) error {
 	rec, ok, err := memberSurvey(t, id, "launch")
 	if err != nil || !ok {
 		return err
+	}
+	if recusedFromSurvey(t, m, rec) {
+		return t.refuse(actor(m), "launch", 0, "survey.recused")
 	}
 	if rec.State != survey.Open {
 		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
@@ -251,4 +257,14 @@ func cmdResults(t *turn, _ monitoring.Member, args string) error {
 		return t.sendTo(t.u.PrivateChat, t.lang, Reply{Text: text}, "", time.Time{})
 	}
 	return t.say(text)
+}
+
+// recusedFromSurvey reports whether the member declared a conflict of
+// interest for what the survey monitors, or for the survey itself (6.3):
+// then they neither launch it nor record its answers.
+func recusedFromSurvey(t *turn, m monitoring.Member, rec survey.Record) bool {
+	if rec.Object != "" && m.RecusedFromObject(t.e.Muni, rec.Object) {
+		return true
+	}
+	return m.RecusedFromObject(t.e.Muni, monitoring.ObjectRef(monitoring.ObjectSurvey, strconv.FormatInt(rec.ID, 10)))
 }

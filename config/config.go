@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -30,6 +31,10 @@ type File struct {
 	EntriesPerHour int                `yaml:"entries_per_hour"`
 	Villages       []monitoring.Place `yaml:"villages"`
 	Services       []monitoring.Place `yaml:"services"`
+	// Projects (2.3: with their funding, 5.2) and providers (6.3) are the
+	// other objects of monitoring and of recusal.
+	Projects  []monitoring.Project  `yaml:"projects"`
+	Providers []monitoring.Provider `yaml:"providers"`
 	// GroupLang is the language of the group chat's cards (ky or ru).
 	GroupLang monitoring.Lang `yaml:"group_lang"`
 	Telegram  struct {
@@ -118,13 +123,60 @@ func (f *File) validate() error {
 			}
 		}
 	}
+	errs = append(errs, f.validateObjects()...)
 	return errors.Join(errs...)
+}
+
+func (f *File) validateObjects() []error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, p := range f.Projects {
+		switch {
+		case !codeRE.MatchString(p.Code):
+			errs = append(errs, fmt.Errorf("projects[%d]: code %q: use lowercase latin letters, digits and hyphens (at most 24)", i, p.Code))
+		case seen["p:"+p.Code]:
+			errs = append(errs, fmt.Errorf("projects[%d]: code %q appears twice", i, p.Code))
+		}
+		seen["p:"+p.Code] = true
+		if p.Name.KY == "" || p.Name.RU == "" {
+			errs = append(errs, fmt.Errorf("projects[%d] %s: give the name in both ky and ru", i, p.Code))
+		}
+		if !slices.Contains(monitoring.Fundings, p.Funding) {
+			errs = append(errs, fmt.Errorf("projects[%d] %s: funding %q: one of local-budget, community, donor (Regulation 1.1)", i, p.Code, p.Funding))
+		}
+		if p.Amount < 0 {
+			errs = append(errs, fmt.Errorf("projects[%d] %s: amount is in som, 0 or more", i, p.Code))
+		}
+	}
+	services := map[string]bool{}
+	for _, s := range f.Services {
+		services[s.Code] = true
+	}
+	for i, p := range f.Providers {
+		switch {
+		case !codeRE.MatchString(p.Code):
+			errs = append(errs, fmt.Errorf("providers[%d]: code %q: use lowercase latin letters, digits and hyphens (at most 24)", i, p.Code))
+		case seen["v:"+p.Code]:
+			errs = append(errs, fmt.Errorf("providers[%d]: code %q appears twice", i, p.Code))
+		}
+		seen["v:"+p.Code] = true
+		if p.Name.KY == "" || p.Name.RU == "" {
+			errs = append(errs, fmt.Errorf("providers[%d] %s: give the name in both ky and ru", i, p.Code))
+		}
+		for _, s := range p.Services {
+			if !services[s] {
+				errs = append(errs, fmt.Errorf("providers[%d] %s: service %q is not among the services", i, p.Code, s))
+			}
+		}
+	}
+	return errs
 }
 
 // Municipality returns the domain view of the file.
 func (f *File) Municipality() *monitoring.Municipality {
 	return &monitoring.Municipality{
 		Code: f.Code, Name: f.Name, Seat: f.Seat, Council: f.Council, Villages: f.Villages, Services: f.Services,
+		Projects: f.Projects, Providers: f.Providers,
 		ResponseDays: f.ResponseDays, EntriesPerHour: f.EntriesPerHour, GroupLang: f.GroupLang,
 		WhatsAppGroup: f.WhatsApp.ResidentGroup,
 	}

@@ -143,16 +143,6 @@ type Removal struct {
 // Active reports whether the member is still in the group.
 func (m Member) Active() bool { return m.Removed == nil }
 
-// RecusedFrom reports whether the member declared a conflict for service (6.3).
-func (m Member) RecusedFrom(service string) bool {
-	for _, s := range m.Recused {
-		if s == service {
-			return true
-		}
-	}
-	return false
-}
-
 // MayLaunch reports whether the member may send a survey to residents:
 // the chair (or the deputy standing in) and the secretary, who keeps the
 // group's papers.

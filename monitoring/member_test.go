@@ -106,6 +106,7 @@ func TestCutRoleLeavesTheName(t *testing.T) {
 func TestRecusedFromOnlyTheDeclaredServices(t *testing.T) {
 	related := monitoring.Member{ID: 1, Role: monitoring.Ordinary, Recused: []string{"roads", "water"}}
 	none := monitoring.Member{ID: 2, Role: monitoring.Chair}
+	muni := &monitoring.Municipality{Providers: []monitoring.Provider{{Code: "dep", Services: []string{"roads"}}}}
 	for _, tc := range []struct {
 		m       monitoring.Member
 		service string
@@ -119,8 +120,16 @@ func TestRecusedFromOnlyTheDeclaredServices(t *testing.T) {
 		{none, "water", false},
 		{none, "", false},
 	} {
-		if got := tc.m.RecusedFrom(tc.service); got != tc.recused {
-			t.Errorf("member %d RecusedFrom(%q) = %v, want %v", tc.m.ID, tc.service, got, tc.recused)
+		if got := tc.m.RecusedFromObject(muni, tc.service); got != tc.recused {
+			t.Errorf("member %d RecusedFromObject(%q) = %v, want %v", tc.m.ID, tc.service, got, tc.recused)
+		}
+	}
+	// A member related to a provider takes no part in monitoring the
+	// services it provides, nor the provider itself (6.3).
+	cousin := monitoring.Member{ID: 3, Recused: []string{"provider:dep", "project:kensai-pump"}}
+	for target, want := range map[string]bool{"roads": true, "provider:dep": true, "project:kensai-pump": true, "water": false, "project:other": false} {
+		if got := cousin.RecusedFromObject(muni, target); got != want {
+			t.Errorf("recused from provider:dep and project:kensai-pump; %q = %v, want %v", target, got, want)
 		}
 	}
 }

@@ -12,6 +12,10 @@ type Municipality struct {
 	Council  Text
 	Villages []Place
 	Services []Place
+	// Projects and Providers are the other objects the group monitors and
+	// members recuse themselves from (2.3, 5.2, 6.3).
+	Projects  []Project
+	Providers []Provider
 	// ResponseDays is how long the group has to answer an entry.
 	ResponseDays int
 	// EntriesPerHour limits new entries from one resident, against floods.

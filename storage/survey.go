@@ -28,14 +28,15 @@ type surveyRow struct {
 	StartsOn     string    `db:"starts_on"`
 	EndsOn       string    `db:"ends_on"`
 	CreatedAt    time.Time `db:"created_at"`
+	Object       string    `db:"object"`
 }
 
-const surveyColumns = `id, municipality, form_id, title, state, method, target_group, villages, planned, starts_on, ends_on, created_at`
+const surveyColumns = `id, municipality, form_id, title, state, method, target_group, villages, planned, starts_on, ends_on, created_at, object`
 
 func (r surveyRow) record() survey.Record {
 	return survey.Record{ID: r.ID, Municipality: r.Municipality, FormID: r.FormID, Title: r.Title, State: survey.State(r.State),
 		Sampling: survey.Sampling{Method: r.Method, TargetGroup: r.TargetGroup, Villages: strings.Fields(r.Villages), Planned: r.Planned},
-		StartsOn: r.StartsOn, EndsOn: r.EndsOn, CreatedAt: r.CreatedAt}
+		StartsOn: r.StartsOn, EndsOn: r.EndsOn, CreatedAt: r.CreatedAt, Object: r.Object}
 }
 
 // ImportSurvey stores a form: a new survey in draft, or a new version of
@@ -98,9 +99,9 @@ func (db *DB) Survey(ctx context.Context, municipality string, id int64) (survey
 
 // UpdateSurvey keeps a survey's sampling guide, dates and title.
 func (db *DB) UpdateSurvey(ctx context.Context, rec survey.Record) error {
-	_, err := db.exec(ctx, `UPDATE surveys SET title = ?, method = ?, target_group = ?, villages = ?, planned = ?, starts_on = ?, ends_on = ?
+	_, err := db.exec(ctx, `UPDATE surveys SET title = ?, method = ?, target_group = ?, villages = ?, planned = ?, starts_on = ?, ends_on = ?, object = ?
 		WHERE municipality = ? AND id = ?`, rec.Title, rec.Sampling.Method, rec.Sampling.TargetGroup, strings.Join(rec.Sampling.Villages, " "),
-		rec.Sampling.Planned, rec.StartsOn, rec.EndsOn, rec.Municipality, rec.ID)
+		rec.Sampling.Planned, rec.StartsOn, rec.EndsOn, rec.Object, rec.Municipality, rec.ID)
 	if err != nil {
 		return fmt.Errorf("update survey %d: %w", rec.ID, err)
 	}

@@ -61,6 +61,9 @@ type Record struct {
 	StartsOn     string
 	EndsOn       string
 	CreatedAt    time.Time
+	// Object is what the survey monitors (2.3): a service code,
+	// "project:CODE" or "provider:CODE"; "" when it names none.
+	Object string
 }
 
 // Version is one import of a survey's form; responses keep theirs.

@@ -125,7 +125,7 @@ func (a *app) showSurvey(ctx context.Context, db *storage.DB, m *monitoring.Muni
 	w := bufio.NewWriter(a.stdout)
 	fmt.Fprintln(w, t("cli.survey_show", map[string]any{
 		"ID": rec.ID, "Title": rec.Title, "FormID": rec.FormID, "State": rec.State,
-		"Method": orElse(rec.Sampling.Method, notSet), "TargetGroup": orElse(rec.Sampling.TargetGroup, notSet),
+		"Object": orElse(objectLabel(m, rec.Object), notSet), "Method": orElse(rec.Sampling.Method, notSet), "TargetGroup": orElse(rec.Sampling.TargetGroup, notSet),
 		"Villages": villages, "Planned": planned, "Starts": orElse(rec.StartsOn, notSet), "Ends": orElse(rec.EndsOn, notSet),
 		"Versions": strings.Join(vs, ", "), "Begun": begun, "Complete": complete,
 	}))
@@ -189,4 +189,15 @@ func writeQuestion(w io.Writer, f *survey.Form, q *survey.Question, n int, lang 
 	for _, c := range f.Options(q) {
 		fmt.Fprintf(w, "       - %s: %s\n", c.Name, oneLine(c.Label.In(lang), 80))
 	}
+}
+
+// objectLabel is what a survey monitors, as its reference and its name.
+func objectLabel(m *monitoring.Municipality, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	if name := m.ObjectName(ref, monitoring.Kyrgyz); name != "" {
+		return ref + " (" + name + ")"
+	}
+	return ref
 }

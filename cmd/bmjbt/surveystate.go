@@ -14,10 +14,10 @@ import (
 )
 
 func (a *app) surveySetCmd() *cobra.Command {
-	var method, target, villages, starts, ends string
+	var method, target, villages, starts, ends, object string
 	var planned int
 	cmd := &cobra.Command{
-		Use: "set ID [--method M] [--target-group G] [--villages a,b] [--planned N] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD]",
+		Use: "set ID [--object REF] [--method M] [--target-group G] [--villages a,b] [--planned N] [--starts YYYY-MM-DD] [--ends YYYY-MM-DD]",
 		Short: "Record a survey's sampling guide (Regulation 5.6: method, target group, number of respondents) " +
 			"and its dates",
 		Args: cobra.ExactArgs(1),
@@ -49,6 +49,14 @@ func (a *app) surveySetCmd() *cobra.Command {
 			if fl.Changed("villages") {
 				if s.Villages, err = a.villageCodes(m, villages); err != nil {
 					return err
+				}
+			}
+			if fl.Changed("object") {
+				rec.Object = strings.TrimSpace(object)
+				if rec.Object != "" {
+					if err := m.CheckObject(rec.Object); err != nil {
+						return err
+					}
 				}
 			}
 			if fl.Changed("planned") {
@@ -85,6 +93,7 @@ func (a *app) surveySetCmd() *cobra.Command {
 	fl.StringVar(&target, "target-group", "", `who is asked, e.g. "households using the water supply"`)
 	fl.StringVar(&villages, "villages", "", `village codes from the config, comma-separated ("" for every village)`)
 	fl.IntVar(&planned, "planned", 0, "planned number of respondents")
+	fl.StringVar(&object, "object", "", `what the survey monitors (2.3): a service code, project:CODE or provider:CODE ("" for none)`)
 	fl.StringVar(&starts, "starts", "", `first day, YYYY-MM-DD ("" to clear)`)
 	fl.StringVar(&ends, "ends", "", `last day, YYYY-MM-DD ("" to clear)`)
 	return cmd
@@ -193,4 +202,4 @@ func (a *app) refusedMove(ctx context.Context, db *storage.DB, m *monitoring.Mun
 }
 
 // setFlags are what `survey set` records; one at least is needed.
-var setFlags = []string{"method", "target-group", "villages", "planned", "starts", "ends"}
+var setFlags = []string{"object", "method", "target-group", "villages", "planned", "starts", "ends"}
