@@ -27,7 +27,9 @@ func surveyFlow() flow {
 			"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
 			"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
 			"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
-			"survey.field":  {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
+			// A place: a shared location, or "lat lon" typed.
+			"survey.geo":   {accepts: inMedia, ask: askSurvey, choose: chooseSurvey, input: geoAnswer, back: surveyBack},
+			"survey.field": {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
 		},
 		commands: map[string]memberCommand{
 			"field":   {who: anyMember, run: cmdField},
@@ -133,6 +135,8 @@ func surveyStep(q *survey.Question, numbered bool) string {
 		return "survey.choice"
 	case survey.SelectMultiple:
 		return "survey.multi"
+	case survey.Geopoint:
+		return "survey.geo"
 	case survey.Range:
 		if !numbered && len(q.Steps()) <= maxRangeButtons {
 			return "survey.choice"
@@ -214,6 +218,12 @@ func askSurvey(t *turn) error {
 		prompt += "\n" + t.T("survey.time_hint", nil)
 	case survey.DateTime:
 		prompt += "\n" + t.T("survey.datetime_hint", nil)
+	case survey.Geopoint:
+		if t.u.Channel != monitoring.Console {
+			prompt += "\n" + t.T("survey.geo_hint", nil)
+		} else { // the console shares no location
+			prompt += "\n" + t.T("survey.geo_console_hint", nil)
+		}
 	}
 	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && q.Type != survey.Note {
 		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)})
@@ -339,6 +349,20 @@ func typedChoices(t *turn) error {
 // typedAnswer takes words, a number or a date typed at an open question.
 func typedAnswer(t *turn) error { return answerSurvey(t, t.u.Text) }
 
+// geoAnswer takes a place: a location shared in the chat (kept as ODK
+// keeps a point with no altitude or accuracy) or coordinates typed. A
+// photo or a voice message is no place.
+func geoAnswer(t *turn) error {
+	switch {
+	case t.u.Kind == KindLocation && t.u.Location != nil:
+		l := t.u.Location
+		return answerSurvey(t, strconv.FormatFloat(l.Lat, 'f', -1, 64)+" "+strconv.FormatFloat(l.Lon, 'f', -1, 64))
+	case t.u.Kind == KindText && strings.TrimSpace(t.u.Text) != "":
+		return answerSurvey(t, t.u.Text)
+	}
+	return t.reask("survey.bad_geopoint", nil)
+}
+
 // answerSurvey gives the open question an answer: kept if it counts (and
 // the next question asked), else asked again with the form's message.
 func answerSurvey(t *turn, raw string) error {
@@ -375,6 +399,8 @@ func answerSurvey(t *turn, raw string) error {
 				id = "survey.bad_time"
 			case survey.DateTime:
 				id = "survey.bad_datetime"
+			case survey.Geopoint:
+				id = "survey.bad_geopoint"
 			case survey.Range:
 				start, end, step, _ := q.Range()
 				id, args = "survey.bad_range", catalog.Args{"Min": survey.Number(start, 2), "Max": survey.Number(end, 2), "Step": survey.Number(step, 2)}

@@ -30,6 +30,9 @@ const (
 	// keeps them ("14:30:00.000+06:00", "2026-10-14T14:30:00.000+06:00").
 	Time     QuestionType = "time"
 	DateTime QuestionType = "dateTime"
+	// Geopoint is a place: a location shared in the chat, or "lat lon"
+	// typed, kept as ODK keeps it ("42.87 74.59 0 0").
+	Geopoint QuestionType = "geopoint"
 )
 
 // DefaultLang is the language key of a plain `label` column when the form's

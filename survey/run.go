@@ -273,6 +273,8 @@ func Normalize(q *Question, raw string) (string, bool) {
 		return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, monitoring.Bishkek).Format("2006-01-02T15:04:05.000-07:00"), true
 	case SelectMultiple:
 		return strings.Join(strings.Fields(raw), " "), true
+	case Geopoint:
+		return ReadPoint(raw)
 	case Range:
 		n, ok := Normalize(&Question{Type: Decimal}, raw)
 		if !ok || !slices.Contains(q.Steps(), n) {
@@ -412,6 +414,8 @@ func (r *Run) Shown(name, lang string) string {
 		if d, err := time.Parse("2006-01-02T15:04:05.000-07:00", a.Value); err == nil {
 			return d.In(monitoring.Bishkek).Format("02.01.2006 15:04")
 		}
+	case Geopoint:
+		return shownPoint(a.Value)
 	}
 	return a.Value
 }

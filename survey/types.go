@@ -42,6 +42,7 @@ var questionTypes = map[string]QuestionType{
 	"range": Range, "q range": Range, "add range prompt": Range,
 	"time": Time, "q time": Time, "add time prompt": Time,
 	"dateTime": DateTime, "datetime": DateTime, "date time": DateTime, "q dateTime": DateTime, "add dateTime prompt": DateTime,
+	"geopoint": Geopoint, "gps": Geopoint, "location": Geopoint, "q geopoint": Geopoint, "q location": Geopoint, "add location prompt": Geopoint,
 }
 
 var selectTypes = map[string]QuestionType{
@@ -77,14 +78,14 @@ var metadataTypes = []string{
 	"username", "email", "audit",
 }
 
-// Media and location questions cannot be answered with a button or a
+// Media questions, lines and shapes cannot be answered with a button or a
 // typed line in every channel yet.
 var mediaTypes = []string{
-	"photo", "image", "audio", "video", "file", "geopoint", "geotrace", "geoshape", "gps", "location",
+	"photo", "image", "audio", "video", "file", "geotrace", "geoshape",
 	"barcode", "background-audio", "background-geopoint", "start-geopoint",
-	"q picture", "q image", "q audio", "q video", "q geopoint", "q location", "q barcode",
+	"q picture", "q image", "q audio", "q video", "q barcode",
 	"add image prompt", "add photo prompt", "add audio prompt", "add video prompt", "add file prompt",
-	"add location prompt", "add barcode prompt",
+	"add barcode prompt",
 }
 
 var unsupportedTypes = []string{
@@ -123,7 +124,7 @@ func parseType(cell string) (parsedType, error) {
 	case slices.Contains(metadataTypes, t):
 		return parsedType{kind: metadataRow, meta: t}, nil
 	case slices.Contains(mediaTypes, t):
-		return parsedType{}, fmt.Errorf("%q questions are not supported yet (no photos, audio, video, files or locations)", t)
+		return parsedType{}, fmt.Errorf("%q questions are not supported yet (no photos, audio, video, files, lines or shapes)", t)
 	case slices.Contains(unsupportedTypes, t):
 		return parsedType{}, fmt.Errorf("%q questions are not supported yet", t)
 	}

@@ -44,7 +44,7 @@ func TestParseType(t *testing.T) {
 			t.Errorf("%q: %+v, %v", tc.cell, p, err)
 		}
 	}
-	for _, cell := range []string{"", "Integer", "select_one", "select_one x y", "begin table", "geopoint", "photo",
+	for _, cell := range []string{"", "Integer", "select_one", "select_one x y", "begin table", "geotrace", "photo",
 		"select_one_from_file a.csv", "select_multiple_external x", "rank x"} {
 		if p, err := parseType(cell); err == nil {
 			t.Errorf("%q accepted as %+v", cell, p)

@@ -1,0 +1,77 @@
+package telegram_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"bmjbt/storage"
+	"bmjbt/storage/storagetest"
+	"bmjbt/survey"
+)
+
+// responseOf reads the one response to a survey.
+func responseOf(t *testing.T, db *storage.DB, surveyID int64) survey.Response {
+	t.Helper()
+	var got survey.Response
+	if err := db.EachResponse(context.Background(), surveyID, func(r survey.Response) error { got = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// readForm reads a YAML form of a test.
+func readForm(t *testing.T, src string) *survey.Form {
+	t.Helper()
+	f, err := survey.ReadYAML(strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Issue 13: a geopoint is a location shared in the chat or "lat lon"
+// typed (a decimal comma too), kept as ODK keeps it; a point off the
+// Earth is asked again, saying how to write one.
+func TestSurveyAsksForAPlace(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db)
+		f := readForm(t, `
+settings: {form_id: geo, title: Жол}
+questions:
+  - {type: note, name: intro, label: {ky: "Саламатсызбы!", ru: "Здравствуйте!"}}
+  - {type: geopoint, name: pit, label: {ky: "Чуңкур кайда?", ru: "Где яма?"}, required: yes}
+  - {type: geopoint, name: lamp, label: {ky: "Шам кайда?", ru: "Где фонарь?"}}
+  - {type: text, name: more, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
+`)
+		u := subscribe(t, s, 1951, "ru", "Русский", "В каком селе")
+		u.Expect(t, "Ваше согласие сохранено")
+		rec := launchForm(t, s, f)
+		u.Expect(t, "проводит опрос «Жол»")
+		u.Press(t, "Начать")
+		u.Expect(t, "Здравствуйте!")
+		u.Press(t, "Далее")
+		m := u.Expect(t, "Где яма?")
+		if !strings.Contains(m.Text, "Отправьте местоположение через 📎") {
+			t.Fatalf("the question says how to answer it: %q", m.Text)
+		}
+		u.Say("100 200")
+		u.Expect(t, "Это не похоже на координаты. Напишите широту (от −90 до 90)")
+		u.Expect(t, "Где яма?")
+		u.Location(42.8746, 74.5698)
+		u.Expect(t, "Где фонарь?")
+		u.Say("42,87 74,59")
+		u.Expect(t, "Что ещё?")
+		u.Press(t, "Назад")
+		u.Expect(t, "Прежний ответ: 42.87 74.59")
+		u.Say("42.88, 74.6")
+		u.Expect(t, "Что ещё?")
+		u.Say("Всё")
+		u.Expect(t, "Ваши ответы сохранены")
+		got := responseOf(t, db, rec.ID)
+		if got.Answers["pit"].Value != "42.8746 74.5698 0 0" || got.Answers["lamp"].Value != "42.88 74.6 0 0" {
+			t.Fatalf("places kept as %q and %q", got.Answers["pit"].Value, got.Answers["lamp"].Value)
+		}
+	})
+}
