@@ -29,6 +29,7 @@ type rawForm struct {
 	// choices sheet").
 	choicesAt, noChoices string
 	surveyAt             string // where the questions are, e.g. "survey sheet"
+	opts                 ReadOptions
 }
 
 type rawSettings struct {
@@ -175,6 +176,8 @@ func (b *builder) questions() {
 		case metadataRow:
 			b.name(r)
 			b.f.Meta = append(b.f.Meta, Meta{Type: t.meta, Name: r.name})
+		case mediaRow:
+			b.media(r, t)
 		}
 	}
 	for _, g := range b.groups {
@@ -184,6 +187,21 @@ func (b *builder) questions() {
 	}
 	if len(b.f.Questions) == 0 && b.p.empty() {
 		b.p.add(b.raw.surveyAt, "the form has no questions")
+	}
+}
+
+// media refuses a media question, or leaves it out when the operator asked
+// so and it is not required: a required one would make every response
+// incomplete.
+func (b *builder) media(r rawRow, t parsedType) {
+	required, err := parseYesNo(r.cells["required"])
+	switch {
+	case !b.raw.opts.SkipUnsupported:
+		b.p.addErr(r.at("type"), &MediaError{Type: t.meta})
+	case required || err != nil:
+		b.p.add(r.at("type"), "the %s question %q is required, so it cannot be left out (bmjbt cannot ask it yet): make it optional or remove it", t.meta, r.name)
+	default:
+		b.raw.warnings = append(b.raw.warnings, fmt.Sprintf("%s: the %s question %q is left out", r.at("type"), t.meta, r.name))
 	}
 }
 

@@ -14,7 +14,10 @@ import (
 // texts per language as "label::Kyrgyz (ky)"). A form outside what bmjbt
 // runs is refused whole; the error joins up to 20 problems, one a line,
 // each naming its sheet, row and column.
-func ReadXLSForm(r io.Reader) (*Form, error) {
+func ReadXLSForm(r io.Reader) (*Form, error) { return ReadXLSFormWith(r, ReadOptions{}) }
+
+// ReadXLSFormWith is ReadXLSForm with options.
+func ReadXLSFormWith(r io.Reader, o ReadOptions) (*Form, error) {
 	x, err := excelize.OpenReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("read XLSForm: %w", err)
@@ -54,7 +57,7 @@ func ReadXLSForm(r io.Reader) (*Form, error) {
 		}
 	}
 
-	raw := &rawForm{surveyAt: survey.sheet + " sheet", choicesAt: "the choices sheet", choiceColumns: map[string]bool{}}
+	raw := &rawForm{surveyAt: survey.sheet + " sheet", choicesAt: "the choices sheet", choiceColumns: map[string]bool{}, opts: o}
 	// What is passed over is said, not refused: KoBo adds $kuid, hxl,
 	// locking profiles and sheets of its own.
 	var warnings []string

@@ -45,7 +45,10 @@ import (
 //	    questions: [ … ]
 //
 // Problems name the question, the field and the line.
-func ReadYAML(r io.Reader) (*Form, error) {
+func ReadYAML(r io.Reader) (*Form, error) { return ReadYAMLWith(r, ReadOptions{}) }
+
+// ReadYAMLWith is ReadYAML with options.
+func ReadYAMLWith(r io.Reader, o ReadOptions) (*Form, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(r).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -57,7 +60,7 @@ func ReadYAML(r io.Reader) (*Form, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("read YAML form: line %d: expected a mapping with settings and questions", root.Line)
 	}
-	raw := &rawForm{surveyAt: "questions", choicesAt: "the choices of any question", choiceColumns: map[string]bool{}}
+	raw := &rawForm{surveyAt: "questions", choicesAt: "the choices of any question", choiceColumns: map[string]bool{}, opts: o}
 	y := &yamlReader{raw: raw, listAt: map[string]string{}}
 	var settings, questions *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
