@@ -63,11 +63,18 @@ func surveyRunOf(t *turn, resp survey.Response) (*survey.Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newRun(t, f, resp.Answers), nil
+}
+
+// newRun runs a form over answers, at this turn's time and in its
+// language. A new response's answers come back with the values its
+// questions start with (dynamic defaults, evaluated as it starts).
+func newRun(t *turn, f *survey.Form, answers map[string]survey.Answer) *survey.Run {
 	now := t.tx.Now().In(monitoring.Bishkek)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, monitoring.Bishkek)
-	run := survey.NewRun(f, resp.Answers, today)
+	run := survey.NewRun(f, answers, today)
 	run.Now, run.Lang = now, string(t.lang)
-	return run, nil
+	return run
 }
 
 // openRun is the top survey dialogue's data, run and open question. When
@@ -130,6 +137,9 @@ func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
 // buttons on Telegram only: where numbers are typed, "5" must mean five,
 // not the fifth line.
 func surveyStep(q *survey.Question, numbered bool) string {
+	if q.Display() {
+		return "survey.choice"
+	}
 	switch q.Type {
 	case survey.SelectOne, survey.Note, survey.Acknowledge:
 		return "survey.choice"
@@ -159,26 +169,31 @@ func askSurvey(t *turn) error {
 		return finishSurvey(t, run, d.Response)
 	}
 	lang := string(t.lang)
-	prompt := run.Text(q.Label, lang)
+	prompt := shownText(run, q, lang)
 	if g, ok := run.Form.Group(q.Group); ok && strings.Contains(g.Appearance, "field-list") && len(g.Label) > 0 {
 		// A question of a page shown at once (KoBo's question matrix) reads
 		// only with its page's title.
 		prompt = run.Text(g.Label, lang) + "\n" + prompt
 	}
-	for q.Type == survey.Note {
-		// Notes in a row go as one message: nothing to wait for between them.
+	for q.Display() {
+		// Notes (and read-only values) in a row go as one message: nothing
+		// to wait for between them.
 		next, ok := run.Next(q.Name)
-		if !ok || next.Type != survey.Note {
+		if !ok || !next.Display() {
 			break
 		}
 		q, d.Q = next, next.Name
-		prompt += "\n\n" + run.Text(q.Label, lang)
+		prompt += "\n\n" + shownText(run, q, lang)
 	}
 	if hint := run.Text(q.Hint, lang); hint != "" {
 		prompt += "\n" + hint
 	}
 	var opts []Option
-	switch q.Type {
+	kind := q.Type
+	if q.Display() {
+		kind = survey.Note // a read-only value reads like a note: "Next"
+	}
+	switch kind {
 	case survey.SelectOne:
 		for _, c := range run.Options(q) {
 			opts = append(opts, Option{Label: c.Label.In(lang), Data: "c:" + c.Name})
@@ -225,17 +240,13 @@ func askSurvey(t *turn) error {
 			prompt += "\n" + t.T("survey.geo_console_hint", nil)
 		}
 	}
-	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && q.Type != survey.Note {
+	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && !q.Display() {
 		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)})
 	}
-	if a := run.Answers[q.Name]; !a.Asked && q.Default != "" && !strings.Contains(q.Default, "${") &&
-		(q.Type == survey.Text || q.Type == survey.Integer || q.Type == survey.Decimal || q.Type == survey.Date) {
-		// The form's default, kept with one tap (or by typing it).
-		if v, ok := survey.Normalize(q, q.Default); ok && v != "" {
-			opts = append(opts, Option{Label: t.T("survey.keep", catalog.Args{"Answer": q.Default}), Data: "c:" + v, Word: true})
-		}
+	if o, ok := keepOption(t, run, q); ok {
+		opts = append(opts, o)
 	}
-	if !run.Required(q) && q.Type != survey.Note && q.Type != survey.Acknowledge {
+	if !run.Required(q) && !q.Display() && q.Type != survey.Acknowledge {
 		opts = append(opts, Option{Label: t.T("survey.skip", nil), Data: "sv:skip", Word: true})
 	}
 	if _, ok := run.Before(q.Name); ok {
@@ -379,6 +390,9 @@ func answerSurvey(t *turn, raw string) error {
 	if q.Type == survey.Note {
 		raw = ""
 	}
+	if q.ReadOnly {
+		return nextSurveyQuestion(t, d, run, q) // shown, never answered: its value stands
+	}
 	problem, err := run.Answer(q, raw, string(t.lang))
 	if err != nil {
 		return t.resend() // a choice the form no longer offers
@@ -413,6 +427,12 @@ func answerSurvey(t *turn, raw string) error {
 	if q.Type == survey.Note {
 		delete(run.Answers, q.Name) // a note holds no answer
 	}
+	return nextSurveyQuestion(t, d, run, q)
+}
+
+// nextSurveyQuestion keeps the answers so far and asks the question after
+// q, or finishes the survey.
+func nextSurveyQuestion(t *turn, d *surveyRun, run *survey.Run, q *survey.Question) error {
 	d.Picked = nil
 	next, more := run.Next(q.Name)
 	if !more {
@@ -435,9 +455,9 @@ func surveyBack(t *turn) error {
 	if !ok {
 		return t.resend()
 	}
-	for prev.Type == survey.Note { // notes in a row were one message: back to its first
+	for prev.Display() { // notes in a row were one message: back to its first
 		p, ok := run.Before(prev.Name)
-		if !ok || p.Type != survey.Note {
+		if !ok || !p.Display() {
 			break
 		}
 		prev = p
@@ -468,6 +488,50 @@ func stateNotice(s survey.State) string {
 	}
 	return "survey.closed"
 }
+
+// shownText is a question's label as the respondent reads it; a
+// read-only question's value follows it.
+func shownText(run *survey.Run, q *survey.Question, lang string) string {
+	s := run.Text(q.Label, lang)
+	if q.ReadOnly && q.Type != survey.Note {
+		if v := run.Shown(q.Name, lang); v != "" {
+			s += "\n" + v
+		}
+	}
+	return s
+}
+
+// keepOption offers, as one tap, a value the question already holds: one
+// a trigger or a dynamic default set (ODK shows it in the field), or else
+// the form's static default. A value too long for a button's data is
+// typed instead.
+func keepOption(t *turn, run *survey.Run, q *survey.Question) (Option, bool) {
+	a := run.Answers[q.Name]
+	if a.Asked || q.Display() {
+		return Option{}, false
+	}
+	switch q.Type {
+	case survey.Text, survey.Integer, survey.Decimal, survey.Date, survey.Geopoint:
+	default:
+		return Option{}, false
+	}
+	raw, shown := a.Value, run.Shown(q.Name, string(t.lang))
+	if raw == "" {
+		if q.Default == "" || survey.DynamicDefault(q) {
+			return Option{}, false
+		}
+		raw, shown = q.Default, q.Default
+	}
+	v, ok := survey.Normalize(q, raw)
+	if !ok || v == "" || len(v) > maxKeepData {
+		return Option{}, false
+	}
+	return Option{Label: t.T("survey.keep", catalog.Args{"Answer": shown}), Data: "c:" + v, Word: true}, true
+}
+
+// maxKeepData keeps a "keep" button's data within Telegram's 64 bytes,
+// with the menu's sequence number and "c:" before it.
+const maxKeepData = 48
 
 // maxRangeButtons is the largest range asked with a button per number
 // (a 0–10 rating); a longer one is typed.

@@ -100,6 +100,7 @@ func (raw *rawForm) build() (*Form, error) {
 	b.questions()
 	b.orOther()
 	b.references()
+	b.triggers()
 	if !b.p.empty() {
 		return nil, b.p.err()
 	}
@@ -273,6 +274,7 @@ func (b *builder) question(r rawRow, t parsedType) {
 			b.p.add(r.at("parameters"), "%v", err)
 		}
 	}
+	b.triggerAndReadOnly(r, &q)
 	required, err := parseYesNo(r.cells["required"])
 	if err != nil {
 		// A condition (KoBo's "custom logic"): required when it holds.
@@ -280,7 +282,7 @@ func (b *builder) question(r rawRow, t parsedType) {
 		b.expr(q.RequiredIf, "required", r.at)
 	}
 	q.Required = required
-	if len(q.Label) == 0 && q.Type != Calculate {
+	if len(q.Label) == 0 && q.Type != Calculate && q.Trigger == "" {
 		b.p.add(r.at("label"), "question %q has no label", q.Name)
 	}
 	if q.Type == Calculate && q.Calculation == "" {
@@ -298,7 +300,11 @@ func (b *builder) question(r rawRow, t parsedType) {
 	b.expr(q.Constraint, "constraint", r.at)
 	b.expr(q.Calculation, "calculation", r.at)
 	b.texts(r)
-	b.text(q.Default, "default", r.at)
+	if DynamicDefault(&q) {
+		b.expr(q.Default, "default", r.at) // evaluated when a response starts
+	} else {
+		b.text(q.Default, "default", r.at)
+	}
 	if q.ChoiceFilter != "" {
 		b.checks = append(b.checks, check{src: q.ChoiceFilter, field: "choice_filter", at: r.at, expr: true, filterList: q.ListName})
 	}

@@ -124,6 +124,14 @@ type Question struct {
 	// OrOther: the list got the choice "other" and the form the text
 	// question <name>_other, asked when "other" is chosen.
 	OrOther bool `json:"or_other,omitempty"`
+	// Trigger names the question whose change sets this one to its
+	// calculation (ODK's setvalue on xforms-value-changed); the
+	// calculation is then not recomputed otherwise. Without a label the
+	// question is a hidden value.
+	Trigger string `json:"trigger,omitempty"`
+	// ReadOnly: shown with its value (a calculation, a default or a
+	// trigger's), never asked.
+	ReadOnly bool `json:"read_only,omitempty"`
 }
 
 // Choice is one answer option of a list. Extra keeps the choices sheet's

@@ -127,6 +127,7 @@ func (r *Run) Refresh() {
 			delete(r.Answers, q.Name)
 			continue
 		}
+		r.startValue(q)
 		if a, ok := r.Answers[q.Name]; ok && q.ChoiceFilter != "" && a.Value != "" {
 			// A choice that no longer passes the filter (an earlier answer
 			// changed after "back") is no answer any more.
@@ -143,7 +144,7 @@ func (r *Run) Refresh() {
 				r.Answers[q.Name] = a
 			}
 		}
-		if q.Type == Calculate {
+		if computed(q) {
 			v := ""
 			if e := r.parsed(q.Calculation); e != nil {
 				// The stored value is the current one: once() keeps it.
@@ -172,10 +173,11 @@ func (r *Run) Next(after string) (*Question, bool) {
 }
 
 // asked reports whether a question is put to the respondent: not a
-// calculation, nor a select shown only as a header (appearance "label":
-// KoBo's rating and question-matrix headers).
+// calculation, nor a value without a label (one a trigger sets), nor a
+// select shown only as a header (appearance "label": KoBo's rating and
+// question-matrix headers).
 func asked(q *Question) bool {
-	return q.Type != Calculate && !(q.Appearance == "label" && (q.Type == SelectOne || q.Type == SelectMultiple))
+	return q.Type != Calculate && len(q.Label) > 0 && !(q.Appearance == "label" && (q.Type == SelectOne || q.Type == SelectMultiple))
 }
 
 // Problem is why an answer does not count, in the respondent's language.
@@ -221,8 +223,13 @@ func (r *Run) Answer(q *Question, raw, lang string) (*Problem, error) {
 			}
 		}
 	}
+	changed := r.Answers[q.Name].Value != v
 	r.Answers[q.Name] = Answer{Value: v, Asked: true}
 	r.Refresh()
+	if changed {
+		r.fire(q.Name)
+		r.Refresh()
+	}
 	return nil, nil
 }
 

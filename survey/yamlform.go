@@ -98,7 +98,8 @@ type yamlReader struct {
 }
 
 var questionKeys = []string{"type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
-	"constraint_message", "calculation", "choice_filter", "default", "appearance", "list", "or_other", "choices", "questions", "parameters"}
+	"constraint_message", "calculation", "choice_filter", "default", "appearance", "list", "or_other", "choices", "questions", "parameters",
+	"trigger", "read_only"}
 
 // yamlPlace names a field of a mapping: `question "water", field "type" (line 12)`.
 func yamlPlace(what string, n *yaml.Node) place {
@@ -230,7 +231,7 @@ func (y *yamlReader) question(n *yaml.Node) {
 		}
 	}
 	row := rawRow{typ: y.scalar(n, "type", at), name: y.scalar(n, "name", at), cells: map[string]string{}, texts: map[string]Translations{}, at: at}
-	for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters"} {
+	for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters", "trigger", "read_only"} {
 		if v := y.scalar(n, col, at); v != "" {
 			row.cells[col] = v
 		}

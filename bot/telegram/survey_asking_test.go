@@ -4,7 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"bmjbt/monitoring"
 	"bmjbt/storage"
 	"bmjbt/storage/storagetest"
 	"bmjbt/survey"
@@ -72,6 +74,76 @@ questions:
 		got := responseOf(t, db, rec.ID)
 		if got.Answers["pit"].Value != "42.8746 74.5698 0 0" || got.Answers["lamp"].Value != "42.88 74.6 0 0" {
 			t.Fatalf("places kept as %q and %q", got.Answers["pit"].Value, got.Answers["lamp"].Value)
+		}
+	})
+}
+
+// Issue 13: a dynamic default is evaluated as the response starts and
+// offered as one tap; a trigger sets a question when the named answer
+// changes (again after "back"); a read-only value is shown, not asked.
+func TestSurveyDefaultsTriggersAndReadOnly(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db)
+		f := readForm(t, `
+settings: {form_id: dyn, title: Суу}
+questions:
+  - {type: note, name: intro, label: {ky: "Саламатсызбы!", ru: "Здравствуйте!"}}
+  - {type: date, name: seen, label: {ky: "Качан?", ru: "Когда?"}, default: "today()"}
+  - {type: integer, name: people, label: {ky: "Канча адам?", ru: "Сколько человек?"}, default: "3"}
+  - {type: integer, name: liters, label: {ky: "Канча литр?", ru: "Сколько литров?"}, calculation: "${people} * 10", trigger: "${people}"}
+  - {type: text, name: total, label: {ky: "Жыйынтык:", ru: "Итого:"}, calculation: "concat(${people}, ' / ', ${liters})", read_only: yes}
+  - {type: text, name: more, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
+`)
+		u := subscribe(t, s, 1952, "ru", "Русский", "В каком селе")
+		u.Expect(t, "Ваше согласие сохранено")
+		rec := launchForm(t, s, f)
+		u.Expect(t, "проводит опрос «Суу»")
+		u.Press(t, "Начать")
+		u.Expect(t, "Здравствуйте!")
+		u.Press(t, "Далее")
+		m := u.Expect(t, "Когда?")
+		today := time.Now().In(monitoring.Bishkek).Format("02.01.2006")
+		if got := buttonLabels(m); !strings.Contains(got, "Оставить: "+today) {
+			t.Fatalf("today() offered as the answer to keep: %s", got)
+		}
+		u.Press(t, "Оставить: "+today)
+		u.Expect(t, "Сколько человек?")
+		u.Press(t, "Оставить: 3") // a static default
+		m = u.Expect(t, "Сколько литров?")
+		if got := buttonLabels(m); !strings.Contains(got, "Оставить: 30") {
+			t.Fatalf("the value the trigger set, offered: %s", got)
+		}
+		u.Say("25")
+		m = u.Expect(t, "Итого:\n3 / 25")
+		if got := buttonLabels(m); got != "Далее|Назад" {
+			t.Fatalf("a read-only value is shown like a note: %s", got)
+		}
+		u.Press(t, "Далее")
+		u.Expect(t, "Что ещё?")
+		u.Press(t, "Назад")
+		u.Expect(t, "Итого:")
+		u.Press(t, "Назад")
+		u.Expect(t, "Сколько литров?")
+		u.Press(t, "Назад")
+		u.Expect(t, "Сколько человек?")
+		u.Say("4")
+		m = u.Expect(t, "Сколько литров?")
+		if got := buttonLabels(m); !strings.Contains(got, "Оставить: 40") {
+			t.Fatalf("a changed answer fires the trigger again: %s", got)
+		}
+		u.Press(t, "Оставить: 40")
+		u.Expect(t, "Итого:\n4 / 40")
+		u.Press(t, "Далее")
+		u.Expect(t, "Что ещё?")
+		u.Say("Всё")
+		u.Expect(t, "Ваши ответы сохранены")
+		got := responseOf(t, db, rec.ID)
+		want := time.Now().In(monitoring.Bishkek).Format("2006-01-02")
+		for name, v := range map[string]string{"seen": want, "people": "4", "liters": "40", "total": "4 / 40"} {
+			if got.Answers[name].Value != v {
+				t.Errorf("%s = %q, want %q", name, got.Answers[name].Value, v)
+			}
 		}
 	})
 }
