@@ -173,7 +173,10 @@ func askSurvey(t *turn) error {
 	if g, ok := run.Form.Group(q.Group); ok && strings.Contains(g.Appearance, "field-list") && len(g.Label) > 0 {
 		// A question of a page shown at once (KoBo's question matrix) reads
 		// only with its page's title.
-		prompt = run.Text(g.Label, lang) + "\n" + prompt
+		page := formText(run, g.Label, lang)
+		page.add("\n")
+		page.addRich(prompt)
+		prompt = page
 	}
 	for q.Display() {
 		// Notes (and read-only values) in a row go as one message: nothing
@@ -183,10 +186,12 @@ func askSurvey(t *turn) error {
 			break
 		}
 		q, d.Q = next, next.Name
-		prompt += "\n\n" + shownText(run, q, lang)
+		prompt.add("\n\n")
+		prompt.addRich(shownText(run, q, lang))
 	}
-	if hint := run.Text(q.Hint, lang); hint != "" {
-		prompt += "\n" + hint
+	if hint := formText(run, q.Hint, lang); hint.plain != "" {
+		prompt.add("\n")
+		prompt.addRich(hint)
 	}
 	var opts []Option
 	kind := q.Type
@@ -215,9 +220,9 @@ func askSurvey(t *turn) error {
 			opts = append(opts, Option{Label: mark + c.Label.In(lang), Data: "m:" + c.Name})
 		}
 		opts = append(opts, Option{Label: t.T("button.done", nil), Data: "sv:done", Word: true})
-		prompt += "\n" + t.T("survey.multi_hint", nil)
+		prompt.add("\n" + t.T("survey.multi_hint", nil))
 	case survey.Integer, survey.Decimal:
-		prompt += "\n" + t.T("survey.number_hint", nil)
+		prompt.add("\n" + t.T("survey.number_hint", nil))
 	case survey.Range:
 		steps := q.Steps()
 		if surveyStep(q, Numbered(t.u.Channel)) == "survey.choice" {
@@ -225,23 +230,23 @@ func askSurvey(t *turn) error {
 				opts = append(opts, Option{Label: strings.Replace(n, ".", ",", 1), Data: "c:" + n})
 			}
 		} else {
-			prompt += "\n" + t.T("survey.range_hint", catalog.Args{"Min": strings.Replace(steps[0], ".", ",", 1), "Max": strings.Replace(steps[len(steps)-1], ".", ",", 1)})
+			prompt.add("\n" + t.T("survey.range_hint", catalog.Args{"Min": strings.Replace(steps[0], ".", ",", 1), "Max": strings.Replace(steps[len(steps)-1], ".", ",", 1)}))
 		}
 	case survey.Date:
-		prompt += "\n" + t.T("survey.date_hint", nil)
+		prompt.add("\n" + t.T("survey.date_hint", nil))
 	case survey.Time:
-		prompt += "\n" + t.T("survey.time_hint", nil)
+		prompt.add("\n" + t.T("survey.time_hint", nil))
 	case survey.DateTime:
-		prompt += "\n" + t.T("survey.datetime_hint", nil)
+		prompt.add("\n" + t.T("survey.datetime_hint", nil))
 	case survey.Geopoint:
 		if t.u.Channel != monitoring.Console {
-			prompt += "\n" + t.T("survey.geo_hint", nil)
+			prompt.add("\n" + t.T("survey.geo_hint", nil))
 		} else { // the console shares no location
-			prompt += "\n" + t.T("survey.geo_console_hint", nil)
+			prompt.add("\n" + t.T("survey.geo_console_hint", nil))
 		}
 	}
 	if a := run.Answers[q.Name]; a.Asked && a.Value != "" && !q.Display() {
-		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)})
+		prompt.add("\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Name, lang)}))
 	}
 	if o, ok := keepOption(t, run, q); ok {
 		opts = append(opts, o)
@@ -264,7 +269,7 @@ func askSurvey(t *turn) error {
 	case len(opts) > 6:
 		columns = 2
 	}
-	return t.askMenu(name, prompt, columns, opts)
+	return t.askMenuHTML(name, prompt.plain, prompt.html, columns, opts)
 }
 
 // chooseSurvey takes a pressed (or typed) option of a survey question.
@@ -292,6 +297,9 @@ func chooseSurvey(t *turn, data string) error {
 				}
 			}
 			p.Text = run.Text(q.Label, string(t.lang)) + "\n\n✓ " + strings.Join(labels, ", ")
+			if p.HTML != "" {
+				p.HTML = run.HTML(q.Label, string(t.lang)) + "\n\n✓ " + escapeHTML(strings.Join(labels, ", "))
+			}
 		}
 		return answerSurvey(t, strings.Join(picked, " "))
 	case strings.HasPrefix(data, "m:"):
@@ -491,14 +499,30 @@ func stateNotice(s survey.State) string {
 
 // shownText is a question's label as the respondent reads it; a
 // read-only question's value follows it.
-func shownText(run *survey.Run, q *survey.Question, lang string) string {
-	s := run.Text(q.Label, lang)
+func shownText(run *survey.Run, q *survey.Question, lang string) rich {
+	s := formText(run, q.Label, lang)
 	if q.ReadOnly && q.Type != survey.Note {
 		if v := run.Shown(q.Name, lang); v != "" {
-			s += "\n" + v
+			s.add("\n" + v)
 		}
 	}
 	return s
+}
+
+// rich is a text built of the form's texts, which carry formatting, and
+// the bot's own, which do not: plain for every channel, and HTML for
+// Telegram (see Reply.HTML).
+type rich struct{ plain, html string }
+
+// add appends plain text.
+func (r *rich) add(s string) { r.plain, r.html = r.plain+s, r.html+escapeHTML(s) }
+
+// addRich appends a formatted text.
+func (r *rich) addRich(o rich) { r.plain, r.html = r.plain+o.plain, r.html+o.html }
+
+// formText is one of the form's texts with its answers shown.
+func formText(run *survey.Run, t survey.Translations, lang string) rich {
+	return rich{plain: run.Text(t, lang), html: run.HTML(t, lang)}
 }
 
 // keepOption offers, as one tap, a value the question already holds: one

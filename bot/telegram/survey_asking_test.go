@@ -147,3 +147,55 @@ questions:
 		}
 	})
 }
+
+// Issue 13: a form's Markdown is Telegram's formatting. The real client
+// sends parse_mode HTML with everything else escaped (an answer shown in
+// a label too); a question pressed keeps its formatting in the edit; a
+// message Telegram cannot parse goes plain rather than being lost.
+func TestSurveyMarkdownOnTelegram(t *testing.T) {
+	t.Parallel()
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		s := run(t, db)
+		f := readForm(t, `
+settings: {form_id: md, title: Көчө}
+questions:
+  - {type: note, name: intro, label: {ky: "# Саламатсызбы!\n**Маанилүү:** жооптор [сайтта](https://example.kg/a_b?x=1&y=2) жарыяланат. 1 < 2", ru: "# Здравствуйте!\n**Важно:** ответы будут [на сайте](https://example.kg/a_b?x=1&y=2). 1 < 2"}}
+  - {type: text, name: street, label: {ky: "*Кайсы* көчө?", ru: "*Какая* улица?"}, hint: {ky: "_мисалы_ Ленин", ru: "_например_ Ленина"}}
+  - {type: note, name: thanks, label: {ky: "**Рахмат**, ${street}!", ru: "**Спасибо**, ${street}!"}}
+  - {type: text, name: more, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
+`)
+		u := subscribe(t, s, 1953, "ru", "Русский", "В каком селе")
+		u.Expect(t, "Ваше согласие сохранено")
+		rec := launchForm(t, s, f)
+		u.Expect(t, "проводит опрос «Көчө»")
+		u.Press(t, "Начать")
+		m := u.Expect(t, "Здравствуйте!")
+		if want := "Здравствуйте!\nВажно: ответы будут на сайте. 1 < 2"; m.Text != want {
+			t.Errorf("shown as\n%q, want\n%q", m.Text, want)
+		}
+		if want := `<b>Здравствуйте!</b>` + "\n" + `<b>Важно:</b> ответы будут <a href="https://example.kg/a_b?x=1&amp;y=2">на сайте</a>. 1 &lt; 2`; m.HTML != want {
+			t.Errorf("sent as\n%q, want\n%q", m.HTML, want)
+		}
+		u.Press(t, "Далее")
+		m = u.Expect(t, "Какая улица?")
+		if !strings.HasPrefix(m.HTML, "<b>Здравствуйте!</b>") || !strings.Contains(m.HTML, "✓ Далее\n\n<i>Какая</i> улица?\n<i>например</i> Ленина") {
+			t.Errorf("the note pressed and the next question, one edit, formatted: %q", m.HTML)
+		}
+		u.Say("<Ленина> & Co")
+		m = u.Expect(t, "Спасибо, <Ленина> & Co!")
+		if want := "<b>Спасибо</b>, &lt;Ленина&gt; &amp; Co!"; m.HTML != want {
+			t.Errorf("an answer in a label is escaped: %q, want %q", m.HTML, want)
+		}
+		s.fake.FailFormatting(u.Chat, 2) // the edit and, after it failed, the message
+		u.Press(t, "Далее")
+		m = u.Expect(t, "Что ещё?")
+		if m.HTML != "" {
+			t.Errorf("sent formatted though Telegram refused it: %q", m.HTML)
+		}
+		u.Say("Всё")
+		u.Expect(t, "Ваши ответы сохранены")
+		if got := responseOf(t, db, rec.ID); got.Answers["street"].Value != "<Ленина> & Co" {
+			t.Fatalf("street = %q", got.Answers["street"].Value)
+		}
+	})
+}

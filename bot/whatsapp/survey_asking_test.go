@@ -39,7 +39,7 @@ func TestSurveyPlaceOnWhatsApp(t *testing.T) {
 settings: {form_id: geo, title: Жол}
 questions:
   - {type: note, name: intro, label: {ky: "Саламатсызбы!", ru: "Здравствуйте!"}}
-  - {type: geopoint, name: pit, label: {ky: "Чуңкур кайда?", ru: "Где яма?"}}
+  - {type: geopoint, name: pit, label: {ky: "**Чуңкур** кайда?", ru: "**Где** яма?"}}
   - {type: geopoint, name: lamp, label: {ky: "Шам кайда?", ru: "Где фонарь?"}}
 `))
 		if err != nil {
