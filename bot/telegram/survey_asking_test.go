@@ -163,6 +163,7 @@ questions:
   - {type: text, name: street, label: {ky: "*Кайсы* көчө?", ru: "*Какая* улица?"}, hint: {ky: "_мисалы_ Ленин", ru: "_например_ Ленина"}}
   - {type: note, name: thanks, label: {ky: "**Рахмат**, ${street}!", ru: "**Спасибо**, ${street}!"}}
   - {type: text, name: more, label: {ky: "Дагы эмне?", ru: "Что ещё?"}}
+  - {type: note, name: bye, label: {ky: "**Сау болуңуз!**", ru: "**До свидания!**"}}
 `)
 		u := subscribe(t, s, 1953, "ru", "Русский", "В каком селе")
 		u.Expect(t, "Ваше согласие сохранено")
@@ -186,13 +187,19 @@ questions:
 		if want := "<b>Спасибо</b>, &lt;Ленина&gt; &amp; Co!"; m.HTML != want {
 			t.Errorf("an answer in a label is escaped: %q, want %q", m.HTML, want)
 		}
-		s.fake.FailFormatting(u.Chat, 2) // the edit and, after it failed, the message
+		s.fake.FailFormatting("editMessageText", u.Chat, 1)
 		u.Press(t, "Далее")
 		m = u.Expect(t, "Что ещё?")
-		if m.HTML != "" {
-			t.Errorf("sent formatted though Telegram refused it: %q", m.HTML)
+		if !strings.Contains(m.Text, "Спасибо, <Ленина> & Co!") || m.HTML != "" {
+			t.Errorf("an edit Telegram could not parse, made plain: %q (sent as %q)", m.Text, m.HTML)
 		}
+		s.fake.FailFormatting("sendMessage", u.Chat, 1)
 		u.Say("Всё")
+		m = u.Expect(t, "До свидания!")
+		if m.HTML != "" {
+			t.Errorf("a message Telegram could not parse, sent plain: %q", m.HTML)
+		}
+		u.Press(t, "Далее")
 		u.Expect(t, "Ваши ответы сохранены")
 		if got := responseOf(t, db, rec.ID); got.Answers["street"].Value != "<Ленина> & Co" {
 			t.Fatalf("street = %q", got.Answers["street"].Value)

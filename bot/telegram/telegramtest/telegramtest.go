@@ -138,15 +138,13 @@ func (s *Server) Fail(method string, chatID int64, code, retryAfter, times int) 
 	s.fails = append(s.fails, failure{method: method, chatID: chatID, code: code, retryAfter: retryAfter, times: times})
 }
 
-// FailFormatting makes the next `times` messages and edits to chatID sent
-// with a parse_mode fail as Telegram fails a text it cannot parse (400
-// "can't parse entities"); plain ones still pass.
-func (s *Server) FailFormatting(chatID int64, times int) {
+// FailFormatting makes the next `times` calls of method (sendMessage,
+// editMessageText) to chatID with a parse_mode fail as Telegram fails a
+// text it cannot parse (400 "can't parse entities"); plain ones pass.
+func (s *Server) FailFormatting(method string, chatID int64, times int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, m := range []string{"sendMessage", "editMessageText"} {
-		s.fails = append(s.fails, failure{method: m, chatID: chatID, code: 400, times: times, formatted: true})
-	}
+	s.fails = append(s.fails, failure{method: method, chatID: chatID, code: 400, times: times, formatted: true})
 }
 
 // FailEvery makes every n-th call of method fail with code, for as long as
