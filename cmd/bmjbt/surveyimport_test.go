@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,4 +57,22 @@ func TestSurveyImportSkipsUnsupported(t *testing.T) {
 			}
 		})
 	}
+}
+
+// survey show says what a trigger, a default and read_only do to a question.
+func TestSurveyShowTriggerAndReadOnly(t *testing.T) {
+	c := newSurveyCLI(t, storagetest.Dialects[0])
+	path := filepath.Join(t.TempDir(), "t.yaml")
+	if err := os.WriteFile(path, []byte(`settings: {form_id: t, title: T}
+questions:
+  - {type: note, name: intro, label: {ky: "Саламатсызбы!", ru: "Здравствуйте!"}}
+  - {type: integer, name: people, label: {ky: "Канча?", ru: "Сколько?"}, default: "3"}
+  - {type: integer, name: liters, label: {ky: "Литр?", ru: "Литров?"}, calculation: "${people} * 10", trigger: "${people}"}
+  - {type: text, name: total, label: {ky: "Бардыгы", ru: "Всего"}, calculation: "${liters}", read_only: yes}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.ok("survey", "import", path)
+	mustContain(t, "survey show", c.ok("survey", "show", "1"),
+		"2. people  (integer)", "default: 3", "3. liters  (integer)", "trigger: ${people}", "4. total  (text, read only)")
 }
