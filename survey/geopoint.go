@@ -52,8 +52,10 @@ func pointParts(s string) []string {
 		return out
 	}
 	switch strings.Count(s, ",") {
-	case 1: // "42.87,74.59"
-		return strings.Split(s, ",")
+	case 1: // "42.87,74.59"; "42,87" is one number with a decimal comma
+		if strings.Contains(s, ".") {
+			return strings.Split(s, ",")
+		}
 	case 3: // "42,87,74,59": two numbers with decimal commas
 		p := strings.Split(s, ",")
 		return []string{p[0] + "," + p[1], p[2] + "," + p[3]}

@@ -25,7 +25,7 @@ func TestGeopointIsReadAsTyped(t *testing.T) {
 			t.Errorf("%q: %q %v, want %q", raw, got, ok, want)
 		}
 	}
-	for _, raw := range []string{"91 74", "42 181", "-90.5 0", "Бишкек", "42.87", "42.87 74.59 1200", "NaN 1", "1 2 3 4 5", "42.87 abc"} {
+	for _, raw := range []string{"91 74", "42 181", "-90.5 0", "Бишкек", "42.87", "42.87 74.59 1200", "NaN 1", "1 2 3 4 5", "42.87 abc", "42,87"} {
 		if got, ok := survey.Normalize(q, raw); ok {
 			t.Errorf("%q taken as %q", raw, got)
 		}
