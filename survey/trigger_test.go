@@ -1,6 +1,7 @@
 package survey_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +81,24 @@ questions:
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", src, err, want)
 		}
+	}
+}
+
+// A form with a place, a trigger and a read-only value is written to an
+// XLSForm and read back the same.
+func TestTriggerAndReadOnlyRoundTrip(t *testing.T) {
+	f, err := survey.ReadYAML(strings.NewReader(`
+settings: {form_id: t}
+questions:
+  - {type: geopoint, name: pit, label: {ky: "Кайда?"}}
+  - {type: dateTime, name: seen, label: {ky: "Качан?"}, calculation: "now()", trigger: "${pit}"}
+  - {type: text, name: total, label: {ky: "Бардыгы"}, calculation: "${pit}", read_only: yes}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := roundTrip(t, f)
+	if !reflect.DeepEqual(f.Questions, back.Questions) {
+		t.Fatalf("read back differs:\n%+v\n%+v", f.Questions, back.Questions)
 	}
 }
