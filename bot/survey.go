@@ -201,7 +201,7 @@ func askSurvey(t *turn) error {
 	switch kind {
 	case survey.SelectOne:
 		for _, c := range run.Options(q) {
-			opts = append(opts, Option{Label: c.Label.In(lang), Data: "c:" + c.Name})
+			opts = append(opts, Option{Label: run.Text(c.Label, lang), Data: "c:" + c.Name})
 		}
 	case survey.Acknowledge:
 		opts = append(opts, Option{Label: t.T("survey.ok", nil), Data: "c:OK"})
@@ -217,7 +217,7 @@ func askSurvey(t *turn) error {
 			if contains(picked, c.Name) {
 				mark = "☑ "
 			}
-			opts = append(opts, Option{Label: mark + c.Label.In(lang), Data: "m:" + c.Name})
+			opts = append(opts, Option{Label: mark + run.Text(c.Label, lang), Data: "m:" + c.Name})
 		}
 		opts = append(opts, Option{Label: t.T("button.done", nil), Data: "sv:done", Word: true})
 		prompt.add("\n" + t.T("survey.multi_hint", nil))
@@ -293,7 +293,7 @@ func chooseSurvey(t *turn, data string) error {
 			var labels []string
 			for _, c := range run.Options(q) {
 				if contains(picked, c.Name) {
-					labels = append(labels, c.Label.In(string(t.lang)))
+					labels = append(labels, run.Text(c.Label, string(t.lang)))
 				}
 			}
 			p.Text = run.Text(q.Label, string(t.lang)) + "\n\n✓ " + strings.Join(labels, ", ")

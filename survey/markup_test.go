@@ -37,3 +37,18 @@ func TestMarkupHTML(t *testing.T) {
 		t.Errorf("plain text: %q", got)
 	}
 }
+
+// A choice's label is plain text in a chat: buttons show no formatting.
+func TestChoiceLabelsArePlain(t *testing.T) {
+	f := &survey.Form{
+		Questions: []survey.Question{{Type: survey.SelectOne, Name: "ok", ListName: "yn", Label: survey.Translations{"ky": "?"}}},
+		Choices:   map[string][]survey.Choice{"yn": {{Name: "yes", Label: survey.Translations{"ky": "**Ооба**"}}}},
+	}
+	r := survey.NewRun(f, map[string]survey.Answer{"ok": {Value: "yes", Asked: true}}, time.Date(2026, 3, 1, 0, 0, 0, 0, monitoring.Bishkek))
+	if got := r.Shown("ok", "ky"); got != "Ооба" {
+		t.Fatalf("shown %q", got)
+	}
+	if got := r.Text(f.Choices["yn"][0].Label, "ky"); got != "Ооба" {
+		t.Fatalf("a button's label %q", got)
+	}
+}

@@ -401,7 +401,7 @@ func (r *Run) Shown(name, lang string) string {
 			label := v
 			for _, c := range r.Form.Options(q) {
 				if c.Name == v {
-					label = c.Label.In(lang)
+					label = plainMarkup(c.Label.In(lang)) // a chat shows a choice as plain text
 				}
 			}
 			labels = append(labels, label)
