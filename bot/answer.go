@@ -21,7 +21,7 @@ func (t *turn) acknowledge(prompt, collapse string, columns int) error {
 	if f.Menu == nil { // resumed from an older state: show the controls anew
 		return t.e.steps[f.Step].ask(t)
 	}
-	f.Menu.Prompt = prompt
+	f.Menu.Prompt, f.Menu.HTML = prompt, ""
 	return t.send(Reply{Text: prompt, Menu: t.menu(columns)}, collapse)
 }
 

@@ -73,6 +73,9 @@ func (t *turn) send(r Reply, collapse string) error {
 		t.choiceEdit = nil
 		if mergeable(r, collapse) && utf16Len(p.Text)+2+utf16Len(r.Text) <= MaxText {
 			if p.Text != "" { // "" redraws the question itself (a toggle)
+				if p.HTML != "" || r.HTML != "" {
+					r.HTML = htmlOf(*p) + "\n\n" + htmlOf(r)
+				}
 				r.Text = p.Text + "\n\n" + r.Text
 			}
 			r.EditMessageID = p.EditMessageID

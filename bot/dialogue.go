@@ -57,6 +57,7 @@ type MenuState struct {
 	// shown again since take a press too.
 	Since   int       `json:"since,omitempty"`
 	Prompt  string    `json:"prompt"`
+	HTML    string    `json:"html,omitempty"` // the prompt formatted, when it has formatting
 	Options []Option  `json:"options,omitempty"`
 	At      time.Time `json:"at"`
 }
@@ -257,6 +258,11 @@ func (t *turn) answered(label string) {
 // asked again after "back" shows the answer given before. Questions after
 // the first get a back control.
 func (t *turn) askMenu(name, prompt string, columns int, opts []Option) error {
+	return t.askMenuHTML(name, prompt, "", columns, opts)
+}
+
+// askMenuHTML is askMenu with the prompt also formatted (see Reply.HTML).
+func (t *turn) askMenuHTML(name, prompt, html string, columns int, opts []Option) error {
 	f := t.top()
 	if f == nil { // a question outside any dialogue: open one
 		f = &Frame{Step: name}
@@ -269,7 +275,14 @@ func (t *turn) askMenu(name, prompt string, columns int, opts []Option) error {
 		f.Step = name
 	}
 	if prev := f.Answers[name]; prev != "" {
-		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": prev})
+		before := "\n\n" + t.T("answer.before", catalog.Args{"Answer": prev})
+		prompt += before
+		if html != "" {
+			html += escapeHTML(before)
+		}
+	}
+	if t.u.Channel != monitoring.Telegram || html == escapeHTML(prompt) {
+		html = "" // nothing a plain message would not show
 	}
 	if len(f.History) > 0 {
 		opts = append(opts, Option{Label: t.T("button.back", nil), Data: backData, Word: true})
@@ -280,9 +293,9 @@ func (t *turn) askMenu(name, prompt string, columns int, opts []Option) error {
 		}
 	}
 	t.st.Seq++
-	f.Menu = &MenuState{Seq: t.st.Seq, Since: t.st.Seq, Prompt: prompt, Options: opts, At: t.tx.Now()}
+	f.Menu = &MenuState{Seq: t.st.Seq, Since: t.st.Seq, Prompt: prompt, HTML: html, Options: opts, At: t.tx.Now()}
 	t.asked = f
-	return t.send(Reply{Text: prompt, Menu: t.menu(columns)}, "")
+	return t.send(Reply{Text: prompt, HTML: html, Menu: t.menu(columns)}, "")
 }
 
 // menu renders the open question's options, each with the sequence number
@@ -321,7 +334,7 @@ func (t *turn) resend() error {
 	// latest copy is edited into the choice and the next question.
 	t.st.Seq++
 	f.Menu.Seq, f.Menu.At, t.asked = t.st.Seq, t.tx.Now(), f
-	return t.send(Reply{Text: f.Menu.Prompt, Menu: t.menu(0)}, "")
+	return t.send(Reply{Text: f.Menu.Prompt, HTML: f.Menu.HTML, Menu: t.menu(0)}, "")
 }
 
 func contains(list []string, s string) bool {

@@ -122,6 +122,9 @@ func (t *turn) converse() error {
 			// Show the choice in place of the buttons, so they cannot be
 			// pressed twice; the next question joins this edit (see send).
 			t.choiceEdit = &Reply{Lang: t.lang, EditMessageID: u.Callback.MessageID, Text: f.Menu.Prompt + "\n\n✓ " + opt.Label}
+			if f.Menu.HTML != "" {
+				t.choiceEdit.HTML = f.Menu.HTML + "\n\n✓ " + escapeHTML(opt.Label)
+			}
 		}
 		return t.choose(t.e.steps[f.Step], opt)
 	}

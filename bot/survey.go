@@ -27,7 +27,9 @@ func surveyFlow() flow {
 			"survey.choice": {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, back: surveyBack},
 			"survey.multi":  {accepts: inChoice, ask: askSurvey, choose: chooseSurvey, input: typedChoices, back: surveyBack},
 			"survey.text":   {accepts: inText, ask: askSurvey, choose: chooseSurvey, input: typedAnswer, back: surveyBack},
-			"survey.field":  {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
+			// A place: a shared location, or "lat lon" typed.
+			"survey.geo":   {accepts: inMedia, ask: askSurvey, choose: chooseSurvey, input: geoAnswer, back: surveyBack},
+			"survey.field": {accepts: inChoice, ask: askFieldVillage, choose: chooseFieldVillage},
 		},
 		commands: map[string]memberCommand{
 			"field":   {who: anyMember, run: cmdField},
@@ -63,11 +65,18 @@ func surveyRunOf(t *turn, resp survey.Response) (*survey.Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newRun(t, f, resp.Answers), nil
+}
+
+// newRun runs a form over answers, at this turn's time and in its
+// language. A new response's answers come back with the values its
+// questions start with (dynamic defaults, evaluated as it starts).
+func newRun(t *turn, f *survey.Form, answers map[string]survey.Answer) *survey.Run {
 	now := t.tx.Now().In(monitoring.Bishkek)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, monitoring.Bishkek)
-	run := survey.NewRun(f, resp.Answers, today)
+	run := survey.NewRun(f, answers, today)
 	run.Now, run.Lang = now, string(t.lang)
-	return run, nil
+	return run
 }
 
 // openRun is the top survey dialogue's data, run and open question. When
@@ -130,11 +139,16 @@ func openRun(t *turn) (*surveyRun, *survey.Run, *survey.Question, error) {
 // buttons on Telegram only: where numbers are typed, "5" must mean five,
 // not the fifth line.
 func surveyStep(q *survey.Question, numbered bool) string {
+	if q.Display() {
+		return "survey.choice"
+	}
 	switch q.Type {
 	case survey.SelectOne, survey.Note, survey.Acknowledge:
 		return "survey.choice"
 	case survey.SelectMultiple:
 		return "survey.multi"
+	case survey.Geopoint:
+		return "survey.geo"
 	case survey.Range:
 		if !numbered && len(q.Steps()) <= maxRangeButtons {
 			return "survey.choice"
@@ -157,29 +171,39 @@ func askSurvey(t *turn) error {
 		return finishSurvey(t, run, d.Response)
 	}
 	lang := string(t.lang)
-	prompt := run.Text(q.Label, lang)
+	prompt := shownText(run, q, lang)
 	if g, ok := fieldList(run.Form, q.Group); ok {
 		// A question of a page shown at once (KoBo's question matrix) reads
 		// only with its page's title.
-		prompt = run.Text(g.Label, lang) + "\n" + prompt
+		page := formText(run, g.Label, lang)
+		page.add("\n")
+		page.addRich(prompt)
+		prompt = page
 	}
-	for q.Type == survey.Note {
-		// Notes in a row go as one message: nothing to wait for between them.
+	for q.Display() {
+		// Notes (and read-only values) in a row go as one message: nothing
+		// to wait for between them.
 		next, ok := run.Next(q.Key())
-		if !ok || next.Type != survey.Note {
+		if !ok || !next.Display() {
 			break
 		}
 		q, d.Q = next, next.Key()
-		prompt += "\n\n" + run.Text(q.Label, lang)
+		prompt.add("\n\n")
+		prompt.addRich(shownText(run, q, lang))
 	}
-	if hint := run.Text(q.Hint, lang); hint != "" {
-		prompt += "\n" + hint
+	if hint := formText(run, q.Hint, lang); hint.plain != "" {
+		prompt.add("\n")
+		prompt.addRich(hint)
 	}
 	var opts []Option
-	switch q.Type {
+	kind := q.Type
+	if q.Display() {
+		kind = survey.Note // a read-only value reads like a note: "Next"
+	}
+	switch kind {
 	case survey.SelectOne:
 		for _, c := range run.Options(q) {
-			opts = append(opts, Option{Label: c.Label.In(lang), Data: "c:" + c.Name})
+			opts = append(opts, Option{Label: run.Text(c.Label, lang), Data: "c:" + c.Name})
 		}
 	case survey.Acknowledge:
 		opts = append(opts, Option{Label: t.T("survey.ok", nil), Data: "c:OK"})
@@ -195,12 +219,12 @@ func askSurvey(t *turn) error {
 			if contains(picked, c.Name) {
 				mark = "☑ "
 			}
-			opts = append(opts, Option{Label: mark + c.Label.In(lang), Data: "m:" + c.Name})
+			opts = append(opts, Option{Label: mark + run.Text(c.Label, lang), Data: "m:" + c.Name})
 		}
 		opts = append(opts, Option{Label: t.T("button.done", nil), Data: "sv:done", Word: true})
-		prompt += "\n" + t.T("survey.multi_hint", nil)
+		prompt.add("\n" + t.T("survey.multi_hint", nil))
 	case survey.Integer, survey.Decimal:
-		prompt += "\n" + t.T("survey.number_hint", nil)
+		prompt.add("\n" + t.T("survey.number_hint", nil))
 	case survey.Range:
 		steps := q.Steps()
 		if surveyStep(q, Numbered(t.u.Channel)) == "survey.choice" {
@@ -208,26 +232,28 @@ func askSurvey(t *turn) error {
 				opts = append(opts, Option{Label: strings.Replace(n, ".", ",", 1), Data: "c:" + n})
 			}
 		} else {
-			prompt += "\n" + t.T("survey.range_hint", catalog.Args{"Min": strings.Replace(steps[0], ".", ",", 1), "Max": strings.Replace(steps[len(steps)-1], ".", ",", 1)})
+			prompt.add("\n" + t.T("survey.range_hint", catalog.Args{"Min": strings.Replace(steps[0], ".", ",", 1), "Max": strings.Replace(steps[len(steps)-1], ".", ",", 1)}))
 		}
 	case survey.Date:
-		prompt += "\n" + t.T("survey.date_hint", nil)
+		prompt.add("\n" + t.T("survey.date_hint", nil))
 	case survey.Time:
-		prompt += "\n" + t.T("survey.time_hint", nil)
+		prompt.add("\n" + t.T("survey.time_hint", nil))
 	case survey.DateTime:
-		prompt += "\n" + t.T("survey.datetime_hint", nil)
-	}
-	if a := run.Answers[q.Key()]; a.Asked && a.Value != "" && q.Type != survey.Note {
-		prompt += "\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Key(), lang)})
-	}
-	if a := run.Answers[q.Key()]; !a.Asked && q.Default != "" && !strings.Contains(q.Default, "${") &&
-		(q.Type == survey.Text || q.Type == survey.Integer || q.Type == survey.Decimal || q.Type == survey.Date) {
-		// The form's default, kept with one tap (or by typing it).
-		if v, ok := survey.Normalize(q, q.Default); ok && v != "" {
-			opts = append(opts, Option{Label: t.T("survey.keep", catalog.Args{"Answer": q.Default}), Data: "c:" + v, Word: true})
+		prompt.add("\n" + t.T("survey.datetime_hint", nil))
+	case survey.Geopoint:
+		if t.u.Channel != monitoring.Console {
+			prompt.add("\n" + t.T("survey.geo_hint", nil))
+		} else { // the console shares no location
+			prompt.add("\n" + t.T("survey.geo_console_hint", nil))
 		}
 	}
-	if !run.Required(q) && q.Type != survey.Note && q.Type != survey.Acknowledge {
+	if a := run.Answers[q.Key()]; a.Asked && a.Value != "" && !q.Display() {
+		prompt.add("\n\n" + t.T("answer.before", catalog.Args{"Answer": run.Shown(q.Key(), lang)}))
+	}
+	if o, ok := keepOption(t, run, q); ok {
+		opts = append(opts, o)
+	}
+	if !run.Required(q) && !q.Display() && q.Type != survey.Acknowledge {
 		opts = append(opts, Option{Label: t.T("survey.skip", nil), Data: "sv:skip", Word: true})
 	}
 	if _, ok := run.Before(q.Key()); ok {
@@ -245,7 +271,7 @@ func askSurvey(t *turn) error {
 	case len(opts) > 6:
 		columns = 2
 	}
-	return t.askMenu(name, prompt, columns, opts)
+	return t.askMenuHTML(name, prompt.plain, prompt.html, columns, opts)
 }
 
 // chooseSurvey takes a pressed (or typed) option of a survey question.
@@ -269,10 +295,13 @@ func chooseSurvey(t *turn, data string) error {
 			var labels []string
 			for _, c := range run.Options(q) {
 				if contains(picked, c.Name) {
-					labels = append(labels, c.Label.In(string(t.lang)))
+					labels = append(labels, run.Text(c.Label, string(t.lang)))
 				}
 			}
 			p.Text = run.Text(q.Label, string(t.lang)) + "\n\n✓ " + strings.Join(labels, ", ")
+			if p.HTML != "" {
+				p.HTML = run.HTML(q.Label, string(t.lang)) + "\n\n✓ " + escapeHTML(strings.Join(labels, ", "))
+			}
 		}
 		return answerSurvey(t, strings.Join(picked, " "))
 	case strings.HasPrefix(data, "m:"):
@@ -341,6 +370,20 @@ func typedChoices(t *turn) error {
 // typedAnswer takes words, a number or a date typed at an open question.
 func typedAnswer(t *turn) error { return answerSurvey(t, t.u.Text) }
 
+// geoAnswer takes a place: a location shared in the chat (kept as ODK
+// keeps a point with no altitude or accuracy) or coordinates typed. A
+// photo or a voice message is no place.
+func geoAnswer(t *turn) error {
+	switch {
+	case t.u.Kind == KindLocation && t.u.Location != nil:
+		l := t.u.Location
+		return answerSurvey(t, strconv.FormatFloat(l.Lat, 'f', -1, 64)+" "+strconv.FormatFloat(l.Lon, 'f', -1, 64))
+	case t.u.Kind == KindText && strings.TrimSpace(t.u.Text) != "":
+		return answerSurvey(t, t.u.Text)
+	}
+	return t.reask("survey.bad_geopoint", nil)
+}
+
 // answerSurvey gives the open question an answer: kept if it counts (and
 // the next question asked), else asked again with the form's message.
 func answerSurvey(t *turn, raw string) error {
@@ -356,6 +399,9 @@ func answerSurvey(t *turn, raw string) error {
 	}
 	if q.Type == survey.Note {
 		raw = ""
+	}
+	if q.ReadOnly {
+		return nextSurveyQuestion(t, d, run, q) // shown, never answered: its value stands
 	}
 	problem, err := run.Answer(q, raw, string(t.lang))
 	if err != nil {
@@ -377,6 +423,8 @@ func answerSurvey(t *turn, raw string) error {
 				id = "survey.bad_time"
 			case survey.DateTime:
 				id = "survey.bad_datetime"
+			case survey.Geopoint:
+				id = "survey.bad_geopoint"
 			case survey.Range:
 				start, end, step, _ := q.Range()
 				id, args = "survey.bad_range", catalog.Args{"Min": survey.Number(start, 2), "Max": survey.Number(end, 2), "Step": survey.Number(step, 2)}
@@ -389,6 +437,12 @@ func answerSurvey(t *turn, raw string) error {
 	if q.Type == survey.Note {
 		delete(run.Answers, q.Key()) // a note holds no answer
 	}
+	return nextSurveyQuestion(t, d, run, q)
+}
+
+// nextSurveyQuestion keeps the answers so far and asks the question after
+// q, or finishes the survey.
+func nextSurveyQuestion(t *turn, d *surveyRun, run *survey.Run, q *survey.Question) error {
 	d.Picked = nil
 	next, more := run.Next(q.Key())
 	if !more {
@@ -411,9 +465,9 @@ func surveyBack(t *turn) error {
 	if !ok {
 		return t.resend()
 	}
-	for prev.Type == survey.Note { // notes in a row were one message: back to its first
+	for prev.Display() { // notes in a row were one message: back to its first
 		p, ok := run.Before(prev.Key())
-		if !ok || p.Type != survey.Note {
+		if !ok || !p.Display() {
 			break
 		}
 		prev = p
@@ -448,6 +502,66 @@ func stateNotice(s survey.State) string {
 	}
 	return "survey.closed"
 }
+
+// shownText is a question's label as the respondent reads it; a
+// read-only question's value follows it.
+func shownText(run *survey.Run, q *survey.Question, lang string) rich {
+	s := formText(run, q.Label, lang)
+	if q.ReadOnly && q.Type != survey.Note {
+		if v := run.Shown(q.Key(), lang); v != "" {
+			s.add("\n" + v)
+		}
+	}
+	return s
+}
+
+// rich is a text built of the form's texts, which carry formatting, and
+// the bot's own, which do not: plain for every channel, and HTML for
+// Telegram (see Reply.HTML).
+type rich struct{ plain, html string }
+
+// add appends plain text.
+func (r *rich) add(s string) { r.plain, r.html = r.plain+s, r.html+escapeHTML(s) }
+
+// addRich appends a formatted text.
+func (r *rich) addRich(o rich) { r.plain, r.html = r.plain+o.plain, r.html+o.html }
+
+// formText is one of the form's texts with its answers shown.
+func formText(run *survey.Run, t survey.Translations, lang string) rich {
+	return rich{plain: run.Text(t, lang), html: run.HTML(t, lang)}
+}
+
+// keepOption offers, as one tap, a value the question already holds: one
+// a trigger or a dynamic default set (ODK shows it in the field), or else
+// the form's static default. A value too long for a button's data is
+// typed instead.
+func keepOption(t *turn, run *survey.Run, q *survey.Question) (Option, bool) {
+	a := run.Answers[q.Key()]
+	if a.Asked || q.Display() {
+		return Option{}, false
+	}
+	switch q.Type {
+	case survey.Text, survey.Integer, survey.Decimal, survey.Date, survey.Geopoint:
+	default:
+		return Option{}, false
+	}
+	raw, shown := a.Value, run.Shown(q.Key(), string(t.lang))
+	if raw == "" {
+		if q.Default == "" || survey.DynamicDefault(q) {
+			return Option{}, false
+		}
+		raw, shown = q.Default, q.Default
+	}
+	v, ok := survey.Normalize(q, raw)
+	if !ok || v == "" || len(v) > maxKeepData {
+		return Option{}, false
+	}
+	return Option{Label: t.T("survey.keep", catalog.Args{"Answer": shown}), Data: "c:" + v, Word: true}, true
+}
+
+// maxKeepData keeps a "keep" button's data within Telegram's 64 bytes,
+// with the menu's sequence number and "c:" before it.
+const maxKeepData = 48
 
 // maxRangeButtons is the largest range asked with a button per number
 // (a 0–10 rating); a longer one is typed.

@@ -113,6 +113,7 @@ func chooseFieldVillage(t *turn, data string) error {
 		Channel: "field", Village: strings.TrimPrefix(data, "v:"), Answers: map[string]survey.Answer{}}
 	if f, err := survey.LoadForm(v); err == nil {
 		f.FillMeta(resp.Answers, t.tx.Now(), "field", m.Name, false)
+		newRun(t, f, resp.Answers)
 	}
 	if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
 		return err

@@ -145,6 +145,7 @@ func beginSurvey(t *turn, id int64) error {
 			Answers: map[string]survey.Answer{}}
 		if f, err := survey.LoadForm(v); err == nil {
 			f.FillMeta(resp.Answers, t.tx.Now(), string(t.u.Channel), "", false)
+			newRun(t, f, resp.Answers)
 		}
 		if err := t.tx.StartResponse(t.ctx, t.e.Muni.Code, &resp); err != nil {
 			return err
@@ -181,7 +182,7 @@ func resumeAt(r *survey.Run) (*survey.Question, bool) {
 	var firstNote *survey.Question
 	q, ok := r.Next("")
 	for ok {
-		if q.Type == survey.Note {
+		if q.Display() { // a read-only value, like a note, holds no answer given
 			if firstNote == nil {
 				firstNote = q
 			}

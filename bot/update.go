@@ -104,7 +104,11 @@ func (u *Update) Encode() []byte {
 type Reply struct {
 	Lang monitoring.Lang `json:"lang"`
 	Text string          `json:"text,omitempty"`
-	Menu *Menu           `json:"menu,omitempty"`
+	// HTML, when set, is Text with formatting (a form's Markdown), in
+	// Telegram's HTML; channels without formatting send Text, and so does
+	// Telegram when it cannot parse the HTML.
+	HTML string `json:"html,omitempty"`
+	Menu *Menu  `json:"menu,omitempty"`
 	// RemoveKeyboard hides a reply keyboard left from an earlier question.
 	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
 	// EditMessageID, when set, replaces that earlier message's text and

@@ -29,6 +29,7 @@ type rawForm struct {
 	// choices sheet").
 	choicesAt, noChoices string
 	surveyAt             string // where the questions are, e.g. "survey sheet"
+	opts                 ReadOptions
 }
 
 type rawSettings struct {
@@ -103,6 +104,7 @@ func (raw *rawForm) build() (*Form, error) {
 	b.orOther()
 	b.keys()
 	b.references()
+	b.triggers()
 	if !b.p.empty() {
 		return nil, b.p.err()
 	}
@@ -184,6 +186,8 @@ func (b *builder) questions() {
 				b.metaAt[r.name] = r.at("name")
 			}
 			b.f.Meta = append(b.f.Meta, Meta{Type: t.meta, Name: r.name, At: len(b.f.Questions)})
+		case mediaRow:
+			b.media(r, t)
 		}
 	}
 	for _, g := range b.groups {
@@ -193,6 +197,21 @@ func (b *builder) questions() {
 	}
 	if len(b.f.Questions) == 0 && b.p.empty() {
 		b.p.add(b.raw.surveyAt, "the form has no questions")
+	}
+}
+
+// media refuses a media question, or leaves it out when the operator asked
+// so and it is not required: a required one would make every response
+// incomplete.
+func (b *builder) media(r rawRow, t parsedType) {
+	required, err := parseYesNo(r.cells["required"])
+	switch {
+	case !b.raw.opts.SkipUnsupported:
+		b.p.addErr(r.at("type"), &MediaError{Type: t.meta})
+	case required || err != nil:
+		b.p.add(r.at("type"), "the %s question %q is required, so it cannot be left out (bmjbt cannot ask it yet): make it optional or remove it", t.meta, r.name)
+	default:
+		b.raw.warnings = append(b.raw.warnings, fmt.Sprintf("%s: the %s question %q is left out", r.at("type"), t.meta, r.name))
 	}
 }
 
@@ -296,6 +315,7 @@ func (b *builder) question(r rawRow, t parsedType) {
 			b.p.add(r.at("parameters"), "%v", err)
 		}
 	}
+	b.triggerAndReadOnly(r, &q)
 	required, err := parseYesNo(r.cells["required"])
 	if err != nil {
 		// A condition (KoBo's "custom logic"): required when it holds.
@@ -303,7 +323,7 @@ func (b *builder) question(r rawRow, t parsedType) {
 		b.expr(q.RequiredIf, "required", r.at)
 	}
 	q.Required = required
-	if len(q.Label) == 0 && q.Type != Calculate {
+	if len(q.Label) == 0 && q.Type != Calculate && q.Trigger == "" {
 		b.p.add(r.at("label"), "question %q has no label", q.Name)
 	}
 	if q.Type == Calculate && q.Calculation == "" {
@@ -321,7 +341,11 @@ func (b *builder) question(r rawRow, t parsedType) {
 	b.expr(q.Constraint, "constraint", r.at)
 	b.expr(q.Calculation, "calculation", r.at)
 	b.texts(r)
-	b.text(q.Default, "default", r.at)
+	if DynamicDefault(&q) {
+		b.expr(q.Default, "default", r.at) // evaluated when a response starts
+	} else {
+		b.text(q.Default, "default", r.at)
+	}
 	if q.ChoiceFilter != "" {
 		b.checks = append(b.checks, check{src: q.ChoiceFilter, field: "choice_filter", at: r.at, expr: true, filterList: q.ListName})
 	}

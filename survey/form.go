@@ -30,6 +30,9 @@ const (
 	// keeps them ("14:30:00.000+06:00", "2026-10-14T14:30:00.000+06:00").
 	Time     QuestionType = "time"
 	DateTime QuestionType = "dateTime"
+	// Geopoint is a place: a location shared in the chat, or "lat lon"
+	// typed, kept as ODK keeps it ("42.87 74.59 0 0").
+	Geopoint QuestionType = "geopoint"
 )
 
 // DefaultLang is the language key of a plain `label` column when the form's
@@ -127,6 +130,14 @@ type Question struct {
 	// so the answer is kept under Path rather than Name: see Key.
 	Path   string `json:"path,omitempty"`
 	Shared bool   `json:"shared,omitempty"`
+	// Trigger names the question whose change sets this one to its
+	// calculation (ODK's setvalue on xforms-value-changed); the
+	// calculation is then not recomputed otherwise. Without a label the
+	// question is a hidden value.
+	Trigger string `json:"trigger,omitempty"`
+	// ReadOnly: shown with its value (a calculation, a default or a
+	// trigger's), never asked.
+	ReadOnly bool `json:"read_only,omitempty"`
 }
 
 // Choice is one answer option of a list. Extra keeps the choices sheet's

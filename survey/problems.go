@@ -25,6 +25,15 @@ func (p *problems) add(where, format string, args ...any) {
 	p.list = append(p.list, fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...)))
 }
 
+// addErr records a problem that callers may recognise (errors.As).
+func (p *problems) addErr(where string, err error) {
+	if len(p.list) >= maxProblems {
+		p.more++
+		return
+	}
+	p.list = append(p.list, fmt.Errorf("%s: %w", where, err))
+}
+
 func (p *problems) empty() bool { return len(p.list) == 0 }
 
 // err joins the problems, one a line, or gives nil when there are none.

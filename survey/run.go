@@ -127,6 +127,7 @@ func (r *Run) Refresh() {
 			delete(r.Answers, q.Key())
 			continue
 		}
+		r.startValue(q)
 		if a, ok := r.Answers[q.Key()]; ok && q.ChoiceFilter != "" && a.Value != "" {
 			// A choice that no longer passes the filter (an earlier answer
 			// changed after "back") is no answer any more.
@@ -143,7 +144,7 @@ func (r *Run) Refresh() {
 				r.Answers[q.Key()] = a
 			}
 		}
-		if q.Type == Calculate {
+		if computed(q) {
 			v := ""
 			if e := r.parsed(q.Calculation); e != nil {
 				// The stored value is the current one: once() keeps it.
@@ -172,10 +173,11 @@ func (r *Run) Next(after string) (*Question, bool) {
 }
 
 // asked reports whether a question is put to the respondent: not a
-// calculation, nor a select shown only as a header (appearance "label":
-// KoBo's rating and question-matrix headers).
+// calculation, nor a value without a label (one a trigger sets), nor a
+// select shown only as a header (appearance "label": KoBo's rating and
+// question-matrix headers).
 func asked(q *Question) bool {
-	return q.Type != Calculate && !(q.Appearance == "label" && (q.Type == SelectOne || q.Type == SelectMultiple))
+	return q.Type != Calculate && len(q.Label) > 0 && !(q.Appearance == "label" && (q.Type == SelectOne || q.Type == SelectMultiple))
 }
 
 // Problem is why an answer does not count, in the respondent's language.
@@ -221,8 +223,13 @@ func (r *Run) Answer(q *Question, raw, lang string) (*Problem, error) {
 			}
 		}
 	}
+	changed := r.Answers[q.Key()].Value != v
 	r.Answers[q.Key()] = Answer{Value: v, Asked: true}
 	r.Refresh()
+	if changed {
+		r.fire(q.Name)
+		r.Refresh()
+	}
 	return nil, nil
 }
 
@@ -273,6 +280,8 @@ func Normalize(q *Question, raw string) (string, bool) {
 		return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, monitoring.Bishkek).Format("2006-01-02T15:04:05.000-07:00"), true
 	case SelectMultiple:
 		return strings.Join(strings.Fields(raw), " "), true
+	case Geopoint:
+		return ReadPoint(raw)
 	case Range:
 		n, ok := Normalize(&Question{Type: Decimal}, raw)
 		if !ok || !slices.Contains(q.Steps(), n) {
@@ -392,7 +401,7 @@ func (r *Run) Shown(name, lang string) string {
 			label := v
 			for _, c := range r.Form.Options(q) {
 				if c.Name == v {
-					label = c.Label.In(lang)
+					label = plainMarkup(c.Label.In(lang)) // a chat shows a choice as plain text
 				}
 			}
 			labels = append(labels, label)
@@ -412,6 +421,8 @@ func (r *Run) Shown(name, lang string) string {
 		if d, err := time.Parse("2006-01-02T15:04:05.000-07:00", a.Value); err == nil {
 			return d.In(monitoring.Bishkek).Format("02.01.2006 15:04")
 		}
+	case Geopoint:
+		return shownPoint(a.Value)
 	}
 	return a.Value
 }

@@ -37,6 +37,7 @@ var surveyHeaders = map[string]string{
 	"caption": colLabel, "relevance": "relevant", "constraint message": colConstraintMessage,
 	"constraining message": colConstraintMessage, "required message": colRequiredMessage,
 	"requiredmsg": colRequiredMessage, "calculate": "calculation", "command": "type", "tag": "name", "value": "name",
+	"readonly": "read_only",
 }
 
 var choicesHeaders = map[string]string{"caption": colLabel, "value": "name", "list name": "list_name"}

@@ -17,6 +17,9 @@ const (
 	beginRepeat
 	endRepeat
 	metadataRow
+	// mediaRow is a photo, audio, video, file or barcode question: refused,
+	// or left out when the operator asks so and the form can do without it.
+	mediaRow
 )
 
 // parsedType is a survey row's type cell, read.
@@ -42,6 +45,7 @@ var questionTypes = map[string]QuestionType{
 	"range": Range, "q range": Range, "add range prompt": Range,
 	"time": Time, "q time": Time, "add time prompt": Time,
 	"dateTime": DateTime, "datetime": DateTime, "date time": DateTime, "q dateTime": DateTime, "add dateTime prompt": DateTime,
+	"geopoint": Geopoint, "gps": Geopoint, "location": Geopoint, "q geopoint": Geopoint, "q location": Geopoint, "add location prompt": Geopoint,
 }
 
 var selectTypes = map[string]QuestionType{
@@ -77,14 +81,34 @@ var metadataTypes = []string{
 	"username", "email", "audit",
 }
 
-// Media and location questions cannot be answered with a button or a
-// typed line in every channel yet.
+// Media questions cannot be answered with a button or a typed line in
+// every channel yet; an import may leave out those not required
+// (ReadOptions.SkipUnsupported).
 var mediaTypes = []string{
-	"photo", "image", "audio", "video", "file", "geopoint", "geotrace", "geoshape", "gps", "location",
-	"barcode", "background-audio", "background-geopoint", "start-geopoint",
-	"q picture", "q image", "q audio", "q video", "q geopoint", "q location", "q barcode",
+	"photo", "image", "audio", "video", "file", "barcode", "background-audio",
+	"q picture", "q image", "q audio", "q video", "q barcode",
 	"add image prompt", "add photo prompt", "add audio prompt", "add video prompt", "add file prompt",
-	"add location prompt", "add barcode prompt",
+	"add barcode prompt",
+}
+
+// Lines, shapes and places taken by the device itself are refused: a
+// chat has no way to draw them.
+var shapeTypes = []string{"geotrace", "geoshape", "background-geopoint", "start-geopoint"}
+
+// MediaError is a media question (photo, audio, video, file, barcode) in a
+// form: bmjbt cannot ask it yet. One not required can be left out
+// (ReadOptions.SkipUnsupported), so the caller may offer that.
+type MediaError struct{ Type string }
+
+func (e *MediaError) Error() string {
+	return fmt.Sprintf("%q questions are not supported yet (no photos, audio, video, files or barcodes)", e.Type)
+}
+
+// ReadOptions say how a form is read. SkipUnsupported leaves out media
+// questions that are not required, each named in the form's warnings: a
+// KoBo form often has an optional photo the chat can do without.
+type ReadOptions struct {
+	SkipUnsupported bool
 }
 
 var unsupportedTypes = []string{
@@ -123,7 +147,9 @@ func parseType(cell string) (parsedType, error) {
 	case slices.Contains(metadataTypes, t):
 		return parsedType{kind: metadataRow, meta: t}, nil
 	case slices.Contains(mediaTypes, t):
-		return parsedType{}, fmt.Errorf("%q questions are not supported yet (no photos, audio, video, files or locations)", t)
+		return parsedType{kind: mediaRow, meta: t}, nil
+	case slices.Contains(shapeTypes, t):
+		return parsedType{}, fmt.Errorf("%q questions are not supported yet (no lines or shapes)", t)
 	case slices.Contains(unsupportedTypes, t):
 		return parsedType{}, fmt.Errorf("%q questions are not supported yet", t)
 	}

@@ -38,13 +38,15 @@ func TestParseType(t *testing.T) {
 		{"start", metadataRow, "", "", false},
 		{"deviceid", metadataRow, "", "", false},
 		{"range", questionRow, Range, "", false},
+		{"geopoint", questionRow, Geopoint, "", false},
+		{"photo", mediaRow, "", "", false},
 	} {
 		p, err := parseType(tc.cell)
 		if err != nil || p.kind != tc.kind || p.qtype != tc.qtype || p.list != tc.list || p.orOther != tc.orOther {
 			t.Errorf("%q: %+v, %v", tc.cell, p, err)
 		}
 	}
-	for _, cell := range []string{"", "Integer", "select_one", "select_one x y", "begin table", "geopoint", "photo",
+	for _, cell := range []string{"", "Integer", "select_one", "select_one x y", "begin table", "geotrace", "geoshape",
 		"select_one_from_file a.csv", "select_multiple_external x", "rank x"} {
 		if p, err := parseType(cell); err == nil {
 			t.Errorf("%q accepted as %+v", cell, p)

@@ -14,7 +14,10 @@ import (
 // texts per language as "label::Kyrgyz (ky)"). A form outside what bmjbt
 // runs is refused whole; the error joins up to 20 problems, one a line,
 // each naming its sheet, row and column.
-func ReadXLSForm(r io.Reader) (*Form, error) {
+func ReadXLSForm(r io.Reader) (*Form, error) { return ReadXLSFormWith(r, ReadOptions{}) }
+
+// ReadXLSFormWith is ReadXLSForm with options.
+func ReadXLSFormWith(r io.Reader, o ReadOptions) (*Form, error) {
 	x, err := excelize.OpenReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("read XLSForm: %w", err)
@@ -54,7 +57,7 @@ func ReadXLSForm(r io.Reader) (*Form, error) {
 		}
 	}
 
-	raw := &rawForm{surveyAt: survey.sheet + " sheet", choicesAt: "the choices sheet", choiceColumns: map[string]bool{}}
+	raw := &rawForm{surveyAt: survey.sheet + " sheet", choicesAt: "the choices sheet", choiceColumns: map[string]bool{}, opts: o}
 	// What is passed over is said, not refused: KoBo adds $kuid, hxl,
 	// locking profiles and sheets of its own.
 	var warnings []string
@@ -85,7 +88,7 @@ func ReadXLSForm(r io.Reader) (*Form, error) {
 	raw.languages = survey.languages(plainLang, nil)
 	for _, r := range survey.rows {
 		row := rawRow{typ: survey.get(r, "type"), name: survey.get(r, "name"), cells: map[string]string{}, texts: map[string]Translations{}, at: survey.at(r.num)}
-		for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters"} {
+		for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters", "trigger", "read_only"} {
 			if v := survey.get(r, col); v != "" {
 				row.cells[col] = v
 			}
@@ -152,7 +155,8 @@ func needColumns(p *problems, t *table, cols ...string) {
 // surveyColumns are the survey sheet's columns bmjbt reads (after
 // aliases); the others are said to be passed over.
 var surveyColumns = map[string]bool{"type": true, "name": true, "relevant": true, "required": true, "constraint": true,
-	"calculation": true, "choice_filter": true, "default": true, "appearance": true, "parameters": true}
+	"calculation": true, "choice_filter": true, "default": true, "appearance": true, "parameters": true,
+	"trigger": true, "read_only": true}
 
 // choiceExtraColumns are the choices sheet's columns a choice_filter may
 // read: all but list_name, name, labels, media and KoBo's own ($kuid…).

@@ -226,7 +226,7 @@ func TestReadXLSFormRefuses(t *testing.T) {
 		{"pulldata", [][]any{{"calculate", "c", nil, nil, "pulldata('f', 'a', 'b', 'c')"}}, `row 2, column E "calculation": pulldata() is not supported yet`},
 		{"instance", [][]any{{"text", "t", "T", "count(instance('x')/root/item) > 0"}}, `row 2, column D "relevant": instance() is not supported yet`},
 		{"image", [][]any{{"text", "a", "A"}, {"image", "photo", "Сүрөт"}}, `row 3, column A "type": "image" questions are not supported yet`},
-		{"geopoint", [][]any{{"geopoint", "where", "Кайда?"}}, `row 2, column A "type": "geopoint" questions are not supported yet`},
+		{"geoshape", [][]any{{"geoshape", "where", "Кайда?"}}, `row 2, column A "type": "geoshape" questions are not supported yet`},
 		{"unknown type", [][]any{{"txt", "a", "A"}}, `row 2, column A "type": unknown type "txt"`},
 		{"case-sensitive type", [][]any{{"Text", "a", "A"}}, `unknown type "Text"`},
 		{"no type", [][]any{{nil, "a", "A"}}, `row 2, column A "type": no type`},

@@ -130,6 +130,18 @@ func surveyRows(f *Form) [][]string {
 	plain("appearance", func(q *Question) string { return q.Appearance })
 	plain("default", func(q *Question) string { return q.Default })
 	plain("parameters", func(q *Question) string { return q.Parameters })
+	plain("trigger", func(q *Question) string {
+		if q.Trigger == "" {
+			return ""
+		}
+		return "${" + q.Trigger + "}"
+	})
+	plain("read_only", func(q *Question) string {
+		if q.ReadOnly {
+			return "yes"
+		}
+		return ""
+	})
 
 	header := make([]string, len(cols))
 	for i, c := range cols {

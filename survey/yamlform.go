@@ -45,7 +45,10 @@ import (
 //	    questions: [ … ]
 //
 // Problems name the question, the field and the line.
-func ReadYAML(r io.Reader) (*Form, error) {
+func ReadYAML(r io.Reader) (*Form, error) { return ReadYAMLWith(r, ReadOptions{}) }
+
+// ReadYAMLWith is ReadYAML with options.
+func ReadYAMLWith(r io.Reader, o ReadOptions) (*Form, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(r).Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -57,7 +60,7 @@ func ReadYAML(r io.Reader) (*Form, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("read YAML form: line %d: expected a mapping with settings and questions", root.Line)
 	}
-	raw := &rawForm{surveyAt: "questions", choicesAt: "the choices of any question", choiceColumns: map[string]bool{}}
+	raw := &rawForm{surveyAt: "questions", choicesAt: "the choices of any question", choiceColumns: map[string]bool{}, opts: o}
 	y := &yamlReader{raw: raw, listAt: map[string]string{}}
 	var settings, questions *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -95,7 +98,8 @@ type yamlReader struct {
 }
 
 var questionKeys = []string{"type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
-	"constraint_message", "calculation", "choice_filter", "default", "appearance", "list", "or_other", "choices", "questions", "parameters"}
+	"constraint_message", "calculation", "choice_filter", "default", "appearance", "list", "or_other", "choices", "questions", "parameters",
+	"trigger", "read_only"}
 
 // yamlPlace names a field of a mapping: `question "water", field "type" (line 12)`.
 func yamlPlace(what string, n *yaml.Node) place {
@@ -227,7 +231,7 @@ func (y *yamlReader) question(n *yaml.Node) {
 		}
 	}
 	row := rawRow{typ: y.scalar(n, "type", at), name: y.scalar(n, "name", at), cells: map[string]string{}, texts: map[string]Translations{}, at: at}
-	for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters"} {
+	for _, col := range []string{"relevant", "required", "constraint", "calculation", "choice_filter", "default", "appearance", "parameters", "trigger", "read_only"} {
 		if v := y.scalar(n, col, at); v != "" {
 			row.cells[col] = v
 		}

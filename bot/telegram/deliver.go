@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -35,7 +36,16 @@ func (a *Adapter) Deliver(ctx context.Context, _ bot.OutboxKey, chatID string, r
 		if kb, ok := replyMarkup(r).(tgbotapi.InlineKeyboardMarkup); ok {
 			edit.ReplyMarkup = &kb
 		}
-		_, err = api.Request(edit)
+		if html, ok := formatted(r); ok {
+			formattedEdit := edit
+			formattedEdit.Text, formattedEdit.ParseMode = html, tgbotapi.ModeHTML
+			if _, err = api.Request(formattedEdit); unparsed(err) {
+				a.log.Warn("telegram: formatting refused; editing as plain text", "err", a.redact(err))
+				_, err = api.Request(edit)
+			}
+		} else {
+			_, err = api.Request(edit)
+		}
 		if err != nil && strings.Contains(err.Error(), "message is not modified") {
 			return r.EditMessageID, nil
 		}
@@ -55,11 +65,40 @@ func (a *Adapter) Deliver(ctx context.Context, _ bot.OutboxKey, chatID string, r
 	if markup := replyMarkup(r); markup != nil {
 		msg.ReplyMarkup = markup
 	}
+	if html, ok := formatted(r); ok {
+		formattedMsg := msg
+		formattedMsg.Text, formattedMsg.ParseMode = html, tgbotapi.ModeHTML
+		sent, err := api.Send(formattedMsg)
+		if !unparsed(err) {
+			if err != nil {
+				return "", a.wrap(err)
+			}
+			return strconv.Itoa(sent.MessageID), nil
+		}
+		// The message is what matters: sent plain rather than lost.
+		a.log.Warn("telegram: formatting refused; sending as plain text", "err", a.redact(err))
+	}
 	sent, err := api.Send(msg)
 	if err != nil {
 		return "", a.wrap(err)
 	}
 	return strconv.Itoa(sent.MessageID), nil
+}
+
+// formatted is a reply's HTML when it has one that fits in a message:
+// HTML cut short could break a tag, so a long one goes plain.
+func formatted(r bot.Reply) (string, bool) {
+	if r.HTML == "" || bot.TruncateText(r.Text, bot.MaxText) != r.Text {
+		return "", false
+	}
+	return r.HTML, true
+}
+
+// unparsed reports Telegram's refusal of a message's formatting (400
+// "can't parse entities"), which plain text would not get.
+func unparsed(err error) bool {
+	var te *tgbotapi.Error
+	return errors.As(err, &te) && te.Code == http.StatusBadRequest && strings.Contains(te.Message, "can't parse entities")
 }
 
 func (a *Adapter) wrap(err error) error {

@@ -37,13 +37,14 @@ func (a *app) fail(id string, args map[string]any) error {
 }
 
 func (a *app) surveyImportCmd() *cobra.Command {
-	return &cobra.Command{
+	var opts survey.ReadOptions
+	cmd := &cobra.Command{
 		Use:   "import FILE.xlsx|FILE.yaml",
 		Short: "Import a form (XLSForm as KoBoToolbox makes it, or YAML): a new survey in draft, or a new version of one",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// Read before opening the database: a broken form needs no schema.
-			f, err := a.readForm(args[0])
+			f, err := a.readForm(args[0], opts)
 			if err != nil {
 				return err
 			}
@@ -55,17 +56,21 @@ func (a *app) surveyImportCmd() *cobra.Command {
 			return a.importForm(cmd.Context(), db, m, f)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.SkipUnsupported, "skip-unsupported", false,
+		"leave out photo, audio, video, file and barcode questions that are not required (each named in a warning)")
+	return cmd
 }
 
 // readForm reads a form file by its extension. A form with problems is
-// refused whole, each problem on its own line with its place.
-func (a *app) readForm(path string) (*survey.Form, error) {
-	var read func(io.Reader) (*survey.Form, error)
+// refused whole, each problem on its own line with its place; media
+// questions refused come with the hint to leave them out.
+func (a *app) readForm(path string, opts survey.ReadOptions) (*survey.Form, error) {
+	var read func(io.Reader, survey.ReadOptions) (*survey.Form, error)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx":
-		read = survey.ReadXLSForm
+		read = survey.ReadXLSFormWith
 	case ".yaml", ".yml":
-		read = survey.ReadYAML
+		read = survey.ReadYAMLWith
 	default:
 		return nil, a.fail("cli.survey_file_kind", map[string]any{"File": path})
 	}
@@ -74,12 +79,18 @@ func (a *app) readForm(path string) (*survey.Form, error) {
 		return nil, err
 	}
 	defer file.Close()
-	f, err := read(bufio.NewReader(file))
+	f, err := read(bufio.NewReader(file), opts)
 	if err != nil {
 		var b strings.Builder
 		b.WriteString(catalog.Default().T(monitoring.English, "cli.survey_not_imported", map[string]any{"File": path}))
+		media := false
 		for _, p := range problemsOf(err) {
 			b.WriteString("\n  " + p.Error())
+			var me *survey.MediaError
+			media = media || errors.As(p, &me)
+		}
+		if media {
+			b.WriteString("\n" + catalog.Default().T(monitoring.English, "cli.survey_skip_hint", nil))
 		}
 		return nil, errors.New(b.String())
 	}

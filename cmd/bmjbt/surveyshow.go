@@ -159,6 +159,14 @@ func orElse(s, otherwise string) string {
 	return s
 }
 
+// trigger is a question's trigger as the form has it.
+func trigger(q *survey.Question) string {
+	if q.Trigger == "" {
+		return ""
+	}
+	return "${" + q.Trigger + "}"
+}
+
 // writeQuestion prints one question as a form designer reads it: name,
 // type, label, and only the columns that say something.
 func writeQuestion(w io.Writer, f *survey.Form, q *survey.Question, n int, lang string) {
@@ -174,6 +182,9 @@ func writeQuestion(w io.Writer, f *survey.Form, q *survey.Question, n int, lang 
 	if q.Required {
 		typ += ", " + t("cli.survey_required", nil)
 	}
+	if q.ReadOnly {
+		typ += ", " + t("cli.survey_read_only", nil)
+	}
 	fmt.Fprintf(w, "%3d. %s  (%s)\n", n, q.Key(), typ) // a shared name with its group path
 	if label := q.Label.In(lang); label != "" {
 		fmt.Fprintf(w, "     %s\n", oneLine(label, 120))
@@ -181,6 +192,7 @@ func writeQuestion(w io.Writer, f *survey.Form, q *survey.Question, n int, lang 
 	for _, c := range []struct{ id, v string }{
 		{"cli.survey_relevant", q.Relevant}, {"cli.survey_constraint", q.Constraint},
 		{"cli.survey_calculation", q.Calculation}, {"cli.survey_choice_filter", q.ChoiceFilter},
+		{"cli.survey_trigger", trigger(q)}, {"cli.survey_default", q.Default},
 	} {
 		if c.v != "" {
 			fmt.Fprintf(w, "     %s %s\n", t(c.id, nil), c.v)

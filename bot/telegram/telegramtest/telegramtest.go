@@ -68,13 +68,17 @@ type failure struct {
 	code       int
 	retryAfter int
 	times      int
+	formatted  bool // only requests with a parse_mode, refused as unparsable
 }
 
 // Message is what the bot sent to a chat, as the chat shows it now (edits applied).
 type Message struct {
-	ID             int
-	ChatID         int64
+	ID     int
+	ChatID int64
+	// Text is what the chat shows; with parse_mode HTML, HTML is the text
+	// as the bot sent it, tags and all.
 	Text           string
+	HTML           string
 	Buttons        [][]Button // inline keyboard
 	Keyboard       [][]KeyButton
 	RemoveKeyboard bool
@@ -132,6 +136,15 @@ func (s *Server) Fail(method string, chatID int64, code, retryAfter, times int) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fails = append(s.fails, failure{method: method, chatID: chatID, code: code, retryAfter: retryAfter, times: times})
+}
+
+// FailFormatting makes the next `times` calls of method (sendMessage,
+// editMessageText) to chatID with a parse_mode fail as Telegram fails a
+// text it cannot parse (400 "can't parse entities"); plain ones pass.
+func (s *Server) FailFormatting(method string, chatID int64, times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fails = append(s.fails, failure{method: method, chatID: chatID, code: 400, times: times, formatted: true})
 }
 
 // FailEvery makes every n-th call of method fail with code, for as long as
@@ -193,9 +206,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	chatID, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
 	for i := range s.fails {
 		f := &s.fails[i]
-		if f.times > 0 && f.method == method && (f.chatID == 0 || f.chatID == chatID) {
+		if f.times > 0 && f.method == method && (f.chatID == 0 || f.chatID == chatID) && (!f.formatted || r.FormValue("parse_mode") != "") {
 			f.times--
 			s.mu.Unlock()
+			if f.formatted {
+				writeErr(w, 400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0", 0)
+				return
+			}
 			if f.code >= 500 {
 				// Like a proxy in front of Telegram: not even JSON.
 				w.WriteHeader(f.code)
@@ -372,28 +389,42 @@ func checkText(text string) string {
 }
 
 // messageForm reads and checks a message's text and markup as Telegram
-// does, answering 400 when they break its rules.
-func messageForm(w http.ResponseWriter, r *http.Request) (string, markup, bool) {
-	text := r.FormValue("text")
+// does, answering 400 when they break its rules. text is what the chat
+// shows, raw the text as sent ("" without a parse_mode).
+func messageForm(w http.ResponseWriter, r *http.Request) (text, raw string, m markup, ok bool) {
+	text = r.FormValue("text")
+	switch mode := r.FormValue("parse_mode"); mode {
+	case "":
+	case "HTML":
+		shown, err := parseHTML(text)
+		if err != nil {
+			writeErr(w, 400, "Bad Request: "+err.Error(), 0)
+			return "", "", markup{}, false
+		}
+		text, raw = shown, text
+	default:
+		writeErr(w, 400, "Bad Request: unsupported parse_mode "+mode+" (the fake knows HTML)", 0)
+		return "", "", markup{}, false
+	}
 	if e := checkText(text); e != "" {
 		writeErr(w, 400, e, 0)
-		return "", markup{}, false
+		return "", "", markup{}, false
 	}
 	m, err := parseMarkup(r.FormValue("reply_markup"))
 	if err != nil {
 		writeErr(w, 400, "Bad Request: "+err.Error(), 0)
-		return "", markup{}, false
+		return "", "", markup{}, false
 	}
-	return text, m, true
+	return text, raw, m, true
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request, chat int64) {
-	text, m, ok := messageForm(w, r)
+	text, raw, m, ok := messageForm(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
-	msg := &Message{ID: s.nextMessageID(chat), ChatID: chat, Text: text, Buttons: m.Inline, Keyboard: m.Keyboard, RemoveKeyboard: m.Remove, At: time.Now()}
+	msg := &Message{ID: s.nextMessageID(chat), ChatID: chat, Text: text, HTML: raw, Buttons: m.Inline, Keyboard: m.Keyboard, RemoveKeyboard: m.Remove, At: time.Now()}
 	s.sent[chat] = append(s.sent[chat], msg)
 	s.all = append(s.all, msg)
 	s.notify()
@@ -413,7 +444,7 @@ func apiMessage(m *Message) map[string]any {
 
 func (s *Server) editMessageText(w http.ResponseWriter, r *http.Request, chat int64) {
 	id, _ := strconv.Atoi(r.FormValue("message_id"))
-	text, m, ok := messageForm(w, r)
+	text, raw, m, ok := messageForm(w, r)
 	if !ok {
 		return
 	}
@@ -425,7 +456,7 @@ func (s *Server) editMessageText(w http.ResponseWriter, r *http.Request, chat in
 				writeErr(w, 400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", 0)
 				return
 			}
-			msg.Text, msg.Buttons = text, m.Inline
+			msg.Text, msg.HTML, msg.Buttons = text, raw, m.Inline
 			msg.Edits++
 			s.notify()
 			writeOK(w, apiMessage(msg))
