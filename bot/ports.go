@@ -45,6 +45,7 @@ type Meetings interface {
 	SetAttendance(ctx context.Context, meetingID, memberID int64, p monitoring.Presence, reason string) error
 	SignMinutes(ctx context.Context, municipality string, meetingID int64, signer monitoring.Member, inChat bool) (monitoring.Signature, error)
 	RecordChairAbsence(ctx context.Context, municipality string, a *monitoring.ChairAbsence) error
+	Notices(ctx context.Context, municipality, object string) ([]monitoring.Notice, error)
 }
 
 // InboxTx takes updates and closes them, each in a savepoint when needed.

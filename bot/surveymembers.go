@@ -150,6 +150,13 @@ func cmdLaunch(t *turn, m monitoring.Member, args string) error {
 	if recusedFromSurvey(t, m, rec) {
 		return t.refuse(actor(m), "launch", 0, "survey.recused")
 	}
+	notices, err := t.tx.Notices(t.ctx, t.e.Muni.Code, rec.Object)
+	if err != nil {
+		return err
+	}
+	if monitoring.CheckLaunchNotice(rec.Object, rec.NoticeWaiver, notices, t.tx.Now()) != nil {
+		return t.say(t.T("survey.no_notice", catalog.Args{"Object": t.e.Muni.ObjectName(rec.Object, t.lang)}))
+	}
 	if rec.State != survey.Open {
 		return t.say(t.T("survey.field_not_open", catalog.Args{"Title": rec.Title}))
 	}

@@ -164,6 +164,9 @@ func (d *pdfDoc) sampling() {
 		lines = append(lines, d.t("results.field", catalog.Args{"Count": public(sum.field)}))
 	}
 	lines = append(lines, d.groupLines(sum, public)...)
+	if rec.NoticeWaiver != "" { // 5.2: launched without telling the stakeholders first
+		lines = append(lines, d.t("results.notice_waived", catalog.Args{"Reason": rec.NoticeWaiver}))
+	}
 	for _, l := range lines {
 		d.bullet(l)
 	}

@@ -29,14 +29,15 @@ type surveyRow struct {
 	EndsOn       string    `db:"ends_on"`
 	CreatedAt    time.Time `db:"created_at"`
 	Object       string    `db:"object"`
+	NoticeWaiver string    `db:"notice_waiver"`
 }
 
-const surveyColumns = `id, municipality, form_id, title, state, method, target_group, villages, planned, starts_on, ends_on, created_at, object`
+const surveyColumns = `id, municipality, form_id, title, state, method, target_group, villages, planned, starts_on, ends_on, created_at, object, notice_waiver`
 
 func (r surveyRow) record() survey.Record {
 	return survey.Record{ID: r.ID, Municipality: r.Municipality, FormID: r.FormID, Title: r.Title, State: survey.State(r.State),
 		Sampling: survey.Sampling{Method: r.Method, TargetGroup: r.TargetGroup, Villages: strings.Fields(r.Villages), Planned: r.Planned},
-		StartsOn: r.StartsOn, EndsOn: r.EndsOn, CreatedAt: r.CreatedAt, Object: r.Object}
+		StartsOn: r.StartsOn, EndsOn: r.EndsOn, CreatedAt: r.CreatedAt, Object: r.Object, NoticeWaiver: r.NoticeWaiver}
 }
 
 // ImportSurvey stores a form: a new survey in draft, or a new version of

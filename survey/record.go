@@ -64,6 +64,9 @@ type Record struct {
 	// Object is what the survey monitors (2.3): a service code,
 	// "project:CODE" or "provider:CODE"; "" when it names none.
 	Object string
+	// NoticeWaiver is why it was launched without a notice to the object's
+	// stakeholders beforehand (5.2), printed in its results.
+	NoticeWaiver string
 }
 
 // Version is one import of a survey's form; responses keep theirs.

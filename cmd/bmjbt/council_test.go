@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -95,13 +93,7 @@ func TestCouncilDecisionsFromTheCommandLine(t *testing.T) {
 			mustContain(t, "results after the dissolution", c.ok("survey", "results", "1"), `"consent";"village"`)
 			// A new survey may be drafted and read, but not opened.
 			other := filepath.Join(t.TempDir(), "other.yaml")
-			data, err := os.ReadFile(form)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(other, bytes.Replace(data, []byte("example_survey"), []byte("after_dissolution"), 1), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			writeRenamedForm(t, form, other, "after_dissolution")
 			c.ok("survey", "import", other)
 			mustContain(t, "open after the dissolution", c.fails("survey", "open", "2"), "dissolved", "№ 15/1", "Regulation 9")
 			mustContain(t, "member list after the dissolution", c.ok("member", "list"), "Г. Кандарова")

@@ -408,21 +408,36 @@ func (a *app) minutes(ctx context.Context, db *storage.DB, m *monitoring.Municip
 	if err != nil {
 		return doc, err
 	}
-	absences, err := db.ChairAbsences(ctx, m.Code)
-	if err != nil {
-		return doc, err
-	}
 	for _, mb := range members {
-		switch mb.Role {
-		case monitoring.Secretary:
+		if mb.Role == monitoring.Secretary {
 			doc.Secretary = mb.Name
-		case monitoring.Chair, monitoring.Deputy:
-			if sig, err := monitoring.SignAs(mb, absences, mt.HeldAt); err == nil && (doc.Presiding.Name == "" || sig.Acting) {
-				doc.Presiding = sig
-			}
 		}
 	}
-	return doc, nil
+	doc.Presiding, err = a.presiding(ctx, db, m, mt.HeldAt)
+	return doc, err
+}
+
+// presiding is who signs the group's documents at a moment (3.6): the
+// chair, or the deputy as acting chair within a recorded absence.
+func (a *app) presiding(ctx context.Context, db *storage.DB, m *monitoring.Municipality, at time.Time) (monitoring.Signature, error) {
+	members, err := db.Members(ctx, m.Code, false)
+	if err != nil {
+		return monitoring.Signature{}, err
+	}
+	absences, err := db.ChairAbsences(ctx, m.Code)
+	if err != nil {
+		return monitoring.Signature{}, err
+	}
+	var sig monitoring.Signature
+	for _, mb := range members {
+		if mb.Role != monitoring.Chair && mb.Role != monitoring.Deputy {
+			continue
+		}
+		if s, err := monitoring.SignAs(mb, absences, at); err == nil && (sig.Name == "" || s.Acting) {
+			sig = s
+		}
+	}
+	return sig, nil
 }
 
 func (a *app) chairAbsenceCmd() *cobra.Command {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,8 +20,9 @@ import (
 // on the outbox, so residents' own replies always go first.
 func (a *app) surveyLaunchCmd() *cobra.Command {
 	var sample int
+	var without string
 	cmd := &cobra.Command{
-		Use:   "launch ID [--sample N]",
+		Use:   "launch ID [--sample N] [--without-notice \"why\"]",
 		Short: "Invite the subscribers of the survey's villages (or a random sample of N) to answer it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -31,6 +33,19 @@ func (a *app) surveyLaunchCmd() *cobra.Command {
 			}
 			defer db.Close()
 			id := rec.ID
+			// 5.2, 8: the object's stakeholders are told before it is monitored.
+			notices, err := db.Notices(ctx, m.Code, rec.Object)
+			if err != nil {
+				return err
+			}
+			if err := monitoring.CheckLaunchNotice(rec.Object, strings.TrimSpace(without)+rec.NoticeWaiver, notices, db.Now()); err != nil {
+				return err
+			}
+			if w := strings.TrimSpace(without); w != "" {
+				if err := db.WaiveNotice(ctx, m.Code, id, w); err != nil {
+					return err
+				}
+			}
 			subs, err := db.Subscribers(ctx, m.Code, rec.Sampling.Villages)
 			if err != nil {
 				return err
@@ -54,6 +69,7 @@ func (a *app) surveyLaunchCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&without, "without-notice", "", "launch a survey on an object without a notice to its stakeholders beforehand (5.2): why (printed in the results)")
 	cmd.Flags().IntVar(&sample, "sample", 0, "invite a random sample of this many subscribers (default: the survey's planned number; all when none is planned)")
 	return cmd
 }

@@ -129,6 +129,20 @@ func (a *app) showSurvey(ctx context.Context, db *storage.DB, m *monitoring.Muni
 		"Villages": villages, "Planned": planned, "Starts": orElse(rec.StartsOn, notSet), "Ends": orElse(rec.EndsOn, notSet),
 		"Versions": strings.Join(vs, ", "), "Begun": begun, "Complete": complete,
 	}))
+	if rec.Object != "" {
+		notices, err := db.Notices(ctx, m.Code, rec.Object)
+		if err != nil {
+			return err
+		}
+		switch n, ok := monitoring.NoticeGiven(notices, rec.Object, db.Now()); {
+		case ok:
+			fmt.Fprintln(w, t("cli.survey_notice", map[string]any{"Number": n.Number.String(), "Sent": monitoring.Day(n.SentOn), "To": n.Recipients}))
+		case rec.NoticeWaiver != "":
+			fmt.Fprintln(w, t("cli.survey_notice_waived", map[string]any{"Reason": rec.NoticeWaiver}))
+		default:
+			fmt.Fprintln(w, t("cli.survey_notice_none", map[string]any{"Object": rec.Object}))
+		}
+	}
 	gs, err := db.Gatherings(ctx, rec.ID)
 	if err != nil {
 		return err
