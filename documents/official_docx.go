@@ -1,0 +1,141 @@
+package documents
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/gomutex/godocx"
+	"github.com/gomutex/godocx/docx"
+	"github.com/gomutex/godocx/wml/ctypes"
+	"github.com/gomutex/godocx/wml/stypes"
+)
+
+// Page geometry in twips (1/1440 inch), matching the PDF: A4, 25 mm on the
+// left for the binding, 15 mm elsewhere. godocx's template is US Letter,
+// which a clerk's printer in Kyrgyzstan would crop.
+const (
+	a4WidthTwips   = 11906
+	a4HeightTwips  = 16838
+	marginLeftTw   = 1417 // 25 mm
+	marginOtherTw  = 850  // 15 mm
+	textWidthTwips = a4WidthTwips - marginLeftTw - marginOtherTw
+)
+
+// docxFont is metric-compatible with the PDF's Liberation Sans and has
+// ң ө ү on Windows; LibreOffice maps it to Liberation Sans.
+const docxFont = "Arial"
+
+// mmTw converts the PDF's gaps in millimetres to twips.
+func mmTw(mm float64) uint64 { return uint64(mm*1440/25.4 + 0.5) }
+
+// WriteDOCX writes the paper as a Word document with the same text and
+// layout as WritePDF: the letterhead, the body, and the signature block as
+// a borderless table of three columns, so the clerk can edit it and the
+// columns stay aligned.
+func (o Official) WriteDOCX(w io.Writer) error {
+	rd, err := godocx.NewDocument()
+	if err != nil {
+		return fmt.Errorf("DOCX: %w", err)
+	}
+	d := officialDOCX{rd: rd}
+	d.page()
+
+	for i, line := range o.Head.Issuer {
+		after := uint64(0)
+		if i == len(o.Head.Issuer)-1 {
+			after = mmTw(4)
+		}
+		d.para(line, 12, true, stypes.JustificationCenter, 0, after)
+	}
+	d.para(o.Head.Kind, 13, true, stypes.JustificationCenter, 0, mmTw(3))
+	d.table([]uint64{textWidthTwips / 2, textWidthTwips - textWidthTwips/2},
+		[]cell{{o.Head.Date, stypes.JustificationLeft}, {o.Head.Place, stypes.JustificationRight}}, 0)
+	d.para(o.Head.Title, 12, true, stypes.JustificationCenter, mmTw(4), mmTw(3))
+
+	for _, b := range o.Body {
+		switch b.Kind {
+		case BlockSection:
+			d.para(b.Text, 12, true, stypes.JustificationLeft, mmTw(3), mmTw(1))
+		case BlockIndented:
+			p := d.para(b.Text, bodySize, false, stypes.JustificationLeft, 0, 0)
+			left := int(mmTw(7))
+			p.Indent(&ctypes.Indent{Left: &left})
+		default:
+			d.para(b.Text, bodySize, false, stypes.JustificationLeft, 0, 0)
+		}
+	}
+
+	third := uint64(textWidthTwips / 3)
+	cols := []uint64{third, third, textWidthTwips - 2*third}
+	for i, s := range o.Signatures {
+		before := mmTw(4)
+		if i == 0 {
+			before = mmTw(8)
+		}
+		d.table(cols, []cell{{s.Role, stypes.JustificationLeft}, {signatureLine, stypes.JustificationCenter}, {s.Name, stypes.JustificationRight}}, before)
+		if s.Note != "" {
+			d.para(s.Note, noteSize, false, stypes.JustificationRight, 0, 0)
+		}
+	}
+	if err := rd.Write(w); err != nil {
+		return fmt.Errorf("DOCX: %w", err)
+	}
+	return nil
+}
+
+type officialDOCX struct{ rd *docx.RootDoc }
+
+type cell struct {
+	text  string
+	align stypes.Justification
+}
+
+// page sets A4 and the margins on the document's only section.
+func (d officialDOCX) page() {
+	w, h := uint64(a4WidthTwips), uint64(a4HeightTwips)
+	l, o, hf := marginLeftTw, marginOtherTw, 425
+	gutter := 0
+	body := d.rd.Document.Body
+	if body.SectPr == nil {
+		body.SectPr = ctypes.NewSectionProper()
+	}
+	body.SectPr.PageSize = &ctypes.PageSize{Width: &w, Height: &h}
+	body.SectPr.PageMargin = &ctypes.PageMargin{Left: &l, Right: &o, Top: &o, Bottom: &o, Header: &hf, Footer: &hf, Gutter: &gutter}
+}
+
+// para adds a paragraph of one run; spacing before and after in twips.
+func (d officialDOCX) para(text string, size uint64, bold bool, align stypes.Justification, before, after uint64) *docx.Paragraph {
+	p := d.rd.AddEmptyParagraph()
+	fill(p, text, size, bold, align, before, after)
+	return p
+}
+
+func fill(p *docx.Paragraph, text string, size uint64, bold bool, align stypes.Justification, before, after uint64) {
+	p.Justification(align)
+	p.Spacing(before, after)
+	r := p.AddText(text).Font(docxFont).Size(size)
+	if bold {
+		r.Bold(true)
+	}
+}
+
+// table adds a one-row table without borders: columns that stay aligned
+// however long a name is, as the PDF's cells do. before is the gap above
+// it, in twips, carried by the first cell's paragraph since a table has
+// no spacing of its own.
+func (d officialDOCX) table(widths []uint64, cells []cell, before uint64) {
+	t := d.rd.AddTable()
+	none := func() *ctypes.Border { return &ctypes.Border{Val: stypes.BorderStyleNone} }
+	t.GetCT().TableProp.Borders = &ctypes.TableBorders{Top: none(), Left: none(), Bottom: none(), Right: none(), InsideH: none(), InsideV: none()}
+	t.Width(int(textWidthTwips), stypes.TableWidthDxa)
+	t.Layout(stypes.TableLayoutFixed)
+	t.Grid(widths...)
+	// No cell padding, so the text lines up with the paragraphs' margins.
+	zero := func() *ctypes.TableWidth { return ctypes.NewTableWidth(0, stypes.TableWidthDxa) }
+	t.CellMargin(zero(), zero(), zero(), zero())
+	row := t.AddRow()
+	for i, c := range cells {
+		tc := row.AddCell().Width(int(widths[i]), stypes.TableWidthDxa)
+		fill(tc.AddEmptyPara(), c.text, bodySize, false, c.align, before, 0)
+	}
+}
