@@ -55,6 +55,8 @@ type docxBody struct {
 	rows        [][]string
 	attrs       map[string]map[string]string // pgSz, pgMar: attribute → value
 	bordersNone int                          // table borders set to none
+	core        string                       // docProps/core.xml: title, author, dates
+	files       []string
 }
 
 func readDOCX(t *testing.T, data []byte) docxBody {
@@ -63,24 +65,25 @@ func readDOCX(t *testing.T, data []byte) docxBody {
 	if err != nil {
 		t.Fatalf("the DOCX is not a zip archive: %v", err)
 	}
-	var raw []byte
+	parts := map[string][]byte{}
+	var files []string
 	for _, f := range zr.File {
-		if f.Name == "word/document.xml" {
-			rc, err := f.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, err = io.ReadAll(rc)
-			rc.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+		files = append(files, f.Name)
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name], err = io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
+	raw := parts["word/document.xml"]
 	if raw == nil {
 		t.Fatal("the DOCX has no word/document.xml")
 	}
-	b := docxBody{attrs: map[string]map[string]string{}}
+	b := docxBody{attrs: map[string]map[string]string{}, core: string(parts["docProps/core.xml"]), files: files}
 	dec := xml.NewDecoder(bytes.NewReader(raw))
 	var (
 		inTable, inBorders int
@@ -217,6 +220,17 @@ func TestMinutesDOCXInKyrgyz(t *testing.T) {
 	}
 	if !hasRow(b.rows, "Протоколду жүргүзгөн катчы", "____________________", "Э. Осмоналиев") {
 		t.Errorf("the secretary's signature row is missing: %q", b.rows)
+	}
+	// File → Properties shows the paper's title and bmjbt, not the
+	// library's template; no thumbnail of another page either.
+	if !strings.Contains(b.core, "<dc:title>БМжБ тобунун отурумунун протоколу</dc:title>") || strings.Contains(b.core, "gomutex") ||
+		!strings.Contains(b.core, "2026-02-10T09:00:00Z") {
+		t.Errorf("the file's properties are not the minutes': %s", b.core)
+	}
+	for _, f := range b.files {
+		if strings.Contains(f, "thumbnail") {
+			t.Errorf("the DOCX carries the template's %s", f)
+		}
 	}
 	// Three tables (date and place, two signers), each with its six
 	// borders set to none: a printed table grid would look like a form.

@@ -1,8 +1,11 @@
 package documents
 
 import (
+	"encoding/xml"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/gomutex/godocx"
 	"github.com/gomutex/godocx/docx"
@@ -39,6 +42,7 @@ func (o Official) WriteDOCX(w io.Writer) error {
 	}
 	d := officialDOCX{rd: rd}
 	d.page()
+	d.properties(o.Title, o.Date)
 
 	for i, line := range o.Head.Issuer {
 		after := uint64(0)
@@ -101,6 +105,29 @@ func (d officialDOCX) page() {
 	}
 	body.SectPr.PageSize = &ctypes.PageSize{Width: &w, Height: &h}
 	body.SectPr.PageMargin = &ctypes.PageMargin{Left: &l, Right: &o, Top: &o, Bottom: &o, Header: &hf, Footer: &hf, Gutter: &gutter}
+}
+
+// properties replaces the template's file properties (author «gomutex»,
+// dates of 2013, a thumbnail of another page) with the paper's own title,
+// bmjbt as the author and the meeting's date, as the PDF's are.
+func (d officialDOCX) properties(title string, date time.Time) {
+	var esc strings.Builder
+	_ = xml.EscapeText(&esc, []byte(title))
+	when := date.UTC().Format(time.RFC3339)
+	core := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
+		`<dc:title>` + esc.String() + `</dc:title><dc:creator>bmjbt</dc:creator><cp:lastModifiedBy>bmjbt</cp:lastModifiedBy><cp:revision>1</cp:revision>` +
+		`<dcterms:created xsi:type="dcterms:W3CDTF">` + when + `</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">` + when + `</dcterms:modified></cp:coreProperties>`
+	d.rd.FileMap.Store("docProps/core.xml", []byte(core))
+
+	d.rd.FileMap.Delete("docProps/thumbnail.jpeg")
+	rels := d.rd.RootRels.Relationships[:0]
+	for _, r := range d.rd.RootRels.Relationships {
+		if !strings.HasSuffix(r.Type, "/thumbnail") {
+			rels = append(rels, r)
+		}
+	}
+	d.rd.RootRels.Relationships = rels
 }
 
 // para adds a paragraph of one run; spacing before and after in twips.
