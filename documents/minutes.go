@@ -54,6 +54,7 @@ func (m Minutes) Content() Official {
 	o := Official{
 		Title: m.t("minutes.title", number),
 		Date:  mt.HeldAt,
+		Lang:  m.Lang,
 		Head: councilHead(m.Muni, m.Lang, m.t("minutes.kind", number),
 			c.DocumentDate(m.Lang, mt.HeldAt), m.Muni.Seat.In(m.Lang), m.t("minutes.title", number)),
 	}

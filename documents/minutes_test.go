@@ -57,6 +57,7 @@ type docxBody struct {
 	bordersNone int                          // table borders set to none
 	core        string                       // docProps/core.xml: title, author, dates
 	files       []string
+	parts       map[string][]byte
 }
 
 func readDOCX(t *testing.T, data []byte) docxBody {
@@ -83,7 +84,7 @@ func readDOCX(t *testing.T, data []byte) docxBody {
 	if raw == nil {
 		t.Fatal("the DOCX has no word/document.xml")
 	}
-	b := docxBody{attrs: map[string]map[string]string{}, core: string(parts["docProps/core.xml"]), files: files}
+	b := docxBody{attrs: map[string]map[string]string{}, core: string(parts["docProps/core.xml"]), files: files, parts: parts}
 	dec := xml.NewDecoder(bytes.NewReader(raw))
 	var (
 		inTable, inBorders int
@@ -232,6 +233,14 @@ func TestMinutesDOCXInKyrgyz(t *testing.T) {
 			t.Errorf("the DOCX carries the template's %s", f)
 		}
 	}
+	// The page number at the foot, as the PDF's «1 / 2».
+	if f := string(b.parts["word/footer1.xml"]); !strings.Contains(f, " PAGE ") || !strings.Contains(f, " NUMPAGES ") {
+		t.Errorf("no page number in the footer: %q", f)
+	}
+	// Spelling is checked in Kyrgyz, not flagged as misspelt English.
+	if doc := string(b.parts["word/document.xml"]); strings.Count(doc, `w:val="ky-KG"`) < len(b.paras) || strings.Contains(doc, `w:val="en-US"`) {
+		t.Errorf("the text is not marked as Kyrgyz")
+	}
 	// Three tables (date and place, two signers), each with its six
 	// borders set to none: a printed table grid would look like a form.
 	if b.bordersNone != 3*6 {
@@ -249,6 +258,9 @@ func TestMinutesDOCXInRussian(t *testing.T) {
 	}
 	if !hasRow(b.rows, "Исполняющий обязанности председателя", "____________________", "К. Султанова") {
 		t.Errorf("the acting chair's signature row is missing: %q", b.rows)
+	}
+	if !strings.Contains(string(b.parts["word/document.xml"]), `w:val="ru-RU"`) {
+		t.Errorf("the Russian text is not marked as Russian")
 	}
 }
 

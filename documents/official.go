@@ -20,8 +20,11 @@ type Official struct {
 	// Title and Date go into the file's properties.
 	Title string
 	Date  time.Time
-	Head  Letterhead
-	Body  []Block
+	// Lang is the language of the text, so that a word processor checks
+	// the spelling in Kyrgyz or Russian rather than in English.
+	Lang monitoring.Lang
+	Head Letterhead
+	Body []Block
 	// Signatures are the rows of the signature block, in order.
 	Signatures []SignatureRow
 }

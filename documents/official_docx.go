@@ -11,6 +11,8 @@ import (
 	"github.com/gomutex/godocx/docx"
 	"github.com/gomutex/godocx/wml/ctypes"
 	"github.com/gomutex/godocx/wml/stypes"
+
+	"bmjbt/monitoring"
 )
 
 // Page geometry in twips (1/1440 inch), matching the PDF: A4, 25 mm on the
@@ -40,9 +42,10 @@ func (o Official) WriteDOCX(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("DOCX: %w", err)
 	}
-	d := officialDOCX{rd: rd}
+	d := officialDOCX{rd: rd, lang: wordLang(o.Lang)}
 	d.page()
 	d.properties(o.Title, o.Date)
+	d.footer()
 
 	for i, line := range o.Head.Issuer {
 		after := uint64(0)
@@ -87,7 +90,47 @@ func (o Official) WriteDOCX(w io.Writer) error {
 	return nil
 }
 
-type officialDOCX struct{ rd *docx.RootDoc }
+type officialDOCX struct {
+	rd   *docx.RootDoc
+	lang string
+}
+
+// wordLang is the language tag Word and LibreOffice check spelling by.
+func wordLang(l monitoring.Lang) string {
+	switch l {
+	case monitoring.Russian:
+		return "ru-RU"
+	case monitoring.English:
+		return "en-US"
+	}
+	return "ky-KG"
+}
+
+// footerRel names the footer part in the document's relationships; the
+// template has no footer of its own, so the name cannot clash.
+const footerRel = "rIdBmjbtFooter"
+
+// footer puts the page number at the foot of every page, «2 / 3» as the
+// PDF does, with Word's PAGE and NUMPAGES fields. godocx has no API for
+// footers, so the part is written by hand.
+func (d officialDOCX) footer() {
+	field := func(instr string) string {
+		return `<w:r>` + footerRun + `<w:fldChar w:fldCharType="begin"/></w:r><w:r>` + footerRun + `<w:instrText xml:space="preserve"> ` + instr +
+			` </w:instrText></w:r><w:r>` + footerRun + `<w:fldChar w:fldCharType="separate"/></w:r><w:r>` + footerRun + `<w:t>1</w:t></w:r><w:r>` + footerRun + `<w:fldChar w:fldCharType="end"/></w:r>`
+	}
+	part := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+		`<w:p><w:pPr><w:jc w:val="center"/></w:pPr>` + field("PAGE") + `<w:r>` + footerRun + `<w:t xml:space="preserve"> / </w:t></w:r>` + field("NUMPAGES") + `</w:p></w:ftr>`
+	d.rd.FileMap.Store("word/footer1.xml", []byte(part))
+	d.rd.Document.DocRels.Relationships = append(d.rd.Document.DocRels.Relationships, &docx.Relationship{
+		ID: footerRel, Type: "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer", Target: "footer1.xml",
+	})
+	_ = d.rd.ContentType.AddOverride("/word/footer1.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml")
+	d.rd.Document.Body.SectPr.FooterReference = &ctypes.FooterReference{Type: stypes.HdrFtrDefault, ID: footerRel}
+}
+
+// footerRun is the page number's look: the body's font at the PDF's 9 pt.
+const footerRun = `<w:rPr><w:rFonts w:ascii="` + docxFont + `" w:hAnsi="` + docxFont + `"/><w:sz w:val="18"/></w:rPr>`
 
 type cell struct {
 	text  string
@@ -133,16 +176,23 @@ func (d officialDOCX) properties(title string, date time.Time) {
 // para adds a paragraph of one run; spacing before and after in twips.
 func (d officialDOCX) para(text string, size uint64, bold bool, align stypes.Justification, before, after uint64) *docx.Paragraph {
 	p := d.rd.AddEmptyParagraph()
-	fill(p, text, size, bold, align, before, after)
+	d.fill(p, text, size, bold, align, before, after)
 	return p
 }
 
-func fill(p *docx.Paragraph, text string, size uint64, bold bool, align stypes.Justification, before, after uint64) {
+func (d officialDOCX) fill(p *docx.Paragraph, text string, size uint64, bold bool, align stypes.Justification, before, after uint64) {
 	p.Justification(align)
 	p.Spacing(before, after)
 	r := p.AddText(text).Font(docxFont).Size(size)
 	if bold {
 		r.Bold(true)
+	}
+	// godocx's Run has no setter for the language: set it on the run just
+	// added, which Font has given properties.
+	ch := p.GetCT().Children
+	if run := ch[len(ch)-1].Run; run != nil && run.Property != nil {
+		lang := d.lang
+		run.Property.Lang = &ctypes.Lang{Val: &lang}
 	}
 }
 
@@ -163,6 +213,6 @@ func (d officialDOCX) table(widths []uint64, cells []cell, before uint64) {
 	row := t.AddRow()
 	for i, c := range cells {
 		tc := row.AddCell().Width(int(widths[i]), stypes.TableWidthDxa)
-		fill(tc.AddEmptyPara(), c.text, bodySize, false, c.align, before, 0)
+		d.fill(tc.AddEmptyPara(), c.text, bodySize, false, c.align, before, 0)
 	}
 }
