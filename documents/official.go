@@ -79,6 +79,12 @@ type SignatureRow struct {
 // signatureLine is where the signer signs by hand.
 const signatureLine = "____________________"
 
+// signatureColumns are the signature block's columns as parts of the text
+// width (170 mm on A4): the role, the line, the name. The role gets the
+// most room because «Исполняющий обязанности председателя» takes 76 mm at
+// 11 pt; in equal thirds it ran into the line.
+var signatureColumns = [3]float64{80.0 / 170, 45.0 / 170, 45.0 / 170}
+
 // WritePDF writes the paper as an A4 PDF: 25 mm left margin, 15 mm
 // others, Liberation Sans, a page number at the foot.
 func (o Official) WritePDF(w io.Writer) error {
@@ -160,8 +166,8 @@ func (d *officialPDF) section(title string) {
 // for the handwritten signature, the name on the right.
 func (d *officialPDF) signature(role, name string) {
 	d.pdf.SetFont(fontFamily, "", bodySize)
-	w := d.width / 3
-	d.pdf.CellFormat(w, lineH, role, "", 0, "L", false, 0, "")
-	d.pdf.CellFormat(w, lineH, signatureLine, "", 0, "C", false, 0, "")
-	d.pdf.CellFormat(w, lineH, name, "", 1, "R", false, 0, "")
+	c := signatureColumns
+	d.pdf.CellFormat(d.width*c[0], lineH, role, "", 0, "L", false, 0, "")
+	d.pdf.CellFormat(d.width*c[1], lineH, signatureLine, "", 0, "C", false, 0, "")
+	d.pdf.CellFormat(d.width*c[2], lineH, name, "", 1, "R", false, 0, "")
 }

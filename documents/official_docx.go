@@ -72,8 +72,9 @@ func (o Official) WriteDOCX(w io.Writer) error {
 		}
 	}
 
-	third := uint64(textWidthTwips / 3)
-	cols := []uint64{third, third, textWidthTwips - 2*third}
+	role := uint64(textWidthTwips*signatureColumns[0] + 0.5)
+	line := uint64(textWidthTwips*signatureColumns[1] + 0.5)
+	cols := []uint64{role, line, textWidthTwips - role - line}
 	for i, s := range o.Signatures {
 		before := mmTw(4)
 		if i == 0 {
