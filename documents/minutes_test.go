@@ -207,7 +207,6 @@ func TestMinutesDOCXInKyrgyz(t *testing.T) {
 		"2.1. Орун басарды шайлоо. Шайланды: К. Султанова, төраганын орун басары.",
 		"2.2. Суу боюнча мониторингди март айында өткөрүү",
 		"Добуш берүү: макул — 2, каршы — 1, калыс калды — 0.",
-		"чатта кол коюлду 11.02.2026, 09:30",
 	} {
 		if !hasPara(b.paras, want) {
 			t.Errorf("the DOCX has no paragraph %q; it has:\n%s", want, strings.Join(b.paras, "\n"))
@@ -218,6 +217,9 @@ func TestMinutesDOCXInKyrgyz(t *testing.T) {
 	}
 	if !hasRow(b.rows, "Төраганын милдетин аткаруучу", "____________________", "К. Султанова") {
 		t.Errorf("the acting chair's signature row (role, line, name) is missing: %q", b.rows)
+	}
+	if !hasRow(b.rows, "чатта кол коюлду 11.02.2026, 09:30") {
+		t.Errorf("the note that the minutes were signed in the chat is missing: %q", b.rows)
 	}
 	if !hasRow(b.rows, "Протоколду жүргүзгөн катчы", "____________________", "Э. Осмоналиев") {
 		t.Errorf("the secretary's signature row is missing: %q", b.rows)
@@ -241,23 +243,26 @@ func TestMinutesDOCXInKyrgyz(t *testing.T) {
 	if doc := string(b.parts["word/document.xml"]); strings.Count(doc, `w:val="ky-KG"`) < len(b.paras) || strings.Contains(doc, `w:val="en-US"`) {
 		t.Errorf("the text is not marked as Kyrgyz")
 	}
-	// Three tables (date and place, two signers), each with its six
+	// Two tables (date and place; the signature block), each with its six
 	// borders set to none: a printed table grid would look like a form.
-	if b.bordersNone != 3*6 {
-		t.Errorf("the tables have borders: %d of 18 set to none", b.bordersNone)
+	if b.bordersNone != 2*6 {
+		t.Errorf("the tables have borders: %d of 12 set to none", b.bordersNone)
 	}
 }
 
 func TestMinutesDOCXInRussian(t *testing.T) {
 	m := minutesOf(t, monitoring.Russian)
 	b := readDOCX(t, writeDOCX(t, m))
-	for _, want := range []string{"ПРОТОКОЛ № 1/2026", "1. Повестка дня", "Итоги голосования: за — 2, против — 1, воздержавшихся — 0.", "подписано в чате 11.02.2026, 09:30"} {
+	for _, want := range []string{"ПРОТОКОЛ № 1/2026", "1. Повестка дня", "Итоги голосования: за — 2, против — 1, воздержавшихся — 0."} {
 		if !hasPara(b.paras, want) {
 			t.Errorf("the Russian DOCX has no paragraph %q; it has:\n%s", want, strings.Join(b.paras, "\n"))
 		}
 	}
 	if !hasRow(b.rows, "Исполняющий обязанности председателя", "____________________", "К. Султанова") {
 		t.Errorf("the acting chair's signature row is missing: %q", b.rows)
+	}
+	if !hasRow(b.rows, "подписано в чате 11.02.2026, 09:30") {
+		t.Errorf("the note that the minutes were signed in the chat is missing: %q", b.rows)
 	}
 	if !strings.Contains(string(b.parts["word/document.xml"]), `w:val="ru-RU"`) {
 		t.Errorf("the Russian text is not marked as Russian")

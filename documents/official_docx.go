@@ -56,7 +56,7 @@ func (o Official) WriteDOCX(w io.Writer) error {
 	}
 	d.para(o.Head.Kind, 13, true, stypes.JustificationCenter, 0, mmTw(3))
 	d.table([]uint64{textWidthTwips / 2, textWidthTwips - textWidthTwips/2},
-		[]cell{{o.Head.Date, stypes.JustificationLeft}, {o.Head.Place, stypes.JustificationRight}}, 0)
+		docxRow{cells: []cell{{o.Head.Date, stypes.JustificationLeft}, {o.Head.Place, stypes.JustificationRight}}})
 	d.para(o.Head.Title, 12, true, stypes.JustificationCenter, mmTw(4), mmTw(3))
 
 	for _, b := range o.Body {
@@ -72,19 +72,27 @@ func (o Official) WriteDOCX(w io.Writer) error {
 		}
 	}
 
+	// One table for the whole block: Word joins tables that follow each
+	// other without a paragraph between them anyway.
 	role := uint64(textWidthTwips*signatureColumns[0] + 0.5)
 	line := uint64(textWidthTwips*signatureColumns[1] + 0.5)
-	cols := []uint64{role, line, textWidthTwips - role - line}
+	var rows []docxRow
 	for i, s := range o.Signatures {
 		before := mmTw(4)
 		if i == 0 {
 			before = mmTw(8)
 		}
-		d.table(cols, []cell{{s.Role, stypes.JustificationLeft}, {signatureLine, stypes.JustificationCenter}, {s.Name, stypes.JustificationRight}}, before)
+		rows = append(rows, docxRow{before: before, cells: []cell{
+			{s.Role, stypes.JustificationLeft}, {signatureLine, stypes.JustificationCenter}, {s.Name, stypes.JustificationRight}}})
 		if s.Note != "" {
-			d.para(s.Note, noteSize, false, stypes.JustificationRight, 0, 0)
+			rows = append(rows, docxRow{size: noteSize, cells: []cell{{s.Note, stypes.JustificationRight}}})
 		}
 	}
+	if len(rows) > 0 {
+		d.table([]uint64{role, line, textWidthTwips - role - line}, rows...)
+	}
+	// Word ends a document with a paragraph, never with a table.
+	d.para("", bodySize, false, stypes.JustificationLeft, 0, 0)
 	if err := rd.Write(w); err != nil {
 		return fmt.Errorf("DOCX: %w", err)
 	}
@@ -197,11 +205,19 @@ func (d officialDOCX) fill(p *docx.Paragraph, text string, size uint64, bold boo
 	}
 }
 
-// table adds a one-row table without borders: columns that stay aligned
-// however long a name is, as the PDF's cells do. before is the gap above
-// it, in twips, carried by the first cell's paragraph since a table has
-// no spacing of its own.
-func (d officialDOCX) table(widths []uint64, cells []cell, before uint64) {
+// docxRow is a row of a borderless table: before is the gap above it in
+// twips, size the text's size in points (the body's when 0). A row of one
+// cell spans the whole table, as a note under a signature does.
+type docxRow struct {
+	cells  []cell
+	before uint64
+	size   uint64
+}
+
+// table adds a table without borders: columns that stay aligned however
+// long a name is, as the PDF's cells do. A row's gap goes on its cells'
+// paragraphs, since a row has no spacing of its own.
+func (d officialDOCX) table(widths []uint64, rows ...docxRow) {
 	t := d.rd.AddTable()
 	none := func() *ctypes.Border { return &ctypes.Border{Val: stypes.BorderStyleNone} }
 	t.GetCT().TableProp.Borders = &ctypes.TableBorders{Top: none(), Left: none(), Bottom: none(), Right: none(), InsideH: none(), InsideV: none()}
@@ -211,9 +227,26 @@ func (d officialDOCX) table(widths []uint64, cells []cell, before uint64) {
 	// No cell padding, so the text lines up with the paragraphs' margins.
 	zero := func() *ctypes.TableWidth { return ctypes.NewTableWidth(0, stypes.TableWidthDxa) }
 	t.CellMargin(zero(), zero(), zero(), zero())
-	row := t.AddRow()
-	for i, c := range cells {
-		tc := row.AddCell().Width(int(widths[i]), stypes.TableWidthDxa)
-		d.fill(tc.AddEmptyPara(), c.text, bodySize, false, c.align, before, 0)
+	for _, r := range rows {
+		size := r.size
+		if size == 0 {
+			size = bodySize
+		}
+		row := t.AddRow()
+		for i, c := range r.cells {
+			w := widths[i]
+			span := len(r.cells) == 1 && len(widths) > 1
+			if span {
+				w = 0
+				for _, x := range widths {
+					w += x
+				}
+			}
+			tc := row.AddCell().Width(int(w), stypes.TableWidthDxa)
+			if span {
+				tc.ColSpan(len(widths))
+			}
+			d.fill(tc.AddEmptyPara(), c.text, size, false, c.align, r.before, 0)
+		}
 	}
 }
