@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
-
-	"codeberg.org/go-pdf/fpdf"
 
 	"bmjbt/catalog"
 	"bmjbt/monitoring"
@@ -29,21 +26,45 @@ type Minutes struct {
 func (m Minutes) t(id string, args catalog.Args) string { return catalog.Default().T(m.Lang, id, args) }
 
 // WritePDF writes the minutes in the layout of the council's documents
-// (GLOSSARY.md): municipality and group, «№ 4/2026 ПРОТОКОЛУ», date and
-// place, who attended, the agenda, the decisions with their votes, and
-// the signature block.
+// (GLOSSARY.md) as a PDF.
 func (m Minutes) WritePDF(w io.Writer) error {
+	if err := m.Content().WritePDF(w); err != nil {
+		return fmt.Errorf("minutes %w", err)
+	}
+	return nil
+}
+
+// WriteDOCX writes the same minutes as a Word document, for a clerk who
+// needs to edit them before printing.
+func (m Minutes) WriteDOCX(w io.Writer) error {
+	if err := m.Content().WriteDOCX(w); err != nil {
+		return fmt.Errorf("minutes %w", err)
+	}
+	return nil
+}
+
+// Content is the text of the minutes in the layout of the council's
+// documents: municipality and group, «№ 4/2026 ПРОТОКОЛУ», date and place,
+// who attended, the agenda, the decisions with their votes, and the
+// signature block.
+func (m Minutes) Content() Official {
 	c := catalog.Default()
 	mt := m.Meeting
-	d := newOfficialPDF(m.t("minutes.title", catalog.Args{"Number": mt.Number.String()}), mt.HeldAt)
-	d.letterhead(m.Muni, m.Lang, m.t("minutes.kind", catalog.Args{"Number": mt.Number.String()}),
-		c.DocumentDate(m.Lang, mt.HeldAt), m.Muni.Seat.In(m.Lang), m.t("minutes.title", catalog.Args{"Number": mt.Number.String()}))
+	number := catalog.Args{"Number": mt.Number.String()}
+	o := Official{
+		Title: m.t("minutes.title", number),
+		Date:  mt.HeldAt,
+		Lang:  m.Lang,
+		Head: councilHead(m.Muni, m.Lang, m.t("minutes.kind", number),
+			c.DocumentDate(m.Lang, mt.HeldAt), m.Muni.Seat.In(m.Lang), m.t("minutes.title", number)),
+	}
+	text := func(k BlockKind, s string) { o.Body = append(o.Body, Block{Kind: k, Text: s}) }
 
 	place := mt.Place
 	if place == "" {
 		place = m.t("minutes.in_chat", nil)
 	}
-	d.para("", bodySize, "L", m.t("minutes.held", catalog.Args{"Date": c.DocumentDate(m.Lang, mt.HeldAt), "Time": mt.HeldAt.In(monitoring.Bishkek).Format("15:04"), "Place": place}))
+	text(BlockText, m.t("minutes.held", catalog.Args{"Date": c.DocumentDate(m.Lang, mt.HeldAt), "Time": mt.HeldAt.In(monitoring.Bishkek).Format("15:04"), "Place": place}))
 	var present, absent []string
 	for _, a := range mt.Attendance {
 		name := a.Name + " (" + m.t("role."+string(a.Role), nil) + ")"
@@ -60,32 +81,31 @@ func (m Minutes) WritePDF(w io.Writer) error {
 			absent = append(absent, name)
 		}
 	}
-	d.para("", bodySize, "L", m.t("minutes.present", catalog.Args{"Count": len(present), "Names": strings.Join(present, ", ")}))
+	text(BlockText, m.t("minutes.present", catalog.Args{"Count": len(present), "Names": strings.Join(present, ", ")}))
 	if len(absent) > 0 {
-		d.para("", bodySize, "L", m.t("minutes.absent", catalog.Args{"Count": len(absent), "Names": strings.Join(absent, "; ")}))
+		text(BlockText, m.t("minutes.absent", catalog.Args{"Count": len(absent), "Names": strings.Join(absent, "; ")}))
 	}
 
-	d.section(1, m.t("minutes.agenda", nil))
+	text(BlockSection, "1. "+m.t("minutes.agenda", nil))
 	for i, item := range mt.Agenda {
-		d.para("", bodySize, "L", fmt.Sprintf("1.%d. %s", i+1, item))
+		text(BlockText, fmt.Sprintf("1.%d. %s", i+1, item))
 	}
-	d.section(2, m.t("minutes.decided", nil))
+	text(BlockSection, "2. "+m.t("minutes.decided", nil))
 	if len(mt.Decisions) == 0 {
-		d.para("", bodySize, "L", m.t("minutes.no_decisions", nil))
+		text(BlockText, m.t("minutes.no_decisions", nil))
 	}
 	for i, dec := range mt.Decisions {
-		text := dec.Text
+		s := dec.Text
 		if dec.Elects != "" {
-			if text != "" && !strings.ContainsAny(text[len(text)-1:], ".!?") {
-				text += "."
+			if s != "" && !strings.ContainsAny(s[len(s)-1:], ".!?") {
+				s += "."
 			}
-			text = strings.TrimSpace(text + " " + m.t("minutes.elected", catalog.Args{"Name": dec.ElectedName, "Role": m.t("role."+string(dec.Elects), nil)}))
+			s = strings.TrimSpace(s + " " + m.t("minutes.elected", catalog.Args{"Name": dec.ElectedName, "Role": m.t("role."+string(dec.Elects), nil)}))
 		}
-		d.para("", bodySize, "L", fmt.Sprintf("2.%d. %s", i+1, text))
-		d.para("", bodySize, "L", "    "+m.t("minutes.votes", catalog.Args{"For": dec.For, "Against": dec.Against, "Abstained": dec.Abstained}))
+		text(BlockText, fmt.Sprintf("2.%d. %s", i+1, s))
+		text(BlockIndented, m.t("minutes.votes", catalog.Args{"For": dec.For, "Against": dec.Against, "Abstained": dec.Abstained}))
 	}
 
-	d.pdf.Ln(8)
 	sig := m.Presiding
 	if mt.Signed != nil {
 		sig = *mt.Signed
@@ -94,18 +114,15 @@ func (m Minutes) WritePDF(w io.Writer) error {
 	if sig.Acting {
 		role = m.t("signature.acting_chair", nil)
 	}
-	d.signature(capitalize(role), sig.Name)
+	presiding := SignatureRow{Role: capitalize(role), Name: sig.Name}
 	if mt.Signed != nil && mt.Signed.InChat {
-		d.para("", 9, "R", m.t("signature.in_chat", catalog.Args{"When": mt.Signed.At.In(monitoring.Bishkek).Format("02.01.2006, 15:04")}))
+		presiding.Note = m.t("signature.in_chat", catalog.Args{"When": mt.Signed.At.In(monitoring.Bishkek).Format("02.01.2006, 15:04")})
 	}
+	o.Signatures = append(o.Signatures, presiding)
 	if m.Secretary != "" {
-		d.pdf.Ln(4)
-		d.signature(m.t("minutes.drafted_by", nil), m.Secretary)
+		o.Signatures = append(o.Signatures, SignatureRow{Role: m.t("minutes.drafted_by", nil), Name: m.Secretary})
 	}
-	if err := d.pdf.Error(); err != nil {
-		return fmt.Errorf("minutes PDF: %w", err)
-	}
-	return d.pdf.Output(w)
+	return o
 }
 
 // capitalize makes the first letter upper case, as a signature block
@@ -116,58 +133,4 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(string(r[:1])) + string(r[1:])
-}
-
-// officialPDF is an A4 document in the council's style, shared by the
-// group's papers.
-type officialPDF struct {
-	pdf   *fpdf.Fpdf
-	width float64
-}
-
-func newOfficialPDF(title string, date time.Time) *officialPDF {
-	p := newA4(title, date)
-	pw, _ := p.GetPageSize()
-	l, _, r, _ := p.GetMargins()
-	return &officialPDF{pdf: p, width: pw - l - r}
-}
-
-func (d *officialPDF) para(style string, size float64, align, text string) {
-	d.pdf.SetFont(fontFamily, style, size)
-	d.pdf.MultiCell(0, lineH, text, "", align, false)
-}
-
-// letterhead is the head of a council-style document: municipality and
-// group, the kind in capitals, date on the left and place on the right,
-// the title.
-func (d *officialPDF) letterhead(muni *monitoring.Municipality, lang monitoring.Lang, kind, date, place, title string) {
-	c := catalog.Default()
-	d.para("B", 12, "C", muni.Name.In(lang))
-	d.para("B", 12, "C", c.T(lang, "results.heading.group", nil))
-	d.pdf.Ln(4)
-	d.para("B", 13, "C", kind)
-	d.pdf.Ln(3)
-	d.pdf.SetFont(fontFamily, "", bodySize)
-	half := d.width / 2
-	d.pdf.CellFormat(half, lineH, date, "", 0, "L", false, 0, "")
-	d.pdf.CellFormat(half, lineH, place, "", 1, "R", false, 0, "")
-	d.pdf.Ln(4)
-	d.para("B", 12, "C", title)
-	d.pdf.Ln(3)
-}
-
-func (d *officialPDF) section(n int, title string) {
-	d.pdf.Ln(3)
-	d.para("B", 12, "L", fmt.Sprintf("%d. %s", n, title))
-	d.pdf.Ln(1)
-}
-
-// signature is the signature block: the role on the left, a line for the
-// handwritten signature, the name on the right.
-func (d *officialPDF) signature(role, name string) {
-	d.pdf.SetFont(fontFamily, "", bodySize)
-	w := d.width / 3
-	d.pdf.CellFormat(w, lineH, role, "", 0, "L", false, 0, "")
-	d.pdf.CellFormat(w, lineH, "____________________", "", 0, "C", false, 0, "")
-	d.pdf.CellFormat(w, lineH, name, "", 1, "R", false, 0, "")
 }

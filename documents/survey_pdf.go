@@ -111,8 +111,8 @@ func (d *pdfDoc) room(h float64) {
 // heading is the letterhead: municipality and group, the document's
 // kind in capitals, date on the left and place on the right, the title.
 func (d *pdfDoc) heading() {
-	(&officialPDF{pdf: d.pdf, width: d.width}).letterhead(d.Muni, d.Lang, d.t("results.doc_kind", nil),
-		d.cat().DocumentDate(d.Lang, d.Date), d.Muni.Seat.In(d.Lang), d.t("results.title", catalog.Args{"Title": d.sum.all.Form.Title}))
+	(&officialPDF{pdf: d.pdf, width: d.width}).letterhead(councilHead(d.Muni, d.Lang, d.t("results.doc_kind", nil),
+		d.cat().DocumentDate(d.Lang, d.Date), d.Muni.Seat.In(d.Lang), d.t("results.title", catalog.Args{"Title": d.sum.all.Form.Title})))
 }
 
 // section starts a numbered section.

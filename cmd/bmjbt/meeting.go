@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -353,10 +354,10 @@ func (a *app) showMeeting(ctx context.Context, db *storage.DB, m *monitoring.Mun
 }
 
 func (a *app) meetingMinutesCmd() *cobra.Command {
-	var lang, out string
+	var lang, out, format string
 	cmd := &cobra.Command{
-		Use:   "minutes ID [--lang ky|ru] [--out FILE.pdf]",
-		Short: "The minutes as a PDF in the council's style, with the presiding signature block",
+		Use:   "minutes ID [--lang ky|ru] [--format pdf|docx] [--out FILE.pdf|FILE.docx]",
+		Short: "The minutes as a PDF or a Word document in the council's style, with the presiding signature block",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := meetingID(args[0])
@@ -366,6 +367,10 @@ func (a *app) meetingMinutesCmd() *cobra.Command {
 			l, ok := monitoring.ParseLang(lang)
 			if !ok || l == monitoring.English {
 				return fmt.Errorf("--lang %q: minutes are written in ky or ru", lang)
+			}
+			f, err := documentFormat(format, out)
+			if err != nil {
+				return err
 			}
 			db, m, err := a.open(cmd.Context())
 			if err != nil {
@@ -381,7 +386,11 @@ func (a *app) meetingMinutesCmd() *cobra.Command {
 				return err
 			}
 			var buf bytes.Buffer
-			if err := doc.WritePDF(&buf); err != nil {
+			write := doc.WritePDF
+			if f == "docx" {
+				write = doc.WriteDOCX
+			}
+			if err := write(&buf); err != nil {
 				return err
 			}
 			if out == "" {
@@ -396,8 +405,33 @@ func (a *app) meetingMinutesCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&lang, "lang", "ky", "ky or ru")
-	cmd.Flags().StringVarP(&out, "out", "o", "", "the PDF file (standard output without it)")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "the file to write, .pdf or .docx (standard output without it)")
+	cmd.Flags().StringVar(&format, "format", "", "pdf or docx (default: from the --out file's extension, else pdf)")
 	return cmd
+}
+
+// documentFormat is the format a paper is written in: --format when given,
+// else the --out file's extension, else PDF (what the clerk prints). A
+// --format that contradicts the extension is refused rather than writing,
+// say, a PDF into minutes.docx that Word then cannot open.
+func documentFormat(format, out string) (string, error) {
+	format = strings.ToLower(strings.TrimSpace(format))
+	if format != "" && format != "pdf" && format != "docx" {
+		return "", fmt.Errorf("--format %q: write pdf or docx", format)
+	}
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(out), "."))
+	switch {
+	case ext == "":
+		if format == "" {
+			return "pdf", nil
+		}
+		return format, nil
+	case ext != "pdf" && ext != "docx":
+		return "", fmt.Errorf("--out %s: name the file .pdf or .docx", out)
+	case format != "" && format != ext:
+		return "", fmt.Errorf("--format %s does not match --out %s: give the file the .%s extension, or leave --format out", format, out, format)
+	}
+	return ext, nil
 }
 
 // minutes gathers what the minutes print: the secretary who drafted them

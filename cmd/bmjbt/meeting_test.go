@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -57,6 +58,30 @@ func TestMeetingsMinutesAndAbsences(t *testing.T) {
 			ru := filepath.Join(t.TempDir(), "minutes-ru.pdf")
 			c.ok("meeting", "minutes", "1", "--lang", "ru", "--out", ru)
 			mustContain(t, "the Russian minutes", pdfText(t, ru), "ПРОТОКОЛ № 1/2026", "Присутствовали (4)", "Исполняющий обязанности председателя")
+
+			// The same minutes as a Word document for the clerk to edit:
+			// the format follows the file's extension, or --format.
+			dir := t.TempDir()
+			docx := filepath.Join(dir, "minutes.docx")
+			mustContain(t, "the DOCX minutes", c.ok("meeting", "minutes", "1", "--out", docx), "Wrote "+docx)
+			data, err := os.ReadFile(docx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, "the minutes DOCX", docxText(t, data), "page 11906×16838", "№ 1/2026 ПРОТОКОЛУ", "2026-жылдын 10-февралы",
+				"Өткөрүлгөн жери: Масы айылы, айыл өкмөтү.", "Катышкандар (4)", "ооруп калды", "1.2. Ичүүчү суу боюнча мониторингдин планы",
+				"2.1. Орун басарды шайлоо. Шайланды: К. Султанова, төраганын орун басары.", "Добуш берүү: макул — 3, каршы — 1, калыс калды — 0.",
+				"Төраганын милдетин аткаруучу | ____________________ | К. Султанова")
+			noExt := filepath.Join(dir, "minutes-ru")
+			c.ok("meeting", "minutes", "1", "--lang", "ru", "--format", "docx", "--out", noExt)
+			if data, err = os.ReadFile(noExt); err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, "the Russian minutes DOCX", docxText(t, data), "ПРОТОКОЛ № 1/2026", "Исполняющий обязанности председателя | ____________________ | К. Султанова")
+			mustContain(t, "DOCX asked into a .pdf", c.fails("meeting", "minutes", "1", "--format", "docx", "--out", filepath.Join(dir, "m.pdf")), "--format docx does not match")
+			mustContain(t, "PDF asked into a .docx", c.fails("meeting", "minutes", "1", "--format", "pdf", "--out", docx), "--format pdf does not match")
+			mustContain(t, "an .odt file", c.fails("meeting", "minutes", "1", "--out", filepath.Join(dir, "m.odt")), "name the file .pdf or .docx")
+			mustContain(t, "a format unknown", c.fails("meeting", "minutes", "1", "--format", "odt"), "write pdf or docx")
 
 			// 3.4: removal for absence after three missed meetings.
 			mustContain(t, "remove after one absence", c.fails("member", "remove", "4", "--reason", "absence"), "1 missed meetings are recorded", "--override")
