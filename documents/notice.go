@@ -20,10 +20,26 @@ type Notice struct {
 
 func (n Notice) t(id string, args catalog.Args) string { return catalog.Default().T(n.Lang, id, args) }
 
-// WritePDF writes the notice as a letter in the council's style:
-// letterhead, «№ 2/2026 КАБАРЛАМАСЫ», date and place, the addressee, the
-// object, then the procedure, methods, aims and tasks, and the signature.
+// WritePDF writes the notice as a letter in the council's style.
 func (n Notice) WritePDF(w io.Writer) error {
+	if err := n.Content().WritePDF(w); err != nil {
+		return fmt.Errorf("notice %w", err)
+	}
+	return nil
+}
+
+// WriteDOCX writes the same notice as a Word document.
+func (n Notice) WriteDOCX(w io.Writer) error {
+	if err := n.Content().WriteDOCX(w); err != nil {
+		return fmt.Errorf("notice %w", err)
+	}
+	return nil
+}
+
+// Content is the notice: letterhead, «№ 2/2026 КАБАРЛАМАСЫ», date and
+// place, the addressee, the object, then the procedure, methods, aims and
+// tasks, and the presiding signature.
+func (n Notice) Content() Official {
 	c := catalog.Default()
 	no := n.Notice
 	object := n.Muni.ObjectName(no.Object, n.Lang)
@@ -31,28 +47,25 @@ func (n Notice) WritePDF(w io.Writer) error {
 		object = no.Object
 	}
 	kind := n.t("notice.kind", catalog.Args{"Number": no.Number.String()})
-	d := newOfficialPDF(kind, no.SentOn)
-	d.letterhead(n.Muni, n.Lang, kind, c.DocumentDate(n.Lang, no.SentOn), n.Muni.Seat.In(n.Lang), n.t("notice.title", catalog.Args{"Object": object}))
-	d.para("", bodySize, "L", n.t("notice.to", catalog.Args{"To": no.Recipients}))
+	title := n.t("notice.title", catalog.Args{"Object": object})
+	o := Official{Title: kind, Date: no.SentOn, Lang: n.Lang,
+		Head: councilHead(n.Muni, n.Lang, kind, c.DocumentDate(n.Lang, no.SentOn), n.Muni.Seat.In(n.Lang), title)}
+	text := func(k BlockKind, s string) { o.Body = append(o.Body, Block{Kind: k, Text: s}) }
+	text(BlockText, n.t("notice.to", catalog.Args{"To": no.Recipients}))
 	if no.PlanItem != "" {
-		d.para("", bodySize, "L", n.t("notice.plan_item", catalog.Args{"Item": no.PlanItem}))
+		text(BlockText, n.t("notice.plan_item", catalog.Args{"Item": no.PlanItem}))
 	}
-	d.pdf.Ln(2)
-	d.para("", bodySize, "L", n.t("notice.intro", catalog.Args{"Object": object}))
+	text(BlockText, n.t("notice.intro", catalog.Args{"Object": object}))
 	for i, part := range []struct{ id, text string }{
 		{"notice.procedure", no.Procedure}, {"notice.methods", no.Methods}, {"notice.aims", no.Aims}, {"notice.tasks", no.Tasks},
 	} {
-		d.section(i+1, n.t(part.id, nil))
-		d.para("", bodySize, "L", part.text)
+		text(BlockSection, fmt.Sprintf("%d. %s", i+1, n.t(part.id, nil)))
+		text(BlockText, part.text)
 	}
-	d.pdf.Ln(8)
 	role := n.t("role.chair", nil)
 	if n.Presiding.Acting {
 		role = n.t("signature.acting_chair", nil)
 	}
-	d.signature(capitalize(role), n.Presiding.Name)
-	if err := d.pdf.Error(); err != nil {
-		return fmt.Errorf("notice PDF: %w", err)
-	}
-	return d.pdf.Output(w)
+	o.Signatures = []SignatureRow{{Role: capitalize(role), Name: n.Presiding.Name}}
+	return o
 }

@@ -164,15 +164,19 @@ func (a *app) noticeListCmd() *cobra.Command {
 }
 
 func (a *app) noticePDFCmd() *cobra.Command {
-	var lang, out string
+	var lang, out, format string
 	cmd := &cobra.Command{
-		Use:   "pdf ID [--lang ky|ru] [--out FILE.pdf]",
-		Short: "The notice as a letter in the council's style, with the presiding signature block",
+		Use:   "print ID [--lang ky|ru] [--format pdf|docx] [--out FILE]",
+		Short: "The notice as a letter in the council's style (PDF or DOCX), with the presiding signature block",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := strconv.ParseInt(args[0], 10, 64)
 			if err != nil {
 				return fmt.Errorf("notice ID %q: give the number `bmjbt notice list` shows", args[0])
+			}
+			kind, err := documentFormat(format, out)
+			if err != nil {
+				return err
 			}
 			l, ok := monitoring.ParseLang(lang)
 			if !ok || l == monitoring.English {
@@ -200,7 +204,11 @@ func (a *app) noticePDFCmd() *cobra.Command {
 				return err
 			}
 			var buf bytes.Buffer
-			if err := doc.WritePDF(&buf); err != nil {
+			write := doc.WritePDF
+			if kind == "docx" {
+				write = doc.WriteDOCX
+			}
+			if err := write(&buf); err != nil {
 				return err
 			}
 			if out == "" {
@@ -215,6 +223,7 @@ func (a *app) noticePDFCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&lang, "lang", "ky", "ky or ru")
-	cmd.Flags().StringVarP(&out, "out", "o", "", "the PDF file (standard output without it)")
+	cmd.Flags().StringVar(&format, "format", "", "pdf or docx (default: from --out's extension, else pdf)")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "the file (standard output without it)")
 	return cmd
 }

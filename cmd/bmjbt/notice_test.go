@@ -41,12 +41,19 @@ func TestNoticeBeforeMonitoring(t *testing.T) {
 			mustContain(t, "survey show after the notice", c.ok("survey", "show", "1"), "Notice:        № 1/2026 of 2026-02-01")
 
 			pdf := filepath.Join(t.TempDir(), "notice.pdf")
-			c.ok("notice", "pdf", "1", "--out", pdf)
+			c.ok("notice", "print", "1", "--out", pdf)
 			mustContain(t, "the notice PDF", pdfText(t, pdf), "№ 1/2026 КАБАРЛАМАСЫ", "Кимге: Жалал-Абад суу чарба башкармалыгы",
 				"Кен-Сай суу насос станциясы", "Ыкмалары", "Анкета, түз байкоо", "Төрага", "Г. Кандарова", "2026-жылдын 1-февралы")
 			ru := filepath.Join(t.TempDir(), "notice-ru.pdf")
-			c.ok("notice", "pdf", "1", "--lang", "ru", "--out", ru)
+			c.ok("notice", "print", "1", "--lang", "ru", "--out", ru)
 			mustContain(t, "the Russian notice", pdfText(t, ru), "УВЕДОМЛЕНИЕ № 1/2026", "Водонасосная станция Кен-Сай", "Председатель")
+			docx := filepath.Join(t.TempDir(), "notice.docx")
+			c.ok("notice", "print", "1", "--out", docx)
+			data, err := os.ReadFile(docx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustContain(t, "the notice DOCX", docxText(t, data), "№ 1/2026 КАБАРЛАМАСЫ", "Ыкмалары", "Г. Кандарова", "page 11906×16838")
 
 			// A second survey on another object, launched without a notice for a reason.
 			other := filepath.Join(t.TempDir(), "other.yaml")
