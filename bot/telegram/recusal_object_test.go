@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"bmjbt/monitoring"
 	"bmjbt/storage"
@@ -48,6 +49,17 @@ func TestRecusedMemberNeitherLaunchesNorRecordsTheSurvey(t *testing.T) {
 		chair.Expect(t, "жокко чыгарылды")
 		chair.Say("/recuse сурамжылоо 99")
 		chair.Expect(t, "Мындай жазыңыз: /recuse сурамжылоо")
+		// 5.2: the water's stakeholders were not told yet.
+		chair.Say("/launch 1")
+		chair.Expect(t, "кызыкдар тараптарга кабарлама жөнөтүлүп, ал жазылышы керек (Жобонун 5.2-пункту)")
+		ctx := context.Background()
+		if err := s.db.InTx(ctx, func(tx *storage.Tx) error {
+			return tx.AddNotice(ctx, &monitoring.Notice{Municipality: s.muni.Code, Kind: monitoring.NoticeBefore, Object: "water",
+				Recipients: "Суу чарба башкармалыгы", Procedure: "Анкета", Methods: "Сурамжылоо", Aims: "Баалоо", Tasks: "Пикир чогултуу",
+				SentOn: time.Now().AddDate(0, 0, -1)})
+		}); err != nil {
+			t.Fatal(err)
+		}
 		chair.Say("/launch 1")
 		chair.Expect(t, "сурамжылоосу таратылды")
 	})
