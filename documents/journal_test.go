@@ -69,6 +69,7 @@ func readCSV(t *testing.T, j documents.Journal, lines []monitoring.JournalLine) 
 }
 
 func TestJournalCSVReadsBackWithoutPersonalData(t *testing.T) {
+	t.Parallel()
 	rows := readCSV(t, journal(t, monitoring.Kyrgyz, false), sample())
 	if len(rows) != 3 {
 		t.Fatalf("%d rows, want header + 2", len(rows))
@@ -104,6 +105,7 @@ func TestJournalCSVReadsBackWithoutPersonalData(t *testing.T) {
 }
 
 func TestJournalCSVWithContactsShowsThemButNotAnonymousOnes(t *testing.T) {
+	t.Parallel()
 	rows := readCSV(t, journal(t, monitoring.Russian, true), sample())
 	if len(rows[0]) != 13 || rows[0][12] != catalog.Default().T(monitoring.Russian, "col.phone", nil) || rows[1][11] != "Айгүл" || rows[1][12] != "+996555000111" {
 		t.Fatalf("rows = %q", rows)
@@ -118,6 +120,7 @@ func TestJournalCSVWithContactsShowsThemButNotAnonymousOnes(t *testing.T) {
 }
 
 func TestJournalCSVKeepsFormulasInert(t *testing.T) {
+	t.Parallel()
 	lines := sample()
 	lines[0].Description = "=HYPERLINK(\"http://x\",\"click\")"
 	rows := readCSV(t, journal(t, monitoring.Kyrgyz, false), lines)
@@ -129,6 +132,7 @@ func TestJournalCSVKeepsFormulasInert(t *testing.T) {
 // The CSV is written while the journal is still being read: the first
 // bytes leave long before the last entry is asked for.
 func TestJournalCSVStreams(t *testing.T) {
+	t.Parallel()
 	const total = 5000
 	yielded, atFirstWrite := 0, -1
 	w := writerFunc(func(p []byte) (int, error) {
@@ -162,6 +166,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // A failing store stops the export with its error.
 func TestJournalExportStopsOnTheStoreError(t *testing.T) {
+	t.Parallel()
 	broken := fmt.Errorf("database is locked")
 	lines := func(yield func(monitoring.JournalLine) error) error {
 		if err := yield(sample()[0]); err != nil {
@@ -188,6 +193,7 @@ func writeXLSX(t *testing.T, j documents.Journal, lines []monitoring.JournalLine
 }
 
 func TestJournalXLSXCutsOnlyWhatACellCannotHold(t *testing.T) {
+	t.Parallel()
 	lines := sample()
 	lines[0].Description = strings.Repeat("ж", 40000)
 	f, err := excelize.OpenReader(bytes.NewReader(writeXLSX(t, journal(t, monitoring.Kyrgyz, false), lines)))
@@ -201,6 +207,7 @@ func TestJournalXLSXCutsOnlyWhatACellCannotHold(t *testing.T) {
 }
 
 func TestJournalXLSXReadsBackWithFilters(t *testing.T) {
+	t.Parallel()
 	data := writeXLSX(t, journal(t, monitoring.Russian, false), sample())
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -242,6 +249,7 @@ func TestJournalXLSXReadsBackWithFilters(t *testing.T) {
 
 // An empty journal is still a table with a filterable header.
 func TestJournalXLSXEmpty(t *testing.T) {
+	t.Parallel()
 	data := writeXLSX(t, journal(t, monitoring.Kyrgyz, true), nil)
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
@@ -257,6 +265,7 @@ func TestJournalXLSXEmpty(t *testing.T) {
 }
 
 func TestJournalInEnglishForTheOperator(t *testing.T) {
+	t.Parallel()
 	rows := readCSV(t, journal(t, monitoring.English, false), sample())
 	if rows[0][6] != "Resident's additions" || rows[1][7] != "Telegram" || rows[2][7] != "in person" {
 		t.Fatalf("rows = %q", rows)

@@ -184,6 +184,7 @@ func hasRow(rows [][]string, want ...string) bool {
 // PDF's margins, the Kyrgyz text with ң ө ү intact, the number, the votes,
 // and the signature block as three columns without borders.
 func TestMinutesDOCXInKyrgyz(t *testing.T) {
+	t.Parallel()
 	m := minutesOf(t, monitoring.Kyrgyz)
 	b := readDOCX(t, writeDOCX(t, m))
 
@@ -251,6 +252,7 @@ func TestMinutesDOCXInKyrgyz(t *testing.T) {
 }
 
 func TestMinutesDOCXInRussian(t *testing.T) {
+	t.Parallel()
 	m := minutesOf(t, monitoring.Russian)
 	b := readDOCX(t, writeDOCX(t, m))
 	for _, want := range []string{"ПРОТОКОЛ № 1/2026", "1. Повестка дня", "Итоги голосования: за — 2, против — 1, воздержавшихся — 0."} {
@@ -272,6 +274,7 @@ func TestMinutesDOCXInRussian(t *testing.T) {
 // The PDF and the DOCX are two layouts of one text: every line of the
 // minutes is in both.
 func TestMinutesPDFAndDOCXSayTheSame(t *testing.T) {
+	t.Parallel()
 	requirePdftotext(t)
 	m := minutesOf(t, monitoring.Kyrgyz)
 	path := filepath.Join(t.TempDir(), "minutes.pdf")
@@ -311,6 +314,7 @@ func TestMinutesPDFAndDOCXSayTheSame(t *testing.T) {
 // LibreOffice is what the group's office PC opens the DOCX with: converted
 // to PDF, the Kyrgyz letters and the signature block must still read.
 func TestMinutesDOCXOpensInLibreOffice(t *testing.T) {
+	t.Parallel()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		t.Skip("soffice (LibreOffice) is not installed on this machine, so the DOCX is not converted to PDF here; the checks of word/document.xml in TestMinutesDOCXInKyrgyz still ran")

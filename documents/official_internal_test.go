@@ -11,6 +11,7 @@ import (
 // Every role the signature block prints fits its column in the PDF, so it
 // never runs into the line drawn for the handwritten signature.
 func TestSignatureRolesFitTheirColumn(t *testing.T) {
+	t.Parallel()
 	d := newOfficialPDF("", time.Date(2026, 2, 10, 15, 0, 0, 0, monitoring.Bishkek))
 	d.pdf.SetFont(fontFamily, "", bodySize)
 	room := d.width * signatureColumns[0]

@@ -19,6 +19,7 @@ import (
 // the old responses' "comment" is water/comment's column, the new ones'
 // two comments are two columns; metadata stand where the form has them.
 func TestSurveyExportMatchesAnswersByGroupPath(t *testing.T) {
+	t.Parallel()
 	// Version 1 as an older bmjbt kept it: no paths, metadata at the top.
 	v1 := `{"id":"roads","title":"Жолдор","version":"1","languages":["ky","ru"],
 		"groups":[{"name":"water","label":{"ky":"Суу","ru":"Вода"}}],

@@ -119,6 +119,7 @@ func readKoBo(t *testing.T, data []byte) [][]string {
 }
 
 func TestSurveyCSVAsKoBoExportsIt(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := surveyDoc(t, monitoring.Kyrgyz).WriteCSV(&buf, documents.ResponsesOf(surveyResponses()...)); err != nil {
 		t.Fatal(err)
@@ -165,6 +166,7 @@ func TestSurveyCSVAsKoBoExportsIt(t *testing.T) {
 }
 
 func TestSurveyXLSXHasTheRawTableAndTheSummary(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := surveyDoc(t, monitoring.Russian).WriteXLSX(&buf, documents.ResponsesOf(surveyResponses()...)); err != nil {
 		t.Fatal(err)
@@ -257,6 +259,7 @@ func pdfText(t *testing.T, doc documents.SurveyResults, rs []survey.Response) st
 }
 
 func TestSurveyPDFInKyrgyzForThePublic(t *testing.T) {
+	t.Parallel()
 	text := pdfText(t, surveyDoc(t, monitoring.Kyrgyz), surveyResponses())
 	for _, want := range []string{
 		"Д. Садырбаев айыл аймагы", "Биргелешкен мониторинг жана баалоо тобу", "СУРАМЖЫЛООНУН ЖЫЙЫНТЫКТАРЫ",
@@ -292,6 +295,7 @@ func TestSurveyPDFInKyrgyzForThePublic(t *testing.T) {
 }
 
 func TestSurveyPDFInRussian(t *testing.T) {
+	t.Parallel()
 	text := pdfText(t, surveyDoc(t, monitoring.Russian), surveyResponses())
 	for _, want := range []string{"Айылный аймак им. Д. Садырбаева", "Группа совместного мониторинга и оценки", "ИТОГИ ОПРОСА",
 		"20 ноября 2026 года", "Об итогах опроса «Айылдагы ичүүчү суу»", "Из приглашённых жителей (20 чел.) ответили 6 чел.",
@@ -304,6 +308,7 @@ func TestSurveyPDFInRussian(t *testing.T) {
 
 // A survey nobody answered still makes every document.
 func TestSurveyDocumentsWithoutResponses(t *testing.T) {
+	t.Parallel()
 	doc := surveyDoc(t, monitoring.Kyrgyz)
 	for _, write := range []func(*bytes.Buffer) error{
 		func(b *bytes.Buffer) error { return doc.WriteCSV(b, documents.ResponsesOf()) },
@@ -323,6 +328,7 @@ func TestSurveyDocumentsWithoutResponses(t *testing.T) {
 // participants; in the public PDF counts under 5 read "<5" as every
 // public figure does.
 func TestSurveyResultsCountGroupsOnceByKind(t *testing.T) {
+	t.Parallel()
 	rs := surveyResponses() // seven complete, one of them a focus group of 9
 	for i, n := range []int{5, 30} {
 		rs = append(rs, survey.Response{ID: int64(120 + i), VersionID: 12, MemberID: 3, GroupSize: n, Village: "aral", Channel: "field",

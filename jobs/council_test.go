@@ -80,6 +80,7 @@ func sizeNotices(t *testing.T, db *storage.DB, chat string) int {
 // 3.4: when the approved membership falls below five, the group's chat is
 // told once, whatever runs and however often.
 func TestGroupToldOnceWhenItFallsOutsideFiveToEleven(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := at(db, 2026, 3, 2, 8) // before the digest hour: only this job speaks
@@ -107,6 +108,7 @@ func TestGroupToldOnceWhenItFallsOutsideFiveToEleven(t *testing.T) {
 
 // The chair is reminded 30 days before a member's term ends, once.
 func TestChairRemindedOnceBeforeATermEnds(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := at(db, 2026, 9, 1, 8)
 		approvedGroup(t, db, 5, "2026-10-14")
@@ -136,6 +138,7 @@ func TestChairRemindedOnceBeforeATermEnds(t *testing.T) {
 // 3.4: at the third missed meeting the chair and the member are told, once;
 // nothing else happens by itself.
 func TestThirdAbsenceToldOnceToTheChairAndTheMember(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := at(db, 2026, 3, 2, 8)

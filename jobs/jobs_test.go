@@ -78,6 +78,7 @@ func digests(t *testing.T, db *storage.DB, chat string) int {
 
 // Two runners on one database (two processes) post one digest a day.
 func TestTwoRunnersPostOneDigest(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := at(db, 2026, 3, 2, 8)
@@ -136,6 +137,7 @@ func (d dying) ClaimRun(ctx context.Context, municipality, job, period, holder s
 // A runner killed after claiming the digest holds it until its lease runs
 // out; then another takes it over, and the digest still goes out once.
 func TestKilledRunnerIsTakenOverOnceItsLeaseRunsOut(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := at(db, 2026, 3, 2, 10)
 		bindGroup(t, db, "-100")
@@ -176,6 +178,7 @@ func TestKilledRunnerIsTakenOverOnceItsLeaseRunsOut(t *testing.T) {
 // Four runners at once (serve, and `bmjbt chat` beside it, twice) send
 // each reminder once.
 func TestRemindersGoOutOnceWhateverRuns(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		m := storagetest.Municipality(t)
@@ -214,6 +217,7 @@ func TestRemindersGoOutOnceWhateverRuns(t *testing.T) {
 
 // Retention runs once a day and keeps the journal.
 func TestRetentionPrunesOnceADay(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := at(db, 2026, 1, 1, 12)

@@ -16,6 +16,7 @@ import (
 // even with two feeders at once; interactive replies come out first, and a
 // chat that has both keeps its own order.
 func TestCampaignIsQueuedInChunksBehindInteractiveReplies(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 4, 1, 6, 0, 0, 0, time.UTC)}

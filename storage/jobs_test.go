@@ -18,6 +18,7 @@ import (
 // A run's lease: one holder at a time, taken over only once it runs out,
 // done once; the holder that lost it posts nothing.
 func TestRunLeaseIsHeldTakenOverAndDoneOnce(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 3, 2, 4, 0, 0, 0, time.UTC)}
@@ -86,6 +87,7 @@ func TestRunLeaseIsHeldTakenOverAndDoneOnce(t *testing.T) {
 
 // Statements counts what goes through the store.
 func TestStatementsAreCounted(t *testing.T) {
+	t.Parallel()
 	db := storagetest.Open(t, storage.SQLite)
 	ctx := context.Background()
 	before := db.Statements()
@@ -106,6 +108,7 @@ func TestStatementsAreCounted(t *testing.T) {
 // Schema 6 keeps what schema 2's scheduler recorded as done: the last
 // digest and the reminders sent are not sent again after the upgrade.
 func TestUpgradeKeepsDigestAndRemindersDone(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()

@@ -52,6 +52,7 @@ func resident(t *testing.T, db *storage.DB, user string) monitoring.Resident {
 }
 
 func TestJournalNumbersPerYearInBishkekTime(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{t: time.Date(2025, 12, 31, 17, 0, 0, 0, time.UTC)} // 23:00 in Bishkek
 		db.Clock = c.Now
@@ -77,6 +78,7 @@ func TestJournalNumbersPerYearInBishkekTime(t *testing.T) {
 }
 
 func TestJournalNumbersStayGapFreeUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		const n = 200
@@ -120,6 +122,7 @@ func TestJournalNumbersStayGapFreeUnderConcurrency(t *testing.T) {
 }
 
 func TestResidentSeesOnlyOwnEntries(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		alice, bob := resident(t, db, "1001"), resident(t, db, "1002")
@@ -152,6 +155,7 @@ func TestResidentSeesOnlyOwnEntries(t *testing.T) {
 }
 
 func TestFloodCountUsesTheClock(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
@@ -173,6 +177,7 @@ func TestFloodCountUsesTheClock(t *testing.T) {
 }
 
 func TestSavepointUndoesOnlyItsOwnChanges(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		err := db.InTx(ctx, func(tx *storage.Tx) error {
@@ -204,6 +209,7 @@ func TestSavepointUndoesOnlyItsOwnChanges(t *testing.T) {
 }
 
 func TestEntriesFilter(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 2, 1, 8, 0, 0, 0, time.UTC)}
@@ -237,6 +243,7 @@ func TestEntriesFilter(t *testing.T) {
 // filters and the lookups by merge and by member use the indexes of schema 5
 // once the tables hold a realistic journal.
 func TestMigrateTwiceAndIndexesServeTheFilters(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		if err := db.Migrate(ctx); err != nil {
@@ -347,6 +354,7 @@ func lines(t *testing.T, db *storage.DB, f monitoring.Filter, withContacts bool)
 // its files counted, what the resident added later (not the members'
 // working notes), and the contact only when asked for.
 func TestEachEntryGivesWhatAnExportShows(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 3, 2, 5, 0, 0, 0, time.UTC)}

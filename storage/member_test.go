@@ -58,6 +58,7 @@ func use(t *testing.T, db *storage.DB, code, ref string) (monitoring.Member, err
 }
 
 func TestInviteWorksOnceAndExpires(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 		db.Clock = c.Now
@@ -90,6 +91,7 @@ func TestInviteWorksOnceAndExpires(t *testing.T) {
 }
 
 func TestOneChairAndAtMostElevenMembers(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		// Two chair invites made before anyone joined: the second is
 		// refused when used (3.5).
@@ -135,6 +137,7 @@ func TestOneChairAndAtMostElevenMembers(t *testing.T) {
 }
 
 func TestLinkCodeOnlyForAMemberStillInTheGroup(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		m := join(t, db, monitoring.Ordinary, "Айгүл", "tg-aigul")

@@ -12,6 +12,7 @@ import (
 )
 
 func TestInboxDropsRedeliveries(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		batch := []monitoring.InboxItem{
@@ -39,6 +40,7 @@ func TestInboxDropsRedeliveries(t *testing.T) {
 }
 
 func TestOutboxKeepsChatOrderAndCollapses(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 1, 10, 8, 0, 0, 0, time.UTC)

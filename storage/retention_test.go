@@ -15,6 +15,7 @@ import (
 // cutoff, in chunks, and keeps what is pending, what cards are known by,
 // what is younger, and the whole journal.
 func TestPruneKeepsTheJournalCardsAndWhatIsPending(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ctx := context.Background()
 		c := &clock{t: time.Date(2026, 1, 5, 6, 0, 0, 0, time.UTC)}

@@ -67,6 +67,7 @@ func auditRows(t *testing.T, db *storage.DB, id int64) int {
 }
 
 func TestStaleActionChangesNothing(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		a := join(t, db, monitoring.Ordinary, "Айгүл", "a")
 		b := join(t, db, monitoring.Ordinary, "Бакыт", "b")
@@ -90,6 +91,7 @@ func TestStaleActionChangesNothing(t *testing.T) {
 }
 
 func TestMergeOnlyIntoAnOpenEntry(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		m := join(t, db, monitoring.Ordinary, "Айгүл", "a")
 		dup := newEntry(t, db, 0, "no water again")
@@ -137,6 +139,7 @@ func TestMergeOnlyIntoAnOpenEntry(t *testing.T) {
 }
 
 func TestUndoByTheSameMemberWithinTheWindow(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 		db.Clock = c.Now
@@ -176,6 +179,7 @@ func TestUndoByTheSameMemberWithinTheWindow(t *testing.T) {
 }
 
 func TestUndoRefusedTooLateOrAfterAnotherChange(t *testing.T) {
+	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 		db.Clock = c.Now

@@ -16,7 +16,7 @@ import (
 // the member count towards 5–11.
 func TestChairRecordsTheCouncilsApproval(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
 		chair, others := s.group(t)
 		secretary := others[0]

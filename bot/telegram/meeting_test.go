@@ -15,7 +15,7 @@ import (
 // group are told.
 func TestMeetingRecordedAndSignedInTheChat(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
 		chair, others := s.group(t)
 		secretary, ordinary := others[0], others[1]

@@ -17,7 +17,7 @@ import (
 // conflict with one survey is declared on that survey alone.
 func TestRecusedMemberNeitherLaunchesNorRecordsTheSurvey(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := newStack(t, db, newFake(t), defaultOpts(), fast).start()
 		secretary := s.member(t, 3001, monitoring.Secretary, "К. Султанова")
 		chair := s.member(t, 3002, monitoring.Chair, "Г. Кандарова")

@@ -37,7 +37,7 @@ func readForm(t *testing.T, src string) *survey.Form {
 // Earth is asked again, saying how to write one.
 func TestSurveyAsksForAPlace(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		f := readForm(t, `
 settings: {form_id: geo, title: Жол}
@@ -83,7 +83,7 @@ questions:
 // changes (again after "back"); a read-only value is shown, not asked.
 func TestSurveyDefaultsTriggersAndReadOnly(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		f := readForm(t, `
 settings: {form_id: dyn, title: Суу}
@@ -154,7 +154,7 @@ questions:
 // message Telegram cannot parse goes plain rather than being lost.
 func TestSurveyMarkdownOnTelegram(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
 		f := readForm(t, `
 settings: {form_id: md, title: Көчө}

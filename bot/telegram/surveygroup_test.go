@@ -52,7 +52,7 @@ questions:
 // Each group is one answer in /results, the kinds counted apart.
 func TestGroupDiscussionIsNotAFocusGroup(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		fake := newFake(t)
 		s := newStack(t, db, fake, defaultOpts(), fast).start()
 		ctx := context.Background()

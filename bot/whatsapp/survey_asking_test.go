@@ -21,7 +21,7 @@ import (
 // Issue 13 on WhatsApp: a place is a location message or typed "lat lon".
 func TestSurveyPlaceOnWhatsApp(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db, nil)
 		ctx := context.Background()
 		u := s.fake.user("996555000851")

@@ -114,7 +114,7 @@ func TestSurveyByTypedNumbers(t *testing.T) {
 // жиберүү" are typed; a group of 7 is a group discussion.
 func TestGroupMeetingByTypedWords(t *testing.T) {
 	t.Parallel()
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db, nil)
 		ctx := context.Background()
 		m := s.fake.user("996700000031")

@@ -49,6 +49,7 @@ func joined(t *testing.T, dbURL string, names ...string) {
 // members count for 5–11, and a dissolution stops the group's surveys
 // while its records stay readable.
 func TestCouncilDecisionsFromTheCommandLine(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)

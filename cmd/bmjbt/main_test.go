@@ -39,6 +39,7 @@ func freeAddr(t *testing.T) string { return telegramtest.FreeAddr(t) }
 // The whole program: serve on a free port against the Bot API fake, a
 // resident reports, SIGTERM-like stop, then the journal commands read it.
 func TestServeThenJournal(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			fake := telegramtest.New(t)
@@ -142,6 +143,7 @@ func thisYearNumber(seq int) string {
 }
 
 func TestChatOnTheConsole(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": storagetest.URL(t, storage.SQLite)}
 	in := strings.NewReader("/start\n1\n1\n1\nСуу жок\nДаяр\n2\nЖөнөтүү\n")
 	var out, errs syncBuffer
@@ -156,6 +158,7 @@ func TestChatOnTheConsole(t *testing.T) {
 }
 
 func TestOperatorMistakesGetClearErrors(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": storagetest.URL(t, storage.SQLite)}
 	for _, tc := range []struct {
 		args []string
@@ -178,6 +181,7 @@ func TestOperatorMistakesGetClearErrors(t *testing.T) {
 }
 
 func TestMembersAndRequestsFromTheCommandLine(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			fake := telegramtest.New(t)
@@ -237,6 +241,7 @@ func TestMembersAndRequestsFromTheCommandLine(t *testing.T) {
 }
 
 func TestWhatsAppStatusWithoutALink(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"DATABASE_URL": storagetest.URL(t, storage.SQLite)}
 	var out, errs syncBuffer
 	if code := run(context.Background(), []string{"whatsapp", "status"}, envOf(env), nil, &out, &errs); code != 0 {
@@ -282,6 +287,7 @@ func TestWhatsAppStatusWithoutALink(t *testing.T) {
 // contact is left out, members' notes are shown by `show` and never
 // exported.
 func TestJournalCommandsKeepPersonalDataOut(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			env := map[string]string{"DATABASE_URL": storagetest.URL(t, dialect)}

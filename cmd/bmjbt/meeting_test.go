@@ -16,6 +16,7 @@ import (
 // allow a removal for absence and fewer refuse it, and the minutes print
 // in the council's style with the presiding signature block.
 func TestMeetingsMinutesAndAbsences(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)

@@ -14,6 +14,7 @@ import (
 // notice prints as a letter signed by the presiding member; events that
 // change results (8.3) and conflicts of interest (8.4) are logged.
 func TestNoticeBeforeMonitoring(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)

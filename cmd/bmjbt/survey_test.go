@@ -110,6 +110,7 @@ func waterForm(t *testing.T, path, title string) {
 // a draft, then a new version of the same survey, and list and show say
 // what the operator needs (responses counted, questions in ky or ru).
 func TestSurveyImport(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)
@@ -285,6 +286,7 @@ func TestSurveyTemplateAndReportCard(t *testing.T) {
 // refused with what to give, and the state moves as State.Move allows,
 // a refused move saying what can be done instead.
 func TestSurveySetAndStates(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)

@@ -16,6 +16,7 @@ import (
 // what each record holds and whether its answers were finished; `survey
 // show` counts the finished ones beside the responses.
 func TestSurveyGroups(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)

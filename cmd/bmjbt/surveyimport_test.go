@@ -14,6 +14,7 @@ import (
 // row; without the flag the refusal says the flag; a required photo is
 // refused even with it.
 func TestSurveyImportSkipsUnsupported(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)
@@ -61,6 +62,7 @@ func TestSurveyImportSkipsUnsupported(t *testing.T) {
 
 // survey show says what a trigger, a default and read_only do to a question.
 func TestSurveyShowTriggerAndReadOnly(t *testing.T) {
+	t.Parallel()
 	c := newSurveyCLI(t, storagetest.Dialects[0])
 	path := filepath.Join(t.TempDir(), "t.yaml")
 	if err := os.WriteFile(path, []byte(`settings: {form_id: t, title: T}

@@ -46,6 +46,7 @@ func subscribers(t *testing.T, url string, who ...monitoring.Resident) {
 // once however often it is run; the reminder goes once; a survey that is
 // not open is not launched.
 func TestSurveyLaunchAndRemind(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)
@@ -92,6 +93,7 @@ func TestSurveyLaunchAndRemind(t *testing.T) {
 
 // A survey opens only with its introduction, read first by everyone asked.
 func TestSurveyOpensOnlyWithAnIntroduction(t *testing.T) {
+	t.Parallel()
 	c := newSurveyCLI(t, storage.SQLite)
 	path := filepath.Join(t.TempDir(), "bare.xlsx")
 	writeXLSX(t, path,

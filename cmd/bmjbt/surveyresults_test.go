@@ -97,6 +97,7 @@ func seedResults(t *testing.T, c surveyCLI) {
 // XLSX as KoBoToolbox exports them) and the summary for the public (PDF),
 // from a survey imported, launched and answered as the group runs one.
 func TestSurveyResults(t *testing.T) {
+	t.Parallel()
 	for _, dialect := range storagetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {
 			c := newSurveyCLI(t, dialect)

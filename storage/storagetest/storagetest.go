@@ -40,6 +40,14 @@ func Each(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
 	}
 }
 
+// SQLiteOnly runs fn as a subtest on SQLite alone: for a test of a
+// conversation whose storage other tests already run on both databases,
+// so that the suite stays within its minutes on a 2-core machine.
+func SQLiteOnly(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
+	t.Helper()
+	t.Run(storage.SQLite, func(t *testing.T) { fn(t, Open(t, storage.SQLite)) })
+}
+
 // EachOwn is Each with PostgreSQL in a database of the test's own, not a
 // schema. whatsmeow's device store decides whether its tables exist by
 // looking through every schema of the database (go.mau.fi/util/dbutil's
