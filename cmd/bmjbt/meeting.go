@@ -385,29 +385,35 @@ func (a *app) meetingMinutesCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var buf bytes.Buffer
-			write := doc.WritePDF
-			if f == "docx" {
-				write = doc.WriteDOCX
-			}
-			if err := write(&buf); err != nil {
-				return err
-			}
-			if out == "" {
-				_, err := a.stdout.Write(buf.Bytes())
-				return err
-			}
-			if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
-				return fmt.Errorf("write the minutes: %w", err)
-			}
-			a.say("cli.minutes_written", map[string]any{"File": out, "Number": mt.Number.String()})
-			return nil
+			return a.writePaper(doc.Content(), f, out, "cli.minutes_written", map[string]any{"File": out, "Number": mt.Number.String()})
 		},
 	}
 	cmd.Flags().StringVar(&lang, "lang", "ky", "ky or ru")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "the file to write, .pdf or .docx (standard output without it)")
 	cmd.Flags().StringVar(&format, "format", "", "pdf or docx (default: from the --out file's extension, else pdf)")
 	return cmd
+}
+
+// writePaper writes one of the group's papers as PDF or DOCX, to out or,
+// without it, to standard output, and says so with sayID.
+func (a *app) writePaper(o documents.Official, format, out, sayID string, args map[string]any) error {
+	var buf bytes.Buffer
+	write := o.WritePDF
+	if format == "docx" {
+		write = o.WriteDOCX
+	}
+	if err := write(&buf); err != nil {
+		return err
+	}
+	if out == "" {
+		_, err := a.stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	a.say(sayID, args)
+	return nil
 }
 
 // documentFormat is the format a paper is written in: --format when given,

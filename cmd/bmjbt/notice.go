@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -203,23 +201,7 @@ func (a *app) noticePDFCmd() *cobra.Command {
 			if doc.Presiding, err = a.presiding(cmd.Context(), db, m, doc.Notice.SentOn); err != nil {
 				return err
 			}
-			var buf bytes.Buffer
-			write := doc.WritePDF
-			if kind == "docx" {
-				write = doc.WriteDOCX
-			}
-			if err := write(&buf); err != nil {
-				return err
-			}
-			if out == "" {
-				_, err := a.stdout.Write(buf.Bytes())
-				return err
-			}
-			if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
-				return fmt.Errorf("write the notice: %w", err)
-			}
-			a.say("cli.notice_written", map[string]any{"File": out, "Number": doc.Notice.Number.String()})
-			return nil
+			return a.writePaper(doc.Content(), kind, out, "cli.notice_written", map[string]any{"File": out, "Number": doc.Notice.Number.String()})
 		},
 	}
 	cmd.Flags().StringVar(&lang, "lang", "ky", "ky or ru")
