@@ -448,8 +448,9 @@ func (t *rawTable) choiceLabels(q *survey.Question, value string) string {
 }
 
 // WriteCSV writes the complete responses as KoBoToolbox exports them:
-// ";"-separated, every field quoted, CRLF line ends, UTF-8 with a
-// byte-order mark; one row per complete response, one column per question
+// ";"-separated, every field quoted, CRLF line ends, UTF-8 without a
+// byte-order mark (as KoBo's: a script reading it as UTF-8 would find the
+// mark glued to the first column's name; Excel users take the XLSX); one row per complete response, one column per question
 // in its XLSForm name, a select_multiple also split into a 0/1 column per
 // choice ("q/choice"), then the trailing columns. Rows are written as they
 // come.
@@ -459,9 +460,6 @@ func (s SurveyResults) WriteCSV(w io.Writer, responses Responses) error {
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString("\uFEFF"); err != nil {
-		return err
-	}
 	writeKoBoRow(bw, t.headers())
 	n := 0
 	var buf []string

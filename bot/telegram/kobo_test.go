@@ -156,13 +156,13 @@ func askKoBoForm(t *testing.T, db *storage.DB, fx surveytest.Fixture) {
 }
 
 // readKoBoCSV splits a CSV as KoBoToolbox writes it, checking its form on
-// the way: UTF-8 after a byte-order mark, every field quoted, ";" between
+// the way: UTF-8 with no byte-order mark, every field quoted, ";" between
 // fields, CRLF after every row.
 func readKoBoCSV(t *testing.T, data []byte) [][]string {
 	t.Helper()
-	text, ok := strings.CutPrefix(string(data), "\uFEFF")
-	if !ok || !strings.HasSuffix(text, "\r\n") {
-		t.Fatalf("not a KoBo CSV (byte-order mark, CRLF): %q", text[:min(len(text), 80)])
+	text := string(data)
+	if strings.HasPrefix(text, "\uFEFF") || !strings.HasSuffix(text, "\r\n") {
+		t.Fatalf("not a KoBo CSV (no byte-order mark, CRLF): %q", text[:min(len(text), 80)])
 	}
 	var rows [][]string
 	for _, line := range strings.Split(strings.TrimSuffix(text, "\r\n"), "\r\n") {

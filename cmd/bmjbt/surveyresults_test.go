@@ -106,7 +106,7 @@ func TestSurveyResults(t *testing.T) {
 
 			// CSV to standard output by default.
 			out := c.ok("survey", "results", "1")
-			if !strings.HasPrefix(out, "\uFEFF\"intro\";\"consent\";\"village\";\"water_point\";") || !strings.Contains(out, "\r\n") {
+			if !strings.HasPrefix(out, "\"intro\";\"consent\";\"village\";\"water_point\";") || !strings.Contains(out, "\r\n") {
 				t.Fatalf("CSV on standard output = %q", out[:min(len(out), 200)])
 			}
 			csvPath := filepath.Join(dir, "results.csv")
