@@ -106,7 +106,9 @@ func meetAgendaInput(t *turn) error {
 		return errOr(err, t.refuse(t.stranger(), "meeting", 0, "members.only"))
 	}
 	var agenda []string
-	for _, line := range strings.Split(t.u.Text, "\n") {
+	// A line each, or «;» between items where a line break cannot be typed
+	// (the console, some phones).
+	for _, line := range strings.FieldsFunc(t.u.Text, func(r rune) bool { return r == '\n' || r == ';' }) {
 		if line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "-•0123456789.)")); line != "" {
 			agenda = append(agenda, line)
 		}
