@@ -151,12 +151,7 @@ func chooseMeetAttend(t *turn, data string) error {
 		if err != nil {
 			return err
 		}
-		present := 0
-		for _, a := range mt.Attendance {
-			if a.Presence == monitoring.Present {
-				present++
-			}
-		}
+		present := mt.Present()
 		return t.say(t.T("meeting.recorded", catalog.Args{"Number": mt.Number.String(), "Present": present, "All": len(mt.Attendance)}))
 	}
 	var id int64
@@ -185,12 +180,7 @@ func cmdMeetings(t *turn, _ monitoring.Member, _ string) error {
 	}
 	lines := []string{t.T("meetings.header", nil)}
 	for _, mt := range list {
-		present := 0
-		for _, a := range mt.Attendance {
-			if a.Presence == monitoring.Present {
-				present++
-			}
-		}
+		present := mt.Present()
 		state := t.T("meetings.unsigned", nil)
 		if mt.Signed != nil {
 			state = t.T("meetings.signed", catalog.Args{"Name": mt.Signed.Name})

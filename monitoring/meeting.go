@@ -26,6 +26,17 @@ type Meeting struct {
 	Signed     *Signature
 }
 
+// Present counts the members who attended.
+func (mt Meeting) Present() int {
+	n := 0
+	for _, a := range mt.Attendance {
+		if a.Presence == Present {
+			n++
+		}
+	}
+	return n
+}
+
 // MinutesNumber numbers minutes per year: 4/2026.
 type MinutesNumber struct{ Year, Seq int }
 

@@ -310,12 +310,7 @@ func (a *app) meetingListCmd() *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, a.text("cli.meetings_header"))
 			for _, mt := range list {
-				present := 0
-				for _, at := range mt.Attendance {
-					if at.Presence == monitoring.Present {
-						present++
-					}
-				}
+				present := mt.Present()
 				signed := ""
 				if mt.Signed != nil {
 					signed = mt.Signed.Name
