@@ -47,7 +47,13 @@ func TestSeveralRateLimitedChatsPauseAllSending(t *testing.T) {
 	a.Say("/help")
 	b.Say("/help")
 	newStack(t, db, fake, defaultOpts(), telegram.DefaultLimits()).start()
-	fake.WaitUntil(t, "both chats refused", func() bool { return fake.Calls("sendMessage") >= 2 })
+	// Wait until the sender has taken in both refusals (it records them
+	// after pacing the chats), not merely until Telegram answered them.
+	waitFor(t, "both refusals recorded", func() bool {
+		var n int
+		err := db.SQL().Get(&n, `SELECT count(*) FROM outbox WHERE attempts > 0 AND error <> ''`)
+		return err == nil && n >= 2
+	})
 	refused := time.Now()
 	c.Say("/help")
 	mc := c.Expect(t, "Мен эмне кыла алам")
