@@ -12,7 +12,7 @@ import (
 // never runs into the line drawn for the handwritten signature.
 func TestSignatureRolesFitTheirColumn(t *testing.T) {
 	t.Parallel()
-	d := newOfficialPDF("", time.Date(2026, 2, 10, 15, 0, 0, 0, monitoring.Bishkek))
+	d := newOfficialPDF(Official{Date: time.Date(2026, 2, 10, 15, 0, 0, 0, monitoring.Bishkek)})
 	d.pdf.SetFont(fontFamily, "", bodySize)
 	room := d.width * signatureColumns[0]
 	if w := d.pdf.GetStringWidth(signatureLine); w > d.width*signatureColumns[1] {
