@@ -270,6 +270,8 @@ func (d *officialPDF) letterhead(h Letterhead) {
 }
 
 func (d *officialPDF) section(title string) {
+	// A title keeps at least two lines of its section under it.
+	d.room(4 + 3*lineH)
 	d.pdf.Ln(3)
 	d.para("B", 12, "L", title)
 	d.pdf.Ln(1)
