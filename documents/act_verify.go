@@ -90,7 +90,12 @@ func pdfDifference(got, want []byte) string {
 			case gp[i].err != nil:
 				diffs = append(diffs, fmt.Sprintf("page %d's content cannot be read (%v): it was changed", i+1, gp[i].err))
 			case !bytes.Equal(gp[i].content, wp[i].content):
-				diffs = append(diffs, fmt.Sprintf("page %d's text or drawing differs (from byte %d of its content)", i+1, firstDiff(gp[i].content, wp[i].content)))
+				at := firstDiff(gp[i].content, wp[i].content)
+				where := fmt.Sprintf("from byte %d of its content", at)
+				if mm, ok := textHeight(wp[i].content, at); ok {
+					where = fmt.Sprintf("the line about %d mm from the top of the page", mm)
+				}
+				diffs = append(diffs, fmt.Sprintf("page %d's text differs (%s)", i+1, where))
 			}
 		}
 		if len(diffs) > 0 {
@@ -114,6 +119,29 @@ func pdfDifference(got, want []byte) string {
 		}
 	}
 	return fmt.Sprintf("the bytes differ from offset %d (the file has %d bytes, the act %d)", firstDiff(got, want), len(got), len(want))
+}
+
+var textPos = regexp.MustCompile(`BT ([\d.]+) ([\d.]+) Td`)
+
+// textHeight is how far from the top of an A4 page, in mm, the text that
+// a content stream draws at byte at sits: fpdf writes each piece of text
+// as one line «BT x y Td … Tj ET», y in points from the foot.
+func textHeight(content []byte, at int) (int, bool) {
+	start := bytes.LastIndexByte(content[:min(at, len(content))], '\n') + 1
+	end := bytes.IndexByte(content[start:], '\n')
+	if end < 0 {
+		end = len(content) - start
+	}
+	m := textPos.FindSubmatch(content[start : start+end])
+	if m == nil {
+		return 0, false
+	}
+	y, err := strconv.ParseFloat(string(m[2]), 64)
+	if err != nil {
+		return 0, false
+	}
+	const a4Height = 841.89 // points
+	return int((a4Height-y)*25.4/72 + 0.5), true
 }
 
 func firstDiff(a, b []byte) int {
