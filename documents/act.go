@@ -67,7 +67,8 @@ type Act struct {
 	// text, not this one.
 	Translation bool
 	// Hash is the act's text hash as the members signed it; "" to use
-	// this document's own (TextHash).
+	// this document's own (TextHash). The file's properties carry it with
+	// the number and the language, for VerifyActPDF.
 	Hash string
 }
 
@@ -164,12 +165,13 @@ func (a Act) TextHash() string {
 }
 
 // actKeywords marks a PDF as an act of bmjbt for VerifyActPDF: the kind,
-// the number ("draft" for a draft) and the text hash, in ASCII.
-func actKeywords(number, hash string) string {
+// the number ("draft" for a draft), the language and the text hash, in
+// ASCII.
+func actKeywords(number string, lang monitoring.Lang, hash string) string {
 	if number == "" {
 		number = "draft"
 	}
-	return actKeywordsPrefix + number + " sha256:" + hash
+	return actKeywordsPrefix + number + " " + string(lang) + " sha256:" + hash
 }
 
 const actKeywordsPrefix = "bmjbt-act "
@@ -185,7 +187,7 @@ func (a Act) Content() Official {
 	if len(short) > 16 {
 		short = short[:16]
 	}
-	o.Keywords = actKeywords(a.Number, hash)
+	o.Keywords = actKeywords(a.Number, a.Lang, hash)
 	if a.Draft() {
 		o.Mark = a.t("actdoc.draft", nil)
 		o.Footer = a.t("actdoc.footer_draft", catalog.Args{"Hash": short})

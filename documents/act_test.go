@@ -254,7 +254,7 @@ func TestActDraftPDFInRussianByActingChair(t *testing.T) {
 	if i, j := strings.Index(all, "Исполняющий обязанности председателя"), strings.Index(all, "Председатель "); i < 0 || j < i {
 		t.Errorf("the acting chair does not come first in the signature block")
 	}
-	if err := documents.VerifyActPDF(pdf, func(string, string) ([]byte, error) {
+	if err := documents.VerifyActPDF(pdf, func(documents.ActClaim) ([]byte, error) {
 		t.Error("a draft was looked up")
 		return nil, nil
 	}); !errors.Is(err, documents.ErrDraftAct) {
@@ -291,7 +291,7 @@ func TestActDOCX(t *testing.T) {
 		!hasRow(b.rows, "чатта кол коюлду 14.10.2026, 15:32") {
 		t.Errorf("the signature block is not as in the PDF: %q", b.rows)
 	}
-	if !strings.Contains(b.core, "<cp:keywords>bmjbt-act 3/2026 sha256:"+a.TextHash()+"</cp:keywords>") {
+	if !strings.Contains(b.core, "<cp:keywords>bmjbt-act 3/2026 ky sha256:"+a.TextHash()+"</cp:keywords>") {
 		t.Errorf("the file's properties do not name the act: %s", b.core)
 	}
 	if _, ok := b.parts["word/header1.xml"]; ok {
@@ -321,17 +321,21 @@ func TestActPDFVerifies(t *testing.T) {
 		t.Fatalf("the same act gives different PDFs (from byte %d)", firstByteDiff(issued, again))
 	}
 	var asked []string
-	reissue := func(number, hash string) ([]byte, error) {
-		asked = append(asked, number+" "+hash)
-		if number != "3/2026" || hash != a.TextHash() {
+	// What the CLI passes: load the act by its number, in the file's
+	// language, and render it again.
+	reissue := func(c documents.ActClaim) ([]byte, error) {
+		asked = append(asked, c.String())
+		if c.Number != "3/2026" || c.Hash != a.TextHash() {
 			return nil, errors.New("no such act")
 		}
-		return writeActPDF(t, a), nil
+		b := a
+		b.Lang = c.Lang
+		return writeActPDF(t, b), nil
 	}
 	if err := documents.VerifyActPDF(issued, reissue); err != nil {
 		t.Fatalf("the issued PDF fails: %v", err)
 	}
-	if len(asked) != 1 || asked[0] != "3/2026 "+a.TextHash() {
+	if len(asked) != 1 || asked[0] != "act № 3/2026 (ky) with text hash "+a.TextHash() {
 		t.Errorf("the record was asked for %q", asked)
 	}
 
@@ -356,6 +360,12 @@ func TestActPDFVerifies(t *testing.T) {
 	claim := bytes.Replace(issued, []byte("sha256:"+a.TextHash()[:8]), []byte("sha256:00000000"), 1)
 	if err := documents.VerifyActPDF(claim, reissue); err == nil || !strings.Contains(err.Error(), "no such act") {
 		t.Errorf("a PDF claiming another hash: %v", err)
+	}
+
+	// The Kyrgyz file claiming to be the Russian text of the same act.
+	lang := bytes.Replace(issued, []byte(" 3/2026 ky sha256:"), []byte(" 3/2026 ru sha256:"), 1)
+	if err := documents.VerifyActPDF(lang, reissue); !errors.Is(err, documents.ErrActDiffers) || !strings.Contains(err.Error(), "page 1") {
+		t.Errorf("a PDF claiming the other language: %v", err)
 	}
 
 	var minutes bytes.Buffer

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"bmjbt/monitoring"
 )
 
 // Errors of VerifyActPDF, for errors.Is.
@@ -24,10 +26,22 @@ var (
 	ErrActDiffers = errors.New("the file differs from the act as issued")
 )
 
+// ActClaim is which act a PDF says it is, from its properties.
+type ActClaim struct {
+	Number string          // "3/2026"
+	Lang   monitoring.Lang // the language of the file's text
+	Hash   string          // the text hash printed on it
+}
+
+func (c ActClaim) String() string {
+	return fmt.Sprintf("act № %s (%s) with text hash %s", c.Number, c.Lang, c.Hash)
+}
+
 // ReissueAct renders again, from the record, the PDF of the act a file
-// claims to be: the act with this number and text hash, in the language
-// whose hash it is. It returns an error when no such act exists.
-type ReissueAct func(number, hash string) ([]byte, error)
+// claims to be (Act.WritePDF of the act with that number, in that
+// language). It returns an error when the record has no such act, or when
+// the act's hash is not the claimed one.
+type ReissueAct func(ActClaim) ([]byte, error)
 
 // VerifyActPDF checks that file is a PDF of an act exactly as bmjbt
 // issues it: the act's number and text hash are read from the file's
@@ -38,40 +52,40 @@ type ReissueAct func(number, hash string) ([]byte, error)
 // The CLI passes a function that loads the act by number from the
 // database, checks the hash against the act's texts and calls WritePDF.
 func VerifyActPDF(file []byte, reissue ReissueAct) error {
-	number, hash, err := ActPDFClaim(file)
+	claim, err := ActPDFClaim(file)
 	if err != nil {
 		return err
 	}
-	want, err := reissue(number, hash)
+	want, err := reissue(claim)
 	if err != nil {
-		return fmt.Errorf("act № %s with text hash %s: %w", number, hash, err)
+		return fmt.Errorf("%s: %w", claim, err)
 	}
-	if n, h, err := ActPDFClaim(want); err != nil || n != number || h != hash {
-		return fmt.Errorf("%w: the file claims act № %s with text hash %s; the act on record is № %s with %s", ErrActDiffers, number, hash, n, h)
+	if got, err := ActPDFClaim(want); err != nil || got != claim {
+		return fmt.Errorf("%w: the file claims %s; the act on record is %s", ErrActDiffers, claim, got)
 	}
 	if bytes.Equal(file, want) {
 		return nil
 	}
-	return fmt.Errorf("%w (act № %s): %s", ErrActDiffers, number, pdfDifference(file, want))
+	return fmt.Errorf("%w (act № %s): %s", ErrActDiffers, claim.Number, pdfDifference(file, want))
 }
 
-var actKeywordsRE = regexp.MustCompile(`/Keywords \(` + regexp.QuoteMeta(actKeywordsPrefix) + `(\S+) sha256:([0-9a-f]+)\)`)
+var actKeywordsRE = regexp.MustCompile(`/Keywords \(` + regexp.QuoteMeta(actKeywordsPrefix) + `(\S+) ([a-z]+) sha256:([0-9a-f]+)\)`)
 
-// ActPDFClaim reads which act a PDF says it is: its number and text hash
-// from the file's keywords.
-func ActPDFClaim(file []byte) (number, hash string, err error) {
+// ActPDFClaim reads which act a PDF says it is: its number, language and
+// text hash, from the file's keywords.
+func ActPDFClaim(file []byte) (ActClaim, error) {
 	if !bytes.HasPrefix(file, []byte("%PDF-")) {
-		return "", "", fmt.Errorf("%w: the file is not a PDF", ErrNotAnAct)
+		return ActClaim{}, fmt.Errorf("%w: the file is not a PDF", ErrNotAnAct)
 	}
 	m := actKeywordsRE.FindSubmatch(file)
 	if m == nil {
-		return "", "", fmt.Errorf("%w: the PDF does not name an act in its properties", ErrNotAnAct)
+		return ActClaim{}, fmt.Errorf("%w: the PDF does not name an act in its properties", ErrNotAnAct)
 	}
-	number, hash = string(m[1]), string(m[2])
-	if number == "draft" {
-		return "", hash, ErrDraftAct
+	c := ActClaim{Number: string(m[1]), Lang: monitoring.Lang(m[2]), Hash: string(m[3])}
+	if c.Number == "draft" {
+		return ActClaim{Lang: c.Lang, Hash: c.Hash}, ErrDraftAct
 	}
-	return number, hash, nil
+	return c, nil
 }
 
 // pdfDifference says where two PDFs of fpdf differ: the pages whose
