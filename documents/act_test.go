@@ -364,7 +364,7 @@ func TestActPDFVerifies(t *testing.T) {
 
 	// The Kyrgyz file claiming to be the Russian text of the same act.
 	lang := bytes.Replace(issued, []byte(" 3/2026 ky sha256:"), []byte(" 3/2026 ru sha256:"), 1)
-	if err := documents.VerifyActPDF(lang, reissue); !errors.Is(err, documents.ErrActDiffers) || !strings.Contains(err.Error(), "page 1") {
+	if err := documents.VerifyActPDF(lang, reissue); !errors.Is(err, documents.ErrActDiffers) {
 		t.Errorf("a PDF claiming the other language: %v", err)
 	}
 
