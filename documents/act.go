@@ -215,7 +215,9 @@ func (a Act) content() Official {
 		place = a.Muni.Seat.In(a.Lang)
 	}
 	title := a.t("actdoc.title", catalog.Args{"Object": a.Object})
-	o := Official{Title: name, Subject: title, Date: a.Date, Lang: a.Lang}
+	// The file's dates in one zone, so an act read back from the database
+	// in UTC gives the same bytes.
+	o := Official{Title: name, Subject: title, Date: a.Date.In(monitoring.Bishkek), Lang: a.Lang}
 	if a.Muni != nil {
 		o.Head = councilHead(a.Muni, a.Lang, kind, date(a.Date), place, title)
 	} else {
