@@ -298,6 +298,26 @@ func TestActDOCX(t *testing.T) {
 		t.Errorf("a final act has a draft's header")
 	}
 
+	// In Russian: the noun before the number, the year written out, the
+	// text marked as Russian; the PDF says the same.
+	ru := actOf(t, monitoring.Russian)
+	buf.Reset()
+	if err := ru.WriteDOCX(&buf); err != nil {
+		t.Fatal(err)
+	}
+	r := readDOCX(t, buf.Bytes())
+	pdf := squash(strings.Join(actText(t, writeActPDF(t, ru)), ""))
+	for _, want := range []string{"АКТ № 3/2026", "О мониторинге: «Кызыл-Туу айылындагы ичүүчү суу»",
+		"Выполнение рекомендаций добровольно, однако органы местного самоуправления и сообщество обязаны их рассмотреть (п. 7.6 Положения)."} {
+		if !hasPara(r.paras, want) || !strings.Contains(pdf, squash(want)) {
+			t.Errorf("the Russian act lacks %q", want)
+		}
+	}
+	if !hasRow(r.rows, "14 октября 2026 года", ru.Muni.Seat.In(monitoring.Russian)) || !hasRow(r.rows, "Председатель", "____________________", "Г. Кандарова") ||
+		!strings.Contains(string(r.parts["word/document.xml"]), `w:val="ru-RU"`) {
+		t.Errorf("the Russian DOCX's date, signature block or language is wrong: %q", r.rows)
+	}
+
 	a.Number = ""
 	buf.Reset()
 	if err := a.WriteDOCX(&buf); err != nil {
