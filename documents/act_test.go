@@ -348,6 +348,7 @@ func TestActPDFVerifies(t *testing.T) {
 		t.Fatalf("the same act gives different PDFs (from byte %d)", firstByteDiff(issued, again))
 	}
 	var asked []string
+	rendered := map[monitoring.Lang][]byte{}
 	// What the CLI passes: load the act by its number, in the file's
 	// language, and render it again.
 	reissue := func(c documents.ActClaim) ([]byte, error) {
