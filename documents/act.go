@@ -324,13 +324,13 @@ func (a Act) signatures() []SignatureRow {
 		}
 		if m.Role == presides && len(first) == 0 {
 			first = append(first, row)
-			if a.ChairAbsent != "" {
-				first = append(first, SignatureRow{Role: capitalize(a.t("role.chair", nil)), Name: a.ChairAbsent,
-					Note: a.t("actdoc.chair_absent", nil), NoLine: true})
-			}
 			continue
 		}
 		rest = append(rest, row)
+	}
+	if a.ChairAbsent != "" {
+		first = append(first, SignatureRow{Role: capitalize(a.t("role.chair", nil)), Name: a.ChairAbsent,
+			Note: a.t("actdoc.chair_absent", nil), NoLine: true})
 	}
 	for _, r := range a.Recused {
 		rest = append(rest, SignatureRow{Role: capitalize(a.t("role."+string(orMember(r.Role)), nil)), Name: r.Name,
