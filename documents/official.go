@@ -148,7 +148,7 @@ func (o Official) WritePDF(w io.Writer) error {
 		if s.NoLine {
 			line = ""
 		}
-		d.signature(s.Role, line, s.Name)
+		d.signatureRow(s.Role, line, s.Name)
 		if s.Note != "" {
 			d.para("", noteSize, "R", s.Note)
 		}
@@ -277,9 +277,13 @@ func (d *officialPDF) section(title string) {
 	d.pdf.Ln(1)
 }
 
-// signature is a row of the signature block: the role on the left, a line
-// for the handwritten signature, the name on the right.
-func (d *officialPDF) signature(role, line, name string) {
+// signature is a row of the signature block: the role on the left, a
+// line for the handwritten signature, the name on the right.
+func (d *officialPDF) signature(role, name string) { d.signatureRow(role, signatureLine, name) }
+
+// signatureRow is signature with the line given, "" for someone who does
+// not sign.
+func (d *officialPDF) signatureRow(role, line, name string) {
 	d.pdf.SetFont(fontFamily, "", bodySize)
 	c := signatureColumns
 	d.pdf.CellFormat(d.width*c[0], lineH, role, "", 0, "L", false, 0, "")

@@ -35,6 +35,12 @@ type SurveyResults struct {
 	// Members are the group's members' names by id, for _submitted_by on
 	// what a member recorded in field mode (a resident's is always blank).
 	Members map[int64]string
+	// Presiding signs the summary, as every document the group issues
+	// (3.6): the chair, or the deputy as acting chair.
+	Presiding monitoring.Signature
+	// Recused are the members who took no part because of a conflict of
+	// interest with what the survey monitors, or with the survey (6.3).
+	Recused []string
 }
 
 // Responses hands a survey's responses to yield in order, one at a time,

@@ -41,6 +41,7 @@ func (s SurveyResults) WritePDF(w io.Writer, responses Responses) error {
 	d.sampling()
 	d.questions()
 	d.byVillage()
+	d.signature()
 	if err := d.pdf.Error(); err != nil {
 		return fmt.Errorf("survey results PDF: %w", err)
 	}
@@ -132,6 +133,21 @@ func (d *pdfDoc) section(n int, id string) {
 	d.pdf.Ln(1)
 }
 
+// signature ends the summary with the presiding signature block, as
+// every document the group issues (3.6).
+func (d *pdfDoc) signature() {
+	if d.Presiding.Name == "" {
+		return // no chair yet: nobody to sign
+	}
+	role := d.t("role.chair", nil)
+	if d.Presiding.Acting {
+		role = d.t("signature.acting_chair", nil)
+	}
+	d.room(3 * lineH)
+	d.pdf.Ln(8)
+	(&officialPDF{pdf: d.pdf, width: d.width}).signature(capitalize(role), d.Presiding.Name)
+}
+
 // sampling is section 1: the sampling guide (Regulation 5.6) and who
 // answered against who was planned and invited.
 func (d *pdfDoc) sampling() {
@@ -175,6 +191,9 @@ func (d *pdfDoc) sampling() {
 	lines = append(lines, d.groupLines(sum, public)...)
 	if rec.NoticeWaiver != "" { // 5.2: launched without telling the stakeholders first
 		lines = append(lines, d.t("results.notice_waived", catalog.Args{"Reason": rec.NoticeWaiver}))
+	}
+	if len(d.Recused) > 0 { // 6.3: printed in the documents of that monitoring
+		lines = append(lines, d.t("results.recused", catalog.Args{"Names": strings.Join(d.Recused, ", ")}))
 	}
 	for _, l := range lines {
 		d.bullet(l)

@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -61,11 +63,21 @@ func (a *app) surveyResultsCmd() *cobra.Command {
 				return err
 			}
 			names := make(map[int64]string, len(members))
+			var recused []string
+			surveyRef := monitoring.ObjectRef(monitoring.ObjectSurvey, strconv.FormatInt(id, 10))
 			for _, mb := range members {
 				names[mb.ID] = mb.Name
+				if (rec.Object != "" && mb.RecusedFromObject(m, rec.Object)) || slices.Contains(mb.Recused, surveyRef) {
+					recused = append(recused, mb.Name)
+				}
 			}
-			doc := documents.SurveyResults{Record: rec, Versions: versions, Muni: m, Lang: l, Invited: invited, Date: time.Now(),
-				Labels: monitoring.Lang(lang), Groups: groups, Members: names}
+			now := time.Now()
+			presiding, err := a.presiding(ctx, db, m, now)
+			if err != nil {
+				return err
+			}
+			doc := documents.SurveyResults{Record: rec, Versions: versions, Muni: m, Lang: l, Invited: invited, Date: now,
+				Labels: monitoring.Lang(lang), Groups: groups, Members: names, Presiding: presiding, Recused: recused}
 			responses := func(yield func(survey.Response) error) error { return db.EachResponse(ctx, id, yield) }
 			write := map[string]func(io.Writer, documents.Responses) error{"csv": doc.WriteCSV, "xlsx": doc.WriteXLSX, "pdf": doc.WritePDF}[format]
 			if err := a.writeOut(out, func(w io.Writer) error { return write(w, responses) }); err != nil {

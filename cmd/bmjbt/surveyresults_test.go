@@ -93,6 +93,23 @@ func seedResults(t *testing.T, c surveyCLI) {
 	}
 }
 
+// recuse records a member's conflict of interest with an object (6.3).
+func recuse(t *testing.T, dbURL string, memberID int64, ref string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.InTx(ctx, func(tx *storage.Tx) error {
+		_, err := tx.ToggleRecusal(ctx, storagetest.Municipality(t).Code, memberID, ref)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // survey results writes the raw answers without personal data (CSV and
 // XLSX as KoBoToolbox exports them) and the summary for the public (PDF),
 // from a survey imported, launched and answered as the group runs one.
@@ -103,6 +120,10 @@ func TestSurveyResults(t *testing.T) {
 			c := newSurveyCLI(t, dialect)
 			seedResults(t, c)
 			dir := t.TempDir()
+			// The chair signs the summary (3.6); a member who declared a
+			// conflict with this survey is named as taking no part (6.3).
+			joined(t, c.env["DATABASE_URL"], "Г. Кандарова", "К. Султанова")
+			recuse(t, c.env["DATABASE_URL"], 2, "survey:1")
 
 			// CSV to standard output by default.
 			out := c.ok("survey", "results", "1")
@@ -175,7 +196,11 @@ func TestSurveyResults(t *testing.T) {
 			pdf := []byte(pdfText(t, pdfPath))
 			mustContain(t, "the PDF", string(pdf), "СУРАМЖЫЛООНУН ЖЫЙЫНТЫКТАРЫ", "Айылдар: Масы, Арал",
 				"Чакырылган 6 тургундан 5 жооп берди", "Үй-бүлөңүздө канча адам жашайт?", "Суу менен камсыздоого канчалык канааттанасыз?",
-				time.Now().In(monitoring.Bishkek).Format("2006")+"-жылдын")
+				time.Now().In(monitoring.Bishkek).Format("2006")+"-жылдын",
+				"(Жобонун 6.3-пункту): К. Султанова", "Төрага", "Г. Кандарова")
+			if !regexp.MustCompile(`Төрага\s+_{10,}\s+Г. Кандарова\s+\d+/\d+$`).Match(bytes.TrimSpace(pdf)) {
+				t.Errorf("the summary does not end with the presiding signature block:\n%s", pdf[max(0, len(pdf)-300):])
+			}
 			if !regexp.MustCompile(`Арал\s+<5`).Match(pdf) || !regexp.MustCompile(`Масы\s+5\s`).Match(pdf) {
 				t.Errorf("the village table does not show Aral as <5 and Masy as 5:\n%s", pdf)
 			}
