@@ -44,8 +44,11 @@ func (o Official) WriteDOCX(w io.Writer) error {
 	}
 	d := officialDOCX{rd: rd, lang: wordLang(o.Lang)}
 	d.page()
-	d.properties(o.Title, o.Date)
-	d.footer()
+	d.properties(o)
+	d.footer(o.Footer)
+	if o.Mark != "" {
+		d.header(o.Mark)
+	}
 
 	for i, line := range o.Head.Issuer {
 		after := uint64(0)
@@ -60,10 +63,16 @@ func (o Official) WriteDOCX(w io.Writer) error {
 	d.para(o.Head.Title, 12, true, stypes.JustificationCenter, mmTw(4), mmTw(3))
 
 	for _, b := range o.Body {
-		switch b.Kind {
-		case BlockSection:
-			d.para(b.Text, 12, true, stypes.JustificationLeft, mmTw(3), mmTw(1))
-		case BlockIndented:
+		switch {
+		case b.Kind == BlockSection:
+			d.para(b.String(), 12, true, stypes.JustificationLeft, mmTw(3), mmTw(1))
+		case b.Number != "":
+			// The number hangs in the left margin of the text, as in the
+			// PDF; the text after it is one run, so it reads the same.
+			p := d.para(b.String(), bodySize, false, stypes.JustificationLeft, 0, 0)
+			left, hang := int(mmTw(numberColumn)), mmTw(numberColumn)
+			p.Indent(&ctypes.Indent{Left: &left, Hanging: &hang})
+		case b.Kind == BlockIndented:
 			p := d.para(b.Text, bodySize, false, stypes.JustificationLeft, 0, 0)
 			left := int(mmTw(7))
 			p.Indent(&ctypes.Indent{Left: &left})
@@ -82,14 +91,28 @@ func (o Official) WriteDOCX(w io.Writer) error {
 		if i == 0 {
 			before = mmTw(8)
 		}
+		sig := signatureLine
+		if s.NoLine {
+			sig = ""
+		}
 		rows = append(rows, docxRow{before: before, cells: []cell{
-			{s.Role, stypes.JustificationLeft}, {signatureLine, stypes.JustificationCenter}, {s.Name, stypes.JustificationRight}}})
+			{s.Role, stypes.JustificationLeft}, {sig, stypes.JustificationCenter}, {s.Name, stypes.JustificationRight}}})
 		if s.Note != "" {
 			rows = append(rows, docxRow{size: noteSize, cells: []cell{{s.Note, stypes.JustificationRight}}})
+		}
+		if s.Remark != "" {
+			rows = append(rows, docxRow{size: noteSize, cells: []cell{{s.Remark, stypes.JustificationLeft}}})
 		}
 	}
 	if len(rows) > 0 {
 		d.table([]uint64{role, line, textWidthTwips - role - line}, rows...)
+	}
+	for i, c := range o.Closing {
+		before := uint64(0)
+		if i == 0 {
+			before = mmTw(6)
+		}
+		d.para(c, noteSize, false, stypes.JustificationLeft, before, 0)
 	}
 	// Word ends a document with a paragraph, never with a table.
 	d.para("", bodySize, false, stypes.JustificationLeft, 0, 0)
@@ -120,22 +143,56 @@ func wordLang(l monitoring.Lang) string {
 const footerRel = "rIdBmjbtFooter"
 
 // footer puts the page number at the foot of every page, «2 / 3» as the
-// PDF does, with Word's PAGE and NUMPAGES fields. godocx has no API for
-// footers, so the part is written by hand.
-func (d officialDOCX) footer() {
+// PDF does, with Word's PAGE and NUMPAGES fields, after the paper's footer
+// line when it has one. godocx has no API for footers, so the part is
+// written by hand.
+func (d officialDOCX) footer(line string) {
 	field := func(instr string) string {
 		return `<w:r>` + footerRun + `<w:fldChar w:fldCharType="begin"/></w:r><w:r>` + footerRun + `<w:instrText xml:space="preserve"> ` + instr +
 			` </w:instrText></w:r><w:r>` + footerRun + `<w:fldChar w:fldCharType="separate"/></w:r><w:r>` + footerRun + `<w:t>1</w:t></w:r><w:r>` + footerRun + `<w:fldChar w:fldCharType="end"/></w:r>`
 	}
 	part := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
-		`<w:p><w:pPr><w:jc w:val="center"/></w:pPr>` + field("PAGE") + `<w:r>` + footerRun + `<w:t xml:space="preserve"> / </w:t></w:r>` + field("NUMPAGES") + `</w:p></w:ftr>`
+		footerLine(line) + `<w:p><w:pPr><w:jc w:val="center"/></w:pPr>` + field("PAGE") + `<w:r>` + footerRun + `<w:t xml:space="preserve"> / </w:t></w:r>` + field("NUMPAGES") + `</w:p></w:ftr>`
 	d.rd.FileMap.Store("word/footer1.xml", []byte(part))
 	d.rd.Document.DocRels.Relationships = append(d.rd.Document.DocRels.Relationships, &docx.Relationship{
 		ID: footerRel, Type: "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer", Target: "footer1.xml",
 	})
 	_ = d.rd.ContentType.AddOverride("/word/footer1.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml")
 	d.rd.Document.Body.SectPr.FooterReference = &ctypes.FooterReference{Type: stypes.HdrFtrDefault, ID: footerRel}
+}
+
+// footerLine is a paragraph of small text above the page number.
+func footerLine(text string) string {
+	if text == "" {
+		return ""
+	}
+	return `<w:p><w:r><w:rPr><w:rFonts w:ascii="` + docxFont + `" w:hAnsi="` + docxFont + `"/><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">` +
+		escape(text) + `</w:t></w:r></w:p>`
+}
+
+func escape(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// headerRel names the header part, as footerRel the footer.
+const headerRel = "rIdBmjbtHeader"
+
+// header prints the paper's mark at the top of every page, in dark red as
+// the PDF's, so a printed draft cannot pass for the act.
+func (d officialDOCX) header(text string) {
+	part := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+		`<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:rPr><w:rFonts w:ascii="` + docxFont + `" w:hAnsi="` + docxFont + `"/><w:b/><w:color w:val="A00000"/><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">` +
+		escape(text) + `</w:t></w:r></w:p></w:hdr>`
+	d.rd.FileMap.Store("word/header1.xml", []byte(part))
+	d.rd.Document.DocRels.Relationships = append(d.rd.Document.DocRels.Relationships, &docx.Relationship{
+		ID: headerRel, Type: "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header", Target: "header1.xml",
+	})
+	_ = d.rd.ContentType.AddOverride("/word/header1.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml")
+	d.rd.Document.Body.SectPr.HeaderReference = &ctypes.HeaderReference{Type: stypes.HdrFtrDefault, ID: headerRel}
 }
 
 // footerRun is the page number's look: the body's font at the PDF's 9 pt.
@@ -162,13 +219,18 @@ func (d officialDOCX) page() {
 // properties replaces the template's file properties (author «gomutex»,
 // dates of 2013, a thumbnail of another page) with the paper's own title,
 // bmjbt as the author and the meeting's date, as the PDF's are.
-func (d officialDOCX) properties(title string, date time.Time) {
-	var esc strings.Builder
-	_ = xml.EscapeText(&esc, []byte(title))
-	when := date.UTC().Format(time.RFC3339)
+func (d officialDOCX) properties(o Official) {
+	when := o.Date.UTC().Format(time.RFC3339)
+	var extra string
+	if o.Subject != "" {
+		extra += `<dc:subject>` + escape(o.Subject) + `</dc:subject>`
+	}
+	if o.Keywords != "" {
+		extra += `<cp:keywords>` + escape(o.Keywords) + `</cp:keywords>`
+	}
 	core := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
-		`<dc:title>` + esc.String() + `</dc:title><dc:creator>bmjbt</dc:creator><cp:lastModifiedBy>bmjbt</cp:lastModifiedBy><cp:revision>1</cp:revision>` +
+		`<dc:title>` + escape(o.Title) + `</dc:title>` + extra + `<dc:creator>bmjbt</dc:creator><cp:lastModifiedBy>bmjbt</cp:lastModifiedBy><cp:revision>1</cp:revision>` +
 		`<dcterms:created xsi:type="dcterms:W3CDTF">` + when + `</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">` + when + `</dcterms:modified></cp:coreProperties>`
 	d.rd.FileMap.Store("docProps/core.xml", []byte(core))
 

@@ -74,7 +74,17 @@ func (d *pdfDoc) begin() {
 // embedded (ң ө ү print and copy as text), a wide left margin for binding
 // as official papers here keep, page numbers at the foot.
 func newA4(title string, date time.Time) *fpdf.Fpdf {
+	p := a4(title, date)
+	p.AddPage()
+	return p
+}
+
+// a4 is newA4 before its first page, for a paper that sets its own header
+// or footer first. The same content gives the same bytes (fixed dates,
+// resources in a fixed order), which `act verify` relies on.
+func a4(title string, date time.Time) *fpdf.Fpdf {
 	p := fpdf.New("P", "mm", "A4", "")
+	p.SetCatalogSort(true)
 	p.AddUTF8FontFromBytes(fontFamily, "", liberationsansregular.TTF)
 	p.AddUTF8FontFromBytes(fontFamily, "B", liberationsansbold.TTF)
 	p.SetMargins(25, 15, 15)
@@ -89,7 +99,6 @@ func newA4(title string, date time.Time) *fpdf.Fpdf {
 		p.SetFont(fontFamily, "", 9)
 		p.CellFormat(0, 5, fmt.Sprintf("%d / {nb}", p.PageNo()), "", 0, "C", false, 0, "")
 	})
-	p.AddPage()
 	return p
 }
 
