@@ -16,30 +16,44 @@ import (
 // joined makes members as the chat does: an invite, then /join.
 func joined(t *testing.T, dbURL string, names ...string) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	m := storagetest.Municipality(t)
-	err = db.InTx(ctx, func(tx *storage.Tx) error {
+	inTx(t, dbURL, func(ctx context.Context, tx *storage.Tx) error {
 		for i, name := range names {
 			role := monitoring.Ordinary
 			if i == 0 {
 				role = monitoring.Chair
 			}
 			code := bot.NewInviteCode()
-			if _, err := tx.CreateInvite(ctx, m.Code, code, role, name, "operator"); err != nil {
+			if _, err := tx.CreateInvite(ctx, storagetest.Municipality(t).Code, code, role, name, "operator"); err != nil {
 				return err
 			}
-			if _, err := tx.Join(ctx, m.Code, code, "telegram", fmt.Sprint(900+i), fmt.Sprint(900+i)); err != nil {
+			if _, err := tx.Join(ctx, storagetest.Municipality(t).Code, code, "telegram", fmt.Sprint(900+i), fmt.Sprint(900+i)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// recuse records a member's conflict of interest with an object (6.3).
+func recuse(t *testing.T, dbURL string, memberID int64, ref string) {
+	t.Helper()
+	inTx(t, dbURL, func(ctx context.Context, tx *storage.Tx) error {
+		_, err := tx.ToggleRecusal(ctx, storagetest.Municipality(t).Code, memberID, ref)
+		return err
+	})
+}
+
+// inTx does fn in one transaction on the database the command line uses,
+// as the bot would have done it.
+func inTx(t *testing.T, dbURL string, fn func(ctx context.Context, tx *storage.Tx) error) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbURL)
 	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.InTx(ctx, func(tx *storage.Tx) error { return fn(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -93,23 +93,6 @@ func seedResults(t *testing.T, c surveyCLI) {
 	}
 }
 
-// recuse records a member's conflict of interest with an object (6.3).
-func recuse(t *testing.T, dbURL string, memberID int64, ref string) {
-	t.Helper()
-	ctx := context.Background()
-	db, err := storage.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.InTx(ctx, func(tx *storage.Tx) error {
-		_, err := tx.ToggleRecusal(ctx, storagetest.Municipality(t).Code, memberID, ref)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // survey results writes the raw answers without personal data (CSV and
 // XLSX as KoBoToolbox exports them) and the summary for the public (PDF),
 // from a survey imported, launched and answered as the group runs one.
