@@ -221,6 +221,7 @@ func chooseMeetAttend(t *turn, data string) error {
 	if _, ok, err := recorder(t); !ok {
 		return err
 	}
+	delete(t.top().Answers, "m.meet.attend") // a mark changed is no answer to show again
 	d := meetingDraftOf(t)
 	if data == "done" {
 		mt, err := t.tx.Meeting(t.ctx, t.e.Muni.Code, d.Meeting)
@@ -279,6 +280,7 @@ func chooseMeetDecide(t *turn, data string) error {
 	if _, ok, err := recorder(t); !ok {
 		return err
 	}
+	delete(t.top().Answers, "m.meet.decide")
 	if data == "new" {
 		meetingDraftOf(t).Decision = decisionDraft{}
 		return t.ask("m.meet.text")
@@ -482,6 +484,14 @@ func recordDecision(t *turn, m monitoring.Member, elected int64) error {
 	}
 	if err := t.say(strings.Join(lines, "\n")); err != nil {
 		return err
+	}
+	// An election may have taken the recorder's own role (a new secretary,
+	// 3.5): the minutes go on with whoever keeps them now.
+	if m, ok, err := t.member(); err != nil {
+		return err
+	} else if !ok || !m.MayRecordMeeting() {
+		t.end()
+		return t.say(t.T("meeting.handed_over", catalog.Args{"Number": mt.Number.String()}))
 	}
 	d.Decided++
 	d.Decision = decisionDraft{}

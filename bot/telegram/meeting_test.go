@@ -102,7 +102,8 @@ func meetings(t *testing.T, s *stack) []monitoring.Meeting {
 // The secretary records a meeting's decisions in the chat (3.5, 3.7): its
 // text, the vote checked against those present, an election; "Back" at
 // the attendance never records the meeting twice; /meeting 1/2026 adds a
-// decision later, until the chair signs.
+// decision later, by whoever keeps the minutes now (electing a new
+// secretary hands them over), until the chair signs.
 func TestMeetingDecisionsInTheChat(t *testing.T) {
 	t.Parallel()
 	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
@@ -182,17 +183,33 @@ func TestMeetingDecisionsInTheChat(t *testing.T) {
 		secretary.Say("/meeting 1/2026")
 		secretary.Expect(t, "№ 1/2026 отурумда кабыл алынган чечимдерди жазасызбы?")
 		secretary.Press(t, "Чечимди жазуу")
-		secretary.Say("Кийинки отурум 10-мартта")
-		secretary.Expect(t, "Канча мүчө макул болду?")
-		chair.Say("/sign 1/2026")
-		chair.Expect(t, "№ 1/2026 протоколго кол коюлду")
+		secretary.Say("Катчыны шайлоо")
 		secretary.Say("4")
 		secretary.Expect(t, "Бул чечим боюнча шайлоо болдубу")
-		secretary.Press(t, "Шайлоо болгон жок")
-		secretary.Expect(t, "Бул протоколго кол коюлган, ал өзгөрбөйт.")
+		secretary.Press(t, "Катчы")
+		secretary.Expect(t, "Катчы болуп ким шайланды?")
+		secretary.Press(t, "К. Ташиев")
+		secretary.Expect(t, "Шайланды: К. Ташиев, катчы.")
+		// The former secretary keeps the minutes no more (3.5, 3.7).
+		secretary.Expect(t, "Ролуңуз өзгөрдү")
 		secretary.Say("/meeting 1/2026")
-		secretary.Expect(t, "Бул протоколго кол коюлган, ал өзгөрбөйт.")
-		if mt := meetings(t, s)[0]; len(mt.Decisions) != 2 {
+		secretary.Expect(t, "Отурумду төрага, анын орун басары же катчы жазат.")
+
+		newSecretary := others[3]
+		newSecretary.Say("/meeting 1/2026")
+		newSecretary.Expect(t, "№ 1/2026 отурумда кабыл алынган чечимдерди жазасызбы?")
+		newSecretary.Press(t, "Чечимди жазуу")
+		newSecretary.Say("Кийинки отурум 10-мартта")
+		newSecretary.Expect(t, "Канча мүчө макул болду?")
+		chair.Say("/sign 1/2026")
+		chair.Expect(t, "№ 1/2026 протоколго кол коюлду")
+		newSecretary.Say("4")
+		newSecretary.Expect(t, "Бул чечим боюнча шайлоо болдубу")
+		newSecretary.Press(t, "Шайлоо болгон жок")
+		newSecretary.Expect(t, "Бул протоколго кол коюлган, ал өзгөрбөйт.")
+		chair.Say("/meeting 1/2026")
+		chair.Expect(t, "Бул протоколго кол коюлган, ал өзгөрбөйт.")
+		if mt := meetings(t, s)[0]; len(mt.Decisions) != 3 {
 			t.Fatalf("signed minutes changed: %+v", mt.Decisions)
 		}
 	})
