@@ -130,6 +130,9 @@ func askMeetWhen(t *turn) error {
 
 // meetWhenInput reads "10.02.2026 15:00", or a time alone for today.
 func meetWhenInput(t *turn) error {
+	if _, ok, err := recorder(t); !ok {
+		return err
+	}
 	text := strings.Join(strings.Fields(t.u.Text), " ")
 	now := t.tx.Now().In(monitoring.Bishkek)
 	for _, layout := range []string{"02.01.2006 15:04", "2.1.2006 15:04", "2006-01-02 15:04"} {
@@ -157,11 +160,17 @@ func chooseMeetPlace(t *turn, data string) error {
 	if data == "cancel" {
 		return cancelWork(t, data)
 	}
+	if _, ok, err := recorder(t); !ok {
+		return err
+	}
 	meetingDraftOf(t).Place = ""
 	return t.ask("m.meet.agenda")
 }
 
 func meetPlaceInput(t *turn) error {
+	if _, ok, err := recorder(t); !ok {
+		return err
+	}
 	meetingDraftOf(t).Place = strings.TrimSpace(t.u.Text)
 	return t.ask("m.meet.agenda")
 }

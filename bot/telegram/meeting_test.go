@@ -191,7 +191,9 @@ func TestMeetingDecisionsInTheChat(t *testing.T) {
 		secretary.Press(t, "К. Ташиев")
 		secretary.Expect(t, "Шайланды: К. Ташиев, катчы.")
 		// The former secretary keeps the minutes no more (3.5, 3.7).
-		secretary.Expect(t, "Ролуңуз өзгөрдү")
+		handed := secretary.Expect(t, "Ролуңуз өзгөрдү")
+		secretary.PressData(handed.ID, "1|new") // a forged "another decision"
+		secretary.Expect(t, "Бул баскыч эми иштебейт.")
 		secretary.Say("/meeting 1/2026")
 		secretary.Expect(t, "Отурумду төрага, анын орун басары же катчы жазат.")
 
