@@ -418,9 +418,14 @@ func askElected(t *turn) error {
 	}
 	var opts []Option
 	for _, mb := range list {
-		if mb.Active() {
-			opts = append(opts, Option{Label: mb.Name, Data: fmt.Sprintf("e:%d", mb.ID)})
+		if !mb.Active() {
+			continue
 		}
+		label := mb.Name
+		if mb.Role.Unique() { // who holds an office now, whom the election may replace
+			label = t.T("meeting.candidate", catalog.Args{"Name": mb.Name, "Role": t.T("role."+string(mb.Role), nil)})
+		}
+		opts = append(opts, Option{Label: label, Data: fmt.Sprintf("e:%d", mb.ID)})
 	}
 	opts = append(opts, t.cancelOption())
 	return t.askMenu("m.meet.elected", t.T("meeting.who."+string(meetingDraftOf(t).Decision.Elects), nil), 1, opts)

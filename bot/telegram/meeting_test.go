@@ -154,7 +154,10 @@ func TestMeetingDecisionsInTheChat(t *testing.T) {
 		secretary.Say("4")
 		secretary.Expect(t, "Бул чечим боюнча шайлоо болдубу")
 		secretary.Press(t, "Төраганын орун басары")
-		secretary.Expect(t, "Төраганын орун басары болуп ким шайланды?")
+		who := secretary.Expect(t, "Төраганын орун басары болуп ким шайланды?")
+		if labels := strings.Join(who.Labels(), "|"); !strings.Contains(labels, "Г. Кандарова (төрага)|К. Султанова (катчы)|") {
+			t.Fatalf("the members to elect, with who holds an office now: %q", labels)
+		}
 		secretary.Press(t, "У. Жантаева")
 		secretary.Expect(t, "Шайланды: У. Жантаева, төраганын орун басары.")
 		// Back from here is the attendance, never a decision recorded.
