@@ -27,12 +27,12 @@ func meetingFlow() flow {
 			"m.meet.attend": {accepts: inChoice, ask: askMeetAttend, choose: chooseMeetAttend},
 			// The decisions (3.5, 3.7): text, the vote, an election.
 			"m.meet.decide":    {accepts: inChoice, ask: askMeetDecide, choose: chooseMeetDecide},
-			"m.meet.text":      {accepts: inText, ask: askDecisionText, choose: cancelWork, input: decisionTextInput},
-			"m.meet.for":       {accepts: inNumber, bounds: voteBounds, ask: askVotes, choose: cancelWork, input: votesInput},
-			"m.meet.against":   {accepts: inNumber, bounds: voteBounds, ask: askVotes, choose: cancelWork, input: votesInput},
-			"m.meet.abstained": {accepts: inNumber, bounds: voteBounds, ask: askVotes, choose: cancelWork, input: votesInput},
-			"m.meet.elects":    {accepts: inChoice, ask: askElects, choose: chooseElects},
-			"m.meet.elected":   {accepts: inChoice, ask: askElected, choose: chooseElected},
+			"m.meet.text":      {accepts: inText, ask: askDecisionText, choose: dropDecision, cancel: cancelDecision, input: decisionTextInput},
+			"m.meet.for":       {accepts: inNumber, bounds: voteBounds, ask: askVotes, choose: dropDecision, cancel: cancelDecision, input: votesInput},
+			"m.meet.against":   {accepts: inNumber, bounds: voteBounds, ask: askVotes, choose: dropDecision, cancel: cancelDecision, input: votesInput},
+			"m.meet.abstained": {accepts: inNumber, bounds: voteBounds, ask: askVotes, choose: dropDecision, cancel: cancelDecision, input: votesInput},
+			"m.meet.elects":    {accepts: inChoice, ask: askElects, choose: chooseElects, cancel: cancelDecision},
+			"m.meet.elected":   {accepts: inChoice, ask: askElected, choose: chooseElected, cancel: cancelDecision},
 		},
 		commands: map[string]memberCommand{
 			"meeting":  {who: monitoring.Member.MayRecordMeeting, run: cmdMeeting, lacking: "meeting.role"},
@@ -302,6 +302,23 @@ func chooseMeetDecide(t *turn, data string) error {
 	return t.say(t.T("meeting.finished", catalog.Args{"Number": mt.Number.String(), "Count": len(mt.Decisions)}))
 }
 
+// cancelDecision drops the decision being recorded, and says what stays:
+// the meeting and the decisions recorded before.
+func cancelDecision(t *turn) error {
+	mt, err := t.tx.Meeting(t.ctx, t.e.Muni.Code, meetingDraftOf(t).Meeting)
+	if err != nil {
+		return fmt.Errorf("read the meeting being recorded: %w", err)
+	}
+	t.end()
+	if err := t.say(t.T("meeting.decision_dropped", catalog.Args{"Number": mt.Number.String()})); err != nil {
+		return err
+	}
+	return t.resend()
+}
+
+// dropDecision is the cancel control of a decision's questions.
+func dropDecision(t *turn, _ string) error { return cancelDecision(t) }
+
 func askDecisionText(t *turn) error {
 	return t.askMenu("m.meet.text", t.T("meeting.decision_text", nil), 1, cancelMenu(t))
 }
@@ -395,7 +412,7 @@ func askElects(t *turn) error {
 
 func chooseElects(t *turn, data string) error {
 	if data == "cancel" {
-		return cancelWork(t, data)
+		return cancelDecision(t)
 	}
 	m, ok, err := recorder(t)
 	if !ok {
@@ -433,7 +450,7 @@ func askElected(t *turn) error {
 
 func chooseElected(t *turn, data string) error {
 	if data == "cancel" {
-		return cancelWork(t, data)
+		return cancelDecision(t)
 	}
 	m, ok, err := recorder(t)
 	if !ok {

@@ -14,8 +14,8 @@ import (
 // The group's business on WhatsApp, where menus are numbered lines: the
 // chair records the council's approval (3.4); the secretary records a
 // meeting, its attendance and a decision with its vote by typed numbers
-// (3.5, 3.7); the deputy records the chair's absence and signs as acting
-// chair (3.6).
+// (3.5, 3.7), drops a second one and comes back to the minutes; the
+// deputy records the chair's absence and signs as acting chair (3.6).
 func TestMeetingRecordedAndSignedOnWhatsApp(t *testing.T) {
 	t.Parallel()
 	storagetest.SQLiteOnly(t, func(t *testing.T, db *storage.DB) {
@@ -87,6 +87,13 @@ func TestMeetingRecordedAndSignedOnWhatsApp(t *testing.T) {
 		secretary.say(t, "4")
 		secretary.expect(t, "макул — 3, каршы — 0, калыс калды — 1")
 		secretary.expect(t, "Дагы чечим барбы?")
+		secretary.say(t, "1")
+		secretary.say(t, "Кийинки отурум")
+		secretary.expect(t, "Канча мүчө макул болду?")
+		secretary.say(t, "Жокко чыгаруу") // this decision only: the meeting stays
+		secretary.expect(t, "Бул чечим жазылган жок. Отурум жана мурда жазылган чечимдер сакталды; кийин кошуу үчүн: /meeting 1/2026")
+		secretary.say(t, "/meeting 1/2026")
+		secretary.expect(t, "№ 1/2026 отурумда кабыл алынган чечимдерди жазасызбы?")
 		secretary.say(t, "2")
 		secretary.expect(t, "№ 1/2026 отурумдун протоколу даяр. Чечимдер: 1. Төрага /sign 1/2026 буйругу менен кол коёт.")
 
