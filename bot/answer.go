@@ -92,9 +92,13 @@ func (t *turn) answer() error {
 			return t.reask("reask.text", nil)
 		}
 	case inNumber:
+		lo, hi := s.min, s.max
+		if s.bounds != nil {
+			lo, hi = s.bounds(t)
+		}
 		n, ok := readNumber(t.u.Text)
-		if t.u.Kind != KindText || !ok || n < s.min || n > s.max {
-			return t.reask("reask.number", catalog.Args{"Min": s.min, "Max": s.max})
+		if t.u.Kind != KindText || !ok || n < lo || n > hi {
+			return t.reask("reask.number", catalog.Args{"Min": lo, "Max": hi})
 		}
 	case inDate:
 		if _, ok := readDate(t.u.Text); t.u.Kind != KindText || !ok {

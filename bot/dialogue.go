@@ -86,6 +86,9 @@ const (
 type step struct {
 	accepts  Input
 	min, max int // for Number
+	// bounds, when set, gives a Number's bounds as they stand now (votes
+	// left to count), instead of min and max.
+	bounds func(t *turn) (lo, hi int)
 	// ask sends the question; it usually ends in t.askMenu.
 	ask func(t *turn) error
 	// choose handles a chosen option or control (its Data).

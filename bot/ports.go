@@ -43,6 +43,7 @@ type Meetings interface {
 	Meeting(ctx context.Context, municipality string, id int64) (monitoring.Meeting, error)
 	Meetings(ctx context.Context, municipality string) ([]monitoring.Meeting, error)
 	SetAttendance(ctx context.Context, meetingID, memberID int64, p monitoring.Presence, reason string) error
+	AddDecision(ctx context.Context, municipality string, meetingID int64, d monitoring.MeetingDecision) error
 	SignMinutes(ctx context.Context, municipality string, meetingID int64, signer monitoring.Member, inChat bool) (monitoring.Signature, error)
 	RecordChairAbsence(ctx context.Context, municipality string, a *monitoring.ChairAbsence) error
 	Notices(ctx context.Context, municipality, object string) ([]monitoring.Notice, error)

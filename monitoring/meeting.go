@@ -93,6 +93,32 @@ type MeetingDecision struct {
 	ElectedName             string
 }
 
+// VotesLeft is how many of the members present the decision's vote has not
+// counted yet: only those at the meeting vote, each once.
+func (d MeetingDecision) VotesLeft(present int) int {
+	return present - d.For - d.Against - d.Abstained
+}
+
+// Check refuses a decision the minutes could not carry: a vote that is not
+// a count, or counts more votes than members present; no text and no
+// election; an election (3.5) of anything but the chair, the deputy or the
+// secretary, or of nobody.
+func (d MeetingDecision) Check(present int) error {
+	if d.For < 0 || d.Against < 0 || d.Abstained < 0 {
+		return Errorf(EINVALID, "votes are counts: 0 or more")
+	}
+	if d.VotesLeft(present) < 0 {
+		return Errorf(EINVALID, "%d votes counted, but %d members were present", d.For+d.Against+d.Abstained, present)
+	}
+	if strings.TrimSpace(d.Text) == "" && d.Elects == "" {
+		return Errorf(EINVALID, "a decision needs its text: what the meeting decided")
+	}
+	if d.Elects != "" && (!d.Elects.Unique() || d.Elected == 0) {
+		return Errorf(EINVALID, "the meeting elects a chair, a deputy or a secretary (Regulation 3.5), and names the member elected")
+	}
+	return nil
+}
+
 // Signature is who signed a document and in what capacity.
 type Signature struct {
 	MemberID int64

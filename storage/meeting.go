@@ -68,6 +68,13 @@ func (tx *Tx) AddDecision(ctx context.Context, municipality string, meetingID in
 	if err := tx.unsigned(ctx, meetingID); err != nil {
 		return err
 	}
+	var present int
+	if err := tx.get(ctx, &present, `SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = ? AND presence = ?`, meetingID, string(monitoring.Present)); err != nil {
+		return fmt.Errorf("count those present at meeting %d: %w", meetingID, err)
+	}
+	if err := d.Check(present); err != nil {
+		return err
+	}
 	var last sql.NullInt64
 	if err := tx.get(ctx, &last, `SELECT MAX(seq) FROM meeting_decisions WHERE meeting_id = ?`, meetingID); err != nil {
 		return fmt.Errorf("number the decision: %w", err)

@@ -183,9 +183,6 @@ func (a *app) meetingDecideCmd() *cobra.Command {
 				return err
 			}
 			d := monitoring.MeetingDecision{Text: strings.TrimSpace(text), For: votesFor, Against: against, Abstained: abstained}
-			if votesFor < 0 || against < 0 || abstained < 0 {
-				return fmt.Errorf("votes are counts: 0 or more")
-			}
 			if elects != "" {
 				r, err := monitoring.ParseRole(elects)
 				if err != nil {
@@ -196,9 +193,8 @@ func (a *app) meetingDecideCmd() *cobra.Command {
 				}
 				d.Elects, d.Elected = r, elected
 			}
-			if d.Text == "" && d.Elects == "" {
-				return fmt.Errorf("--text: what the meeting decided")
-			}
+			// The votes and the text are checked where the decision is
+			// stored (monitoring.MeetingDecision.Check), as in the chat.
 			db, m, err := a.open(cmd.Context())
 			if err != nil {
 				return err

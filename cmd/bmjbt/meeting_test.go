@@ -37,6 +37,9 @@ func TestMeetingsMinutesAndAbsences(t *testing.T) {
 				t.Errorf("the elected deputy is not in the list:\n%s", list)
 			}
 			c.ok("meeting", "decide", "1", "--text", "Суу боюнча мониторингди март айында өткөрүү", "--for", "3", "--against", "1", "--abstained", "0")
+			// Only those present vote, each once: four were present.
+			mustContain(t, "more votes than members present", c.fails("meeting", "decide", "1", "--text", "x", "--for", "3", "--against", "2"), "5 votes counted, but 4 members were present")
+			mustContain(t, "a negative vote", c.fails("meeting", "decide", "1", "--text", "x", "--for", "-1"), "votes are counts")
 
 			// 3.6: the deputy signs only within a recorded absence of the chair.
 			mustContain(t, "the deputy signs outside an absence", c.fails("meeting", "sign", "1", "--by", "2"), "Regulation 3.6")
