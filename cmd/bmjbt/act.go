@@ -682,7 +682,9 @@ func (a *app) actDeclineCmd() *cobra.Command {
 		"Record that the addressee declined a recommendation, with its reason",
 		func(cmd *cobra.Command) { cmd.Flags().StringVar(&reason, "reason", "", "the addressee's reason") },
 		func(d time.Time) func(*monitoring.Recommendation) error {
-			return func(r *monitoring.Recommendation) error { return r.Decline(monitoring.Declination{Reason: reason, On: d}) }
+			return func(r *monitoring.Recommendation) error {
+				return r.Decline(monitoring.Declination{Reason: reason, On: d})
+			}
 		})
 }
 
