@@ -640,6 +640,10 @@ func (a *Act) Answer(memberID int64, ans ActAnswer) error {
 		return Errorf(EUNAUTHORIZED, "%s was removed from the group (Regulation 3.4)", s.Name)
 	case s.Answer != nil:
 		return Errorf(ECONFLICT, "%s has already answered this draft", s.Name)
+	case ans.Round != 0 && ans.Round != a.Round, ans.Hash != "" && !strings.HasPrefix(a.Hash, ans.Hash):
+		// A button or a form made for an earlier text: the text changed
+		// since, and a signature is given over the text read.
+		return Errorf(ECONFLICT, "this answer was given over an earlier text of the act; read the current draft (round %d) and answer again", a.Round)
 	}
 	ans.Text = strings.TrimSpace(ans.Text)
 	switch ans.Kind {
@@ -704,6 +708,12 @@ func (a *Act) Drop(members []Member, now time.Time) {
 			s.Dropped = &t
 		}
 	}
+}
+
+// SigningOver reports whether the signing period of an act sent for
+// signature has ended at now: the chair is told who has not signed.
+func (a Act) SigningOver(now time.Time) bool {
+	return a.State == ActSent && !a.SignBy.IsZero() && !now.Before(a.SignBy)
 }
 
 // Waiting lists the signers who have not answered yet.

@@ -131,6 +131,11 @@ func TestActSignersAndFinal(t *testing.T) {
 		t.Errorf("final with four members: %v", err)
 	}
 
+	// The signing period is the group's practice: seven days by default.
+	if a.SigningOver(now.AddDate(0, 0, 6)) || !a.SigningOver(now.AddDate(0, 0, 7)) {
+		t.Errorf("signing period: until %s", a.SignBy)
+	}
+
 	// An edit after a signature voids every signature: a new round.
 	c := a
 	c.Signers = append([]monitoring.ActSigner(nil), a.Signers...)
@@ -138,6 +143,16 @@ func TestActSignersAndFinal(t *testing.T) {
 	c.Touched()
 	if c.Round != 2 || c.Voided != 4 || len(c.Waiting()) != 4 || c.Hash == a.Hash {
 		t.Errorf("after an edit: round %d, voided %d, waiting %d", c.Round, c.Voided, len(c.Waiting()))
+	}
+	// A button made for the first text is refused: replayed or stale.
+	if err := c.Answer(1, monitoring.ActAnswer{Kind: monitoring.AnswerSign, Round: 1}); monitoring.ErrorCode(err) != monitoring.ECONFLICT {
+		t.Errorf("an answer over the first text: %v", err)
+	}
+	if err := c.Answer(1, monitoring.ActAnswer{Kind: monitoring.AnswerSign, Hash: a.Hash[:12]}); monitoring.ErrorCode(err) != monitoring.ECONFLICT {
+		t.Errorf("an answer over the first text's hash: %v", err)
+	}
+	if err := c.Answer(1, monitoring.ActAnswer{Kind: monitoring.AnswerSign, Round: 2, Hash: c.Hash[:12]}); err != nil || c.Signers[0].Answer.Hash != c.Hash {
+		t.Errorf("an answer over the current text: %v", err)
 	}
 }
 

@@ -668,6 +668,9 @@ func (tx *Tx) WithdrawAct(ctx context.Context, municipality string, id int64, ac
 
 // DeliverAct records the final act delivered to one addressee (7.1).
 func (tx *Tx) DeliverAct(ctx context.Context, municipality string, id int64, d monitoring.ActDelivery, actor string) (monitoring.Act, error) {
+	if err := tx.Hold(ctx, municipality); err != nil {
+		return monitoring.Act{}, err
+	}
 	a, err := tx.Act(ctx, municipality, id)
 	if err != nil {
 		return a, err
@@ -690,6 +693,9 @@ func (tx *Tx) DeliverAct(ctx context.Context, municipality string, id int64, d m
 // n (1-based) of a final act, through change: Consider, Decline or
 // CarryOut (7.6).
 func (tx *Tx) RecordRecommendation(ctx context.Context, municipality string, id int64, n int, actor string, change func(*monitoring.Recommendation) error) (monitoring.Act, error) {
+	if err := tx.Hold(ctx, municipality); err != nil {
+		return monitoring.Act{}, err
+	}
 	a, err := tx.Act(ctx, municipality, id)
 	if err != nil {
 		return a, err
@@ -724,6 +730,9 @@ func (tx *Tx) RecordRecommendation(ctx context.Context, municipality string, id 
 // CommentAct records a stakeholder's comment, objection or the outcome of
 // a discussion (8.11) beside a final act, which stays as it is.
 func (tx *Tx) CommentAct(ctx context.Context, municipality string, id int64, c monitoring.ActComment, actor string) (monitoring.Act, error) {
+	if err := tx.Hold(ctx, municipality); err != nil {
+		return monitoring.Act{}, err
+	}
 	a, err := tx.Act(ctx, municipality, id)
 	if err != nil {
 		return a, err

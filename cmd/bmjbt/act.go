@@ -21,7 +21,7 @@ import (
 func (a *app) actCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "act", Short: "Monitoring acts: drafted, signed by every member, delivered, considered (Regulation 7.1–7.6)"}
 	cmd.AddCommand(a.actNewCmd(), a.actFindingCmd(), a.actRecommendCmd(), a.actEvidenceCmd(), a.actSourceCmd(),
-		a.actSendCmd(), a.actSignCmd(), a.actWithdrawCmd(), a.actListCmd(), a.actShowCmd(),
+		a.actSendCmd(), a.actSignCmd(), a.actFinalizeCmd(), a.actWithdrawCmd(), a.actListCmd(), a.actShowCmd(),
 		a.actDeliverCmd(), a.actConsiderCmd(), a.actDeclineCmd(), a.actCarriedOutCmd(), a.actCommentCmd())
 	return cmd
 }
@@ -369,6 +369,34 @@ func (a *app) actSignCmd() *cobra.Command {
 	cmd.Flags().StringVar(&refuse, "refuse", "", "refused to sign, for this reason")
 	cmd.MarkFlagRequired("member")
 	return cmd
+}
+
+func (a *app) actFinalizeCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "finalize ID",
+		Short: "Make an act final once every signer has signed, when the last signature came while the group was outside 5–11 members (3.4)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := actID(args[0])
+			if err != nil {
+				return err
+			}
+			db, m, err := a.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			var act monitoring.Act
+			if err := db.InTx(cmd.Context(), func(tx *storage.Tx) (err error) {
+				act, err = tx.FinalizeAct(cmd.Context(), m.Code, id, "operator")
+				return err
+			}); err != nil {
+				return err
+			}
+			a.say("cli.act_final", map[string]any{"ID": act.ID, "Number": act.Number.String()})
+			return nil
+		},
+	}
 }
 
 func (a *app) actWithdrawCmd() *cobra.Command {
