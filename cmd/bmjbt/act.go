@@ -461,8 +461,12 @@ func (a *app) actListCmd() *cobra.Command {
 						}
 					}
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s..%s\t%d/%d\t%d\n", act.ID, number, act.State, act.Object,
-					monitoring.Day(act.From), monitoring.Day(act.To), signed, asked, len(act.Undelivered()))
+				undelivered := ""
+				if act.State == monitoring.ActFinal {
+					undelivered = strconv.Itoa(len(act.Undelivered()))
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s..%s\t%d/%d\t%s\n", act.ID, number, act.State, act.Object,
+					monitoring.Day(act.From), monitoring.Day(act.To), signed, asked, undelivered)
 			}
 			return tw.Flush()
 		},
