@@ -99,13 +99,22 @@ func (db *DB) ActByNumber(ctx context.Context, municipality string, n monitoring
 
 // Acts lists the acts, newest first, each in full.
 func (db *DB) Acts(ctx context.Context, municipality string) ([]monitoring.Act, error) {
+	return acts(ctx, db, municipality)
+}
+
+// Acts, inside a transaction.
+func (tx *Tx) Acts(ctx context.Context, municipality string) ([]monitoring.Act, error) {
+	return acts(ctx, tx, municipality)
+}
+
+func acts(ctx context.Context, q querier, municipality string) ([]monitoring.Act, error) {
 	var ids []int64
-	if err := db.sel(ctx, &ids, `SELECT id FROM acts WHERE municipality = ? ORDER BY id DESC`, municipality); err != nil {
+	if err := q.sel(ctx, &ids, `SELECT id FROM acts WHERE municipality = ? ORDER BY id DESC`, municipality); err != nil {
 		return nil, fmt.Errorf("list acts: %w", err)
 	}
 	out := make([]monitoring.Act, 0, len(ids))
 	for _, id := range ids {
-		a, err := loadAct(ctx, db, municipality, id)
+		a, err := loadAct(ctx, q, municipality, id)
 		if err != nil {
 			return nil, err
 		}
