@@ -87,3 +87,30 @@ func TestPluralsAndTemplates(t *testing.T) {
 		t.Fatalf("unknown language falls back to %q, want Kyrgyz", got)
 	}
 }
+
+// Every method of 5.6, act state and recommendation status has its words
+// in both languages: an act shows them, never the codes.
+func TestActWordsForEveryCode(t *testing.T) {
+	c := catalog.Default()
+	var ids []string
+	for _, m := range monitoring.Methods {
+		ids = append(ids, "act.method."+string(m))
+	}
+	for _, s := range []monitoring.ActState{monitoring.ActDraft, monitoring.ActSent, monitoring.ActFinal, monitoring.ActWithdrawn} {
+		ids = append(ids, "act.state."+string(s))
+	}
+	for _, s := range []monitoring.RecStatus{monitoring.RecNotDelivered, monitoring.RecDelivered, monitoring.RecConsidered, monitoring.RecDeclined} {
+		ids = append(ids, "act.rec."+string(s))
+	}
+	for _, k := range []monitoring.CommentKind{monitoring.CommentComment, monitoring.CommentObjection, monitoring.CommentDiscussion} {
+		ids = append(ids, "act.comment."+string(k))
+	}
+	ids = append(ids, "act.addressee."+monitoring.AddresseeHead, "act.addressee."+monitoring.AddresseeCouncil)
+	for _, lang := range []monitoring.Lang{monitoring.Kyrgyz, monitoring.Russian} {
+		for _, id := range ids {
+			if !c.IDs(lang)[id] {
+				t.Errorf("%s has no %s", lang, id)
+			}
+		}
+	}
+}

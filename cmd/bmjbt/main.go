@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", "municipality file (YAML); default $BMJBT_CONFIG, else the built-in D. Sadyrbaev example")
-	root.AddCommand(a.serveCmd(), a.chatCmd(), a.migrateCmd(), a.journalCmd(), a.memberCmd(), a.requestCmd(), a.whatsappCmd(), a.statusCmd(), a.inboxCmd(), a.surveyCmd(), a.groupCmd(), a.meetingCmd(), a.noticeCmd())
+	root.AddCommand(a.serveCmd(), a.chatCmd(), a.migrateCmd(), a.journalCmd(), a.memberCmd(), a.requestCmd(), a.whatsappCmd(), a.statusCmd(), a.inboxCmd(), a.surveyCmd(), a.groupCmd(), a.meetingCmd(), a.noticeCmd(), a.actCmd())
 	if err := root.ExecuteContext(ctx); err != nil {
 		var merr *monitoring.Error
 		if errors.As(err, &merr) {
